@@ -1,0 +1,263 @@
+"""The Budget: what a unit prepares. Line items in exact 元 are the grain (DESIGN.md).
+
+The YAML form is documented in docs/budget-format.md; yusuan/read/budget_yaml.py loads it
+with line numbers, and the workbook reader (yusuan/read/workbook.py) fills the same model.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .money import parse_amount
+
+SCHEMA = "yusuan-budget/1"
+
+# Funding sources in the order the tables print them.
+SOURCES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
+FISCAL_SOURCES = SOURCES[:3]  # 财政拨款
+Source = Literal["一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金"]
+UnitKind = Literal["行政", "事业", "参公"]
+BasicKind = Literal["人员经费", "公用经费"]
+ProjectKind = Literal["其他运转类", "特定目标类"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _amount(value: object) -> Decimal:
+    return parse_amount(value)
+
+
+def _optional_amount(value: object) -> Decimal | None:
+    return None if value is None or value == "" else parse_amount(value)
+
+
+class Unit(Model):
+    name: str
+    code: str = ""
+    kind: UnitKind = "行政"
+    department: str = ""  # 主管部门
+    department_code: str = ""
+    region: str = ""  # 屯留区县(区) — heads the performance-target tables
+
+
+class Profile(Model):
+    duties: list[str] = Field(default_factory=list)
+    structure: str = ""
+    internal_unit_count: int | None = None
+    internal_units: list[str] = Field(default_factory=list)
+
+
+class LineItem(Model):
+    """One budget line: 功能分类 项, 经济分类 款, source, basic (人员/公用) or project, amount in 元."""
+
+    func: str
+    econ: str
+    amount: Decimal
+    source: Source = "一般公共预算"
+    kind: BasicKind | None = None  # basic expenditure: 人员经费 or 公用经费
+    project: str | None = None  # project expenditure: the project's id
+    carryover: bool = False  # 上年结转
+    unit_kind: Literal["行政", "事业"] | None = None  # overrides the unit's kind for the 政府经济分类 mapping
+    gov_econ: str | None = None  # explicit 政府预算支出经济分类 款, overriding the mapping
+
+    _amount = field_validator("amount", mode="before")(_amount)
+
+    @field_validator("func", "econ", "gov_econ", mode="before")
+    @classmethod
+    def _code_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @model_validator(mode="after")
+    def _basic_or_project(self) -> "LineItem":
+        if (self.kind is None) == (self.project is None):
+            raise ValueError("a line is either basic expenditure (kind: 人员经费|公用经费) or a project's (project: id), not both or neither")
+        return self
+
+    @property
+    def is_basic(self) -> bool:
+        return self.project is None
+
+
+class Funding(Model):
+    """Project funding by level in 元; None: left empty in the table."""
+
+    central: Decimal | None = Decimal(0)
+    provincial: Decimal | None = Decimal(0)
+    local: Decimal | None = Decimal(0)
+    self_raised: Decimal | None = Decimal(0)
+    other: Decimal | None = None
+
+    _amounts = field_validator("central", "provincial", "local", "self_raised", "other", mode="before")(_optional_amount)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((v for v in (self.central, self.provincial, self.local, self.self_raised, self.other) if v), Decimal(0))
+
+
+class Indicator(Model):
+    level1: str
+    level2: str
+    level3: str = ""
+    value: str = ""
+    annual_value: str | None = None  # defaults to value
+    annual_level3: str | None = None  # defaults to level3
+
+
+class Performance(Model):
+    """Every field of the 项目支出绩效目标表 that a person writes."""
+
+    department: str = ""  # 主管部门及代码; defaults to "{unit.department_code}-{unit.department}"
+    implementing_unit: str = ""  # defaults to the unit's name
+    attribute: str = "一次性项目（1年结束）"
+    period: str = "1年"
+    funding: Funding  # 实施期
+    funding_annual: Funding | None = None  # 年度; defaults to 实施期
+    overview: str = ""
+    basis: str = ""
+    necessity: str = ""
+    measures: str = ""
+    plan: str = ""
+    goal: str = ""
+    goal_annual: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    filled_at: str = ""
+
+
+class Project(Model):
+    id: str
+    name: str
+    kind: ProjectKind = "其他运转类"
+    performance: Performance | None = None
+
+
+class ThreePublic(Model):
+    """三公 amounts in 元."""
+
+    abroad: Decimal = Decimal(0)  # 因公出国（境）费
+    reception: Decimal = Decimal(0)  # 公务接待费
+    vehicle_purchase: Decimal = Decimal(0)  # 公务用车购置费
+    vehicle_operation: Decimal = Decimal(0)  # 公务用车运行维护费
+
+    _amounts = field_validator("abroad", "reception", "vehicle_purchase", "vehicle_operation", mode="before")(_amount)
+
+    @property
+    def total(self) -> Decimal:
+        return self.abroad + self.reception + self.vehicle_purchase + self.vehicle_operation
+
+
+class PriorYear(Model):
+    """The previous year's figures that the explanations compare against, in 元."""
+
+    total: Decimal  # 上年收支总计
+    general_budget_current: Decimal  # 上年一般公共预算当年支出
+    three_public: ThreePublic = Field(default_factory=ThreePublic)
+    operating_costs: Decimal = Decimal(0)  # 上年机关运行经费
+
+    _amounts = field_validator("total", "general_budget_current", "operating_costs", mode="before")(_amount)
+
+
+class Procurement(Model):
+    goods: Decimal = Decimal(0)
+    works: Decimal = Decimal(0)
+    services: Decimal = Decimal(0)
+
+    _amounts = field_validator("goods", "works", "services", mode="before")(_amount)
+
+
+class Assets(Model):
+    as_of: str  # 2023年12月31日
+    vehicle_quota: int = 0
+    vehicles: dict[str, int] = Field(default_factory=dict)  # only non-zero kinds need be given
+    building_area: Decimal = Decimal(0)
+    equipment_over_50w: int = 0
+    equipment_over_100w: int = 0
+
+    _area = field_validator("building_area", mode="before")(_amount)
+
+
+class Texts(Model):
+    """The free text only a person writes."""
+
+    change_reason: str = ""  # 收支变动原因
+    three_public_reason: str = ""
+    vehicle_purchase_reason: str = ""  # 公务用车购置费 change
+    vehicle_operation_reason: str = ""
+    reception_reason: str = ""
+    abroad_reason: str = ""
+    operating_costs_reason: str = ""
+    purchase_service_catalog: str = "无"  # 政府购买服务指导性目录
+    other: str = "无"
+
+
+class Term(Model):
+    term: str
+    text: str
+
+
+class Budget(Model):
+    schema_: str = Field(SCHEMA, alias="schema")
+    year: int
+    unit: Unit
+    profile: Profile = Field(default_factory=Profile)
+    income: dict[Source, Decimal] | None = None  # declared 本年收入 by source, checked against the lines
+    lines: list[LineItem]
+    projects: list[Project] = Field(default_factory=list)
+    prior_year: PriorYear
+    procurement: Procurement = Field(default_factory=Procurement)
+    assets: Assets
+    texts: Texts = Field(default_factory=Texts)
+    glossary: list[Term] | None = None  # None: the template's standard glossary
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("income", mode="before")
+    @classmethod
+    def _income_amounts(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: parse_amount(v) for k, v in value.items()}
+        return value
+
+    def project(self, project_id: str) -> Project | None:
+        return next((p for p in self.projects if p.id == project_id), None)
+
+
+def consistency_errors(budget: Budget) -> list[tuple[tuple, str]]:
+    """What the schema alone cannot see: undefined projects, income that does not add up.
+
+    Each error is (location path into the budget's data, message), so the YAML and the
+    workbook loaders can each turn the path into their own place (line, or sheet!cell).
+    """
+    errors: list[tuple[tuple, str]] = []
+    known = {p.id for p in budget.projects}
+    seen: set[str] = set()
+    for i, project in enumerate(budget.projects):
+        if project.id in seen:
+            errors.append((("projects", i, "id"), f"project id {project.id!r} is defined twice"))
+        seen.add(project.id)
+    for i, line in enumerate(budget.lines):
+        if line.project is not None and line.project not in known:
+            errors.append((("lines", i, "project"), f"project {line.project!r} is used but not defined under projects"))
+    if budget.income is not None:
+        for source in SOURCES:
+            declared = budget.income.get(source, Decimal(0))
+            from_lines = sum((l.amount for l in budget.lines if l.source == source and not l.carryover), Decimal(0))
+            if declared != from_lines:
+                errors.append(
+                    (("income", source), f"{source} income {declared} 元 does not add up: its current-year lines sum to {from_lines} 元")
+                )
+    for i, project in enumerate(budget.projects):
+        perf = project.performance
+        if perf is None:
+            continue
+        annual = perf.funding_annual or perf.funding
+        current = sum((l.amount for l in budget.lines if l.project == project.id and not l.carryover), Decimal(0))
+        if current and annual.total != current:
+            errors.append(
+                (("projects", i, "performance", "funding_annual" if perf.funding_annual else "funding"),
+                 f"project {project.id!r} annual funding by level sums to {annual.total} 元 but its lines sum to {current} 元")
+            )
+    return errors

@@ -1,0 +1,53 @@
+"""The `yusuan` command: thin over the core. Errors become one line and exit code 2.
+
+Each group of commands lives in its own module with a ``register(app)`` function
+(yusuan/commands/*.py), so adding a command touches one file.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+
+from . import commands
+from .errors import InputError, InputErrors
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="yusuan (预算): departmental budget disclosures.")
+
+for module in pkgutil.iter_modules(commands.__path__):
+    importlib.import_module(f"{commands.__name__}.{module.name}").register(app)
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except InputErrors as exc:
+        for error in exc.errors:
+            typer.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except InputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

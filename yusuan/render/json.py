@@ -1,0 +1,9 @@
+"""The Report's versioned JSON: the interchange format."""
+from __future__ import annotations
+
+from . import register
+
+
+@register("json", "report.json")
+def render_json(report, budget=None) -> bytes:
+    return report.to_json().encode("utf-8")

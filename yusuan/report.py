@@ -1,0 +1,190 @@
+"""The Report: what is published, whatever produced it (derive, or a reader of a PDF).
+
+Every value is what the report *displays*: table cells in the table's unit (万元 with two
+decimals in the seed's template), performance-target funding in 元. The Report knows
+nothing of where it came from, so the same rules (check/) and renderers (render/) serve
+a generated draft and a PDF found online.
+
+Its JSON form (``Report.to_json`` / ``Report.from_json``) is the interchange format,
+versioned by ``schema``; see docs/report-format.md.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA = "yusuan-report/1"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Row(Model):
+    """One table row. ``labels`` hold text columns (code, name, …), ``values`` amount columns,
+    both keyed by the template's column keys; a missing or None value is an empty cell."""
+
+    labels: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, Decimal | None] = Field(default_factory=dict)
+    level: int = 0  # hierarchy depth: 0 total, 1 类, 2 款, 3 项 (projects: 0 dept, 1 unit, 2 project)
+    code: str | None = None  # classification code or project id, when the row has one
+
+    def value(self, key: str) -> Decimal | None:
+        return self.values.get(key)
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, "")
+
+
+class Table(Model):
+    id: str  # template table id: "1" … "13"
+    caption: str  # 预算公开表1
+    title: str  # 2024年预算收支总表
+    unit_name: str = ""  # 长治市公安局屯留分局 (printed as 单位名称：…)
+    unit: str = "万元"
+    rows: list[Row] = Field(default_factory=list)
+    note: str | None = None  # 注：本表无数据
+
+    def row(self, code: str) -> Row | None:
+        return next((r for r in self.rows if r.code == code), None)
+
+    def column(self, key: str) -> list[Decimal | None]:
+        return [r.values.get(key) for r in self.rows]
+
+
+class Claim(Model):
+    """A figure stated in the prose, with what it is about, so a checker can recompute it.
+
+    ``subject`` is a key of the claim vocabulary (see yusuan/narrative.py, CLAIM_SUBJECTS):
+    e.g. ``income.total``, ``income.total.change``, ``income.total.growth``,
+    ``income.share.一般公共预算``, ``general.class.204``.
+    """
+
+    subject: str
+    value: Decimal
+    unit: str  # 万元, %, 个, 辆, 平方米, 台（套）, 人
+    text: str = ""  # the words of the report that state it
+
+
+class Section(Model):
+    number: str  # 一 … 十二
+    title: str  # 单位预算收支数据变动情况及原因
+    text: str  # paragraphs separated by "\n"
+    claims: list[Claim] = Field(default_factory=list)
+
+
+class Funding(Model):
+    """Project funding by level, in 元 (None: the cell is empty)."""
+
+    total: Decimal | None = None
+    central: Decimal | None = None  # 中央财政资金
+    provincial: Decimal | None = None  # 省级财政资金
+    local: Decimal | None = None  # 市县（区）财政资金
+    self_raised: Decimal | None = None  # 单位自筹
+    other: Decimal | None = None  # 其他资金
+
+
+class Indicator(Model):
+    """A row of the indicator tree, for the 实施期 column and the 年度 column."""
+
+    level1: str  # 产出指标 / 效益指标 / 满意度指标
+    level2: str  # 数量指标 …
+    level3: str = ""  # 改造面积
+    value: str = ""  # 2761.43平方米, ＞96%, 及时
+    annual_level2: str = ""
+    annual_level3: str = ""
+    annual_value: str = ""
+
+
+class PerformanceTable(Model):
+    """项目支出绩效目标表."""
+
+    title: str = ""  # 屯留区县(区)级预算部门（单位）项目支出绩效目标表
+    year: int
+    project_name: str
+    department: str  # 主管部门及代码: 013-长治市公安局屯留分局
+    implementing_unit: str
+    attribute: str  # 项目属性
+    period: str  # 项目期
+    funding_implementation: Funding
+    funding_annual: Funding
+    overview: str = ""  # 项目概况
+    basis: str = ""  # 立项依据
+    necessity: str = ""  # 项目设立必要性
+    measures: str = ""  # 保证项目实施的制度、措施
+    plan: str = ""  # 项目实施计划
+    goal_implementation: str = ""  # 总体目标, 实施期
+    goal_annual: str = ""  # 总体目标, 年度
+    indicators: list[Indicator] = Field(default_factory=list)
+    filled_at: str = ""  # 填报日期
+
+
+class Profile(Model):
+    duties: list[str] = Field(default_factory=list)
+    structure: str = ""
+    internal_unit_count: int | None = None
+    internal_units: list[str] = Field(default_factory=list)
+
+
+class Assets(Model):
+    as_of: str = ""  # 2023年12月31日
+    vehicle_quota: int | None = None  # 编制
+    vehicle_count: int | None = None  # 实有
+    vehicles: dict[str, int] = Field(default_factory=dict)  # kind -> count, official order
+    building_area: Decimal | None = None  # 平方米
+    equipment_over_50w: int | None = None
+    equipment_over_100w: int | None = None
+
+
+class Procurement(Model):
+    """政府采购 in 万元, as displayed."""
+
+    total: Decimal | None = None
+    goods: Decimal | None = None
+    works: Decimal | None = None
+    services: Decimal | None = None
+
+
+class Term(Model):
+    term: str
+    text: str
+
+
+class Report(Model):
+    schema_: str = Field(SCHEMA, alias="schema")
+    template: str = "shanxi-2024"
+    year: int
+    unit_name: str
+    profile: Profile = Field(default_factory=Profile)
+    tables: list[Table] = Field(default_factory=list)
+    explanations: list[Section] = Field(default_factory=list)
+    performance: list[PerformanceTable] = Field(default_factory=list)
+    assets: Assets = Field(default_factory=Assets)
+    procurement: Procurement = Field(default_factory=Procurement)
+    other_notes: dict[str, str] = Field(default_factory=dict)  # 政府购买服务指导性目录, 其他
+    glossary: list[Term] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def table(self, table_id: str) -> Table | None:
+        return next((t for t in self.tables if t.id == table_id), None)
+
+    def section(self, number: str) -> Section | None:
+        return next((s for s in self.explanations if s.number == number), None)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Report":
+        return cls.model_validate_json(text)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Report":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not str(data.get("schema", "")).startswith("yusuan-report/"):
+            raise ValueError(f"{path}: not a yusuan report (schema {data.get('schema')!r})")
+        return cls.model_validate(data)
