@@ -211,6 +211,9 @@ class Budget(Model):
     assets: Assets
     texts: Texts = Field(default_factory=Texts)
     glossary: list[Term] | None = None  # None: the template's standard glossary
+    # The order of the performance-target tables when it differs from the order of `projects`
+    # (which is the order of 预算公开表12/13): a list of project ids.
+    performance_order: list[str] | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -241,6 +244,9 @@ def consistency_errors(budget: Budget) -> list[tuple[tuple, str]]:
     for i, line in enumerate(budget.lines):
         if line.project is not None and line.project not in known:
             errors.append((("lines", i, "project"), f"project {line.project!r} is used but not defined under projects"))
+    for i, project_id in enumerate(budget.performance_order or ()):
+        if project_id not in known:
+            errors.append((("performance_order", i), f"project {project_id!r} is not defined under projects"))
     if budget.income is not None:
         for source in SOURCES:
             declared = budget.income.get(source, Decimal(0))
