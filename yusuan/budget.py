@@ -267,3 +267,27 @@ def consistency_errors(budget: Budget) -> list[tuple[tuple, str]]:
                  f"project {project.id!r} annual funding by level sums to {annual.total} 元 but its lines sum to {current} 元")
             )
     return errors
+
+
+def code_errors(budget: Budget, catalog=None) -> list[tuple[tuple, str]]:
+    """Unknown classification codes, each with its place: the catalogs are data (yusuan/catalog)."""
+    from .catalog import Catalog, CatalogError
+
+    catalog = catalog or Catalog.default()
+    errors: list[tuple[tuple, str]] = []
+    for i, line in enumerate(budget.lines):
+        checks = [("func", lambda: catalog.functional(line.func)), ("econ", lambda: catalog.dept_economic(line.econ))]
+        if line.gov_econ:
+            checks.append(("gov_econ", lambda: catalog.gov_economic(line.gov_econ)))
+        for field, lookup in checks:
+            try:
+                entry = lookup()
+            except CatalogError:
+                value = getattr(line, field)
+                errors.append((("lines", i, field), f"unknown {'functional' if field == 'func' else 'economic'} code {value} (not in catalog {', '.join(catalog.files('functional' if field == 'func' else ('gov' if field == 'gov_econ' else 'dept')))})"))
+                continue
+            if field == "func" and entry.level != "项":
+                errors.append((("lines", i, field), f"functional code {line.func} is a {entry.level}; a line item needs a 项 (7 digits)"))
+            if field == "econ" and entry.level != "款":
+                errors.append((("lines", i, field), f"economic code {line.econ} is a {entry.level}; a line item needs a 款 (5 digits)"))
+    return errors

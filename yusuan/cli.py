@@ -14,7 +14,13 @@ import typer
 from . import commands
 from .errors import InputError, InputErrors
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="yusuan (预算): departmental budget disclosures.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="yusuan (预算): departmental budget disclosures.")
+
+
+@app.callback()
+def _group() -> None:
+    """yusuan (预算): prepare, check, read and publish departmental budget disclosures."""
 
 for module in pkgutil.iter_modules(commands.__path__):
     importlib.import_module(f"{commands.__name__}.{module.name}").register(app)
@@ -40,10 +46,8 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:  # click's usage errors (typer vendors click, so match by shape)
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             sys.exit(2)
         raise

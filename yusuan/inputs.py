@@ -7,15 +7,15 @@ from .budget import Budget
 from .errors import InputError
 
 
-def read_budget(path: str | Path) -> Budget:
+def read_budget(path: str | Path, catalog=None) -> Budget:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         from .read.budget_yaml import read_budget as read_yaml
 
-        return read_yaml(path)
+        return read_yaml(path, catalog)
     if suffix == ".xlsx":
         from .read.workbook import read_workbook
 
-        return read_workbook(path)
+        return read_workbook(path, catalog)
     raise InputError(path, None, "a budget is a .yaml or .xlsx file")

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from ..budget import Budget, consistency_errors
+from ..budget import Budget, code_errors, consistency_errors
 from ..errors import InputError
 
 
@@ -96,7 +96,7 @@ def load_yaml(path: str | Path) -> object:
         raise InputError(path, None, f"malformed YAML: {exc}") from None
 
 
-def read_budget(path: str | Path) -> Budget:
+def read_budget(path: str | Path, catalog=None) -> Budget:
     """Load and validate a budget YAML file; raise InputError naming file:line and the field."""
     data = load_yaml(path)
     if not isinstance(data, dict):
@@ -110,7 +110,7 @@ def read_budget(path: str | Path) -> Budget:
         if first["type"] == "missing":
             message = "required field is missing"
         raise InputError(path, line_of(data, loc), f"{_field(loc)}: {message}") from None
-    problems = consistency_errors(budget)
+    problems = consistency_errors(budget) + code_errors(budget, catalog)
     if problems:
         loc, message = problems[0]
         raise InputError(path, line_of(data, loc), f"{_field(loc)}: {message}")

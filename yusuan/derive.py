@@ -1,0 +1,308 @@
+"""Budget → Report: every table a group-by over the line items, every figure computed.
+
+Each amount cell is the exact 元 sum of the line items that the table's filter, the column's
+filter and the row select, rounded half-up once for display (DESIGN.md). A cell whose lines
+sum to nothing is empty, as in the published tables.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .budget import FISCAL_SOURCES, SOURCES, Budget, LineItem
+from .catalog import Catalog
+from .money import ZERO, to_unit
+from .report import Funding, Indicator, PerformanceTable, Profile, Report, Row, Table
+from .templates import TableSpec, Template, load
+
+NUMERALS = "一二三四五六七八九十"
+EMPTY_NOTE = "注：本表无数据"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 30 → 三十: the numbering of the 类 rows in 预算公开表1 and 4."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else NUMERALS[tens - 1]) + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+def matches(line: LineItem, where: dict) -> bool:
+    """Whether a line item passes a template filter (see templates/shanxi-2024.yaml)."""
+    for key, wanted in where.items():
+        if key == "source":
+            allowed = FISCAL_SOURCES if wanted == "fiscal" else ((wanted,) if isinstance(wanted, str) else tuple(wanted))
+            if line.source not in allowed:
+                return False
+        elif key == "carryover":
+            if line.carryover != wanted:
+                return False
+        elif key == "basic":
+            if line.is_basic != wanted:
+                return False
+        elif key == "kind":
+            if line.kind != wanted:
+                return False
+        else:
+            raise ValueError(f"unknown filter {key!r} in template")
+    return True
+
+
+def total(lines: Iterable[LineItem]) -> Decimal:
+    return sum((line.amount for line in lines), ZERO)
+
+
+@dataclass
+class Context:
+    budget: Budget
+    template: Template
+    catalog: Catalog
+
+    def gov_code(self, line: LineItem) -> str:
+        if line.gov_econ:
+            return line.gov_econ
+        kind = line.unit_kind or ("事业" if self.budget.unit.kind == "事业" else "行政")
+        return self.catalog.gov_code_for(line.econ, kind, where=f"line with economic code {line.econ}")
+
+
+class TableBuilder:
+    """Fills one table of the template: rows from a dimension, cells from the column filters."""
+
+    def __init__(self, spec: TableSpec, context: Context):
+        self.spec = spec
+        self.context = context
+        self.lines = [line for line in context.budget.lines if matches(line, spec.where)]
+
+    def cell(self, lines: list[LineItem], where: dict) -> Decimal | None:
+        amount = total(line for line in lines if matches(line, where))
+        return None if amount == 0 else to_unit(amount, self.spec.unit)
+
+    def values(self, lines: list[LineItem], keys: Iterable[str] | None = None) -> dict[str, Decimal | None]:
+        columns = self.spec.amount_columns if keys is None else [self.spec.column(k) for k in keys]
+        return {c.key: self.cell(lines, c.where) for c in columns}
+
+    def row(self, labels: dict[str, str], lines: list[LineItem], level: int, code: str | None = None) -> Row:
+        return Row(labels=labels, values=self.values(lines), level=level, code=code)
+
+    def build(self) -> Table:
+        dimension: Callable[[], list[Row]] = getattr(self, f"rows_{self.spec.rows}")
+        rows = dimension()
+        budget = self.context.budget
+        has_data = any(v is not None for r in rows for v in r.values.values())
+        note = None
+        if not has_data:
+            rows = self.empty_rows()
+            note = EMPTY_NOTE
+        return Table(
+            id=self.spec.id,
+            caption=self.spec.caption,
+            title=self.spec.title,
+            unit_name=budget.unit.name,
+            unit=self.spec.unit,
+            rows=rows,
+            note=note,
+        )
+
+    def empty_rows(self) -> list[Row]:
+        first = self.spec.label_columns[0].key
+        return [Row(labels={first: "合计"}, level=0), Row(level=0)]
+
+    # --- row dimensions -------------------------------------------------------------------
+
+    def rows_functional(self) -> list[Row]:
+        """合计, then 类 → 款 → 项 for every functional code the table's lines use."""
+        catalog = self.context.catalog
+        code_key, name_key = self.spec.label_columns[-2].key, self.spec.label_columns[-1].key
+        rows = [self.row({code_key: "合计"}, self.lines, 0)]
+        codes: set[str] = set()
+        for line in self.lines:
+            codes.update({line.func[:3], line.func[:5], line.func})
+        for code in sorted(codes):
+            entry = catalog.functional(code, where=f"预算公开表{self.spec.id}")
+            in_row = [line for line in self.lines if line.func.startswith(code)]
+            level = {3: 1, 5: 2, 7: 3}[len(code)]
+            rows.append(self.row({code_key: code, name_key: entry.name}, in_row, level, code))
+        return rows
+
+    def rows_economic(self) -> list[Row]:
+        """合计, then each 部门经济分类 类 and its (部门 款, 政府 款) pairs, as 预算公开表6 prints them."""
+        catalog = self.context.catalog
+        rows = [self.row({"dept_name": "合计"}, self.lines, 0)]
+        pairs: dict[tuple[str, str], list[LineItem]] = {}
+        for line in self.lines:
+            catalog.dept_economic(line.econ, where=f"预算公开表{self.spec.id}")
+            pairs.setdefault((line.econ, self.context.gov_code(line)), []).append(line)
+        for class_code in sorted({econ[:3] for econ, _ in pairs}):
+            in_class = [line for (econ, _), lines in pairs.items() if econ[:3] == class_code for line in lines]
+            rows.append(self.row({"dept_name": catalog.dept_economic(class_code).name}, in_class, 1, class_code))
+            for (econ, gov), lines in sorted(pairs.items()):
+                if econ[:3] == class_code:
+                    labels = {"dept_name": catalog.dept_economic(econ).name, "gov_name": catalog.gov_economic(gov).name}
+                    rows.append(self.row(labels, lines, 2, econ))
+        return rows
+
+    def _summary(self, income: list[tuple[str, list[LineItem]]], carried: list[tuple[str, list[LineItem]]] | None) -> list[Row]:
+        """The two-sided 收支总表: income by source beside expenditure by 类, then the totals."""
+        catalog = self.context.catalog
+        classes = catalog.functional_classes()
+        exp_keys = [c.key for c in self.spec.amount_columns if c.key.startswith("exp_")]
+        current = [line for line in self.lines if not line.carryover]
+        carryover = [line for line in self.lines if line.carryover]
+        rows = []
+        for i in range(max(len(income), len(classes))):
+            labels: dict[str, str] = {}
+            values: dict[str, Decimal | None] = {}
+            code = None
+            if i < len(income):
+                label, lines = income[i]
+                labels["income_item"] = label
+                values["income_amount"] = self.cell(lines, {})
+            if i < len(classes):
+                entry = classes[i]
+                code = entry.code
+                labels["exp_item"] = f"{chinese_number(i + 1)}、{entry.name}"
+                values.update(self.values([line for line in self.lines if line.func.startswith(entry.code)], exp_keys))
+            rows.append(Row(labels=labels, values=values, level=1, code=code))
+        rows.append(Row(level=0))
+        everything = self.values(self.lines, exp_keys)
+        rows.append(Row(labels={"income_item": "本年收入合计", "exp_item": "本年支出合计"},
+                        values={"income_amount": self.cell(current, {}), **everything}, level=0))
+        if carried is None:  # 预算公开表1
+            rows.append(Row(labels={"income_item": "上年结转", "exp_item": "年终结转"},
+                            values={"income_amount": self.cell(carryover, {})}, level=0))
+        else:  # 预算公开表4: 上年财政拨款结转, then by source
+            rows.append(Row(labels={"income_item": "上年财政拨款结转", "exp_item": "年终结转"},
+                            values={"income_amount": self.cell(carryover, {})}, level=0))
+            for label, lines in carried:
+                rows.append(Row(labels={"income_item": label}, values={"income_amount": self.cell(lines, {})}, level=1))
+            rows.append(Row(level=0))
+        rows.append(Row(labels={"income_item": "收入总计", "exp_item": "支出总计"},
+                        values={"income_amount": self.cell(self.lines, {}), **everything}, level=0))
+        return rows
+
+    def _by_source(self, sources: Iterable[str], carryover: bool) -> list[tuple[str, list[LineItem]]]:
+        return [
+            (f"{chinese_number(i + 1)}、{source}",
+             [line for line in self.lines if line.source == source and line.carryover == carryover])
+            for i, source in enumerate(sources)
+        ]
+
+    def rows_summary_all(self) -> list[Row]:
+        return self._summary(self._by_source(SOURCES, False), None)
+
+    def rows_summary_fiscal(self) -> list[Row]:
+        return self._summary(self._by_source(FISCAL_SOURCES, False), self._by_source(FISCAL_SOURCES, True))
+
+    def rows_income_codes(self) -> list[Row]:
+        # Income by 政府性基金收入科目 is not among the line items' dimensions yet: the total only.
+        return [self.row({"code": "合计"}, self.lines, 0)]
+
+    def rows_three_public(self) -> list[Row]:
+        rows = []
+        for item in self.context.template.three_public:
+            lines = [line for line in self.lines if line.econ in item["econ"]]
+            rows.append(self.row({"item": item["label"]}, lines, 0 if item["key"] == "total" else 1, item["key"]))
+        return rows
+
+    def rows_units(self) -> list[Row]:
+        return [
+            self.row({"unit": "部门合计"}, self.lines, 0),
+            self.row({"unit": self.context.budget.unit.name}, self.lines, 1),
+        ]
+
+    def _project_rows(self) -> list[Row]:
+        rows = []
+        for project in self.context.budget.projects:
+            lines = [line for line in self.lines if line.project == project.id]
+            if lines:
+                rows.append(self.row({"name": project.name}, lines, 2, project.id))
+        return rows
+
+    def rows_projects_unit(self) -> list[Row]:
+        return [self.row({"name": self.context.budget.unit.name}, self.lines, 1), *self._project_rows()]
+
+    def rows_projects_department(self) -> list[Row]:
+        unit = self.context.budget.unit
+        return [
+            self.row({"name": unit.department or unit.name}, self.lines, 0),
+            self.row({"name": unit.name}, self.lines, 1),
+            *self._project_rows(),
+        ]
+
+
+def performance_tables(budget: Budget) -> list[PerformanceTable]:
+    unit = budget.unit
+    by_id = {p.id: p for p in budget.projects}
+    order = budget.performance_order or [p.id for p in budget.projects]
+    tables = []
+    for project_id in order:
+        project = by_id[project_id]
+        perf = project.performance
+        if perf is None:
+            continue
+        tables.append(
+            PerformanceTable(
+                title=f"{unit.region}级预算部门（单位）项目支出绩效目标表",
+                year=budget.year,
+                project_name=project.name,
+                department=perf.department or f"{unit.department_code}-{unit.department}",
+                implementing_unit=perf.implementing_unit or unit.name,
+                attribute=perf.attribute,
+                period=perf.period,
+                funding_implementation=_funding(perf.funding),
+                funding_annual=_funding(perf.funding_annual or perf.funding),
+                overview=perf.overview,
+                basis=perf.basis,
+                necessity=perf.necessity,
+                measures=perf.measures,
+                plan=perf.plan,
+                goal_implementation=perf.goal,
+                goal_annual=perf.goal if perf.goal_annual is None else perf.goal_annual,
+                indicators=[
+                    Indicator(
+                        level1=i.level1,
+                        level2=i.level2,
+                        level3=i.level3,
+                        value=i.value,
+                        annual_level2=i.level2,
+                        annual_level3=i.level3 if i.annual_level3 is None else i.annual_level3,
+                        annual_value=i.value if i.annual_value is None else i.annual_value,
+                    )
+                    for i in perf.indicators
+                ],
+                filled_at=perf.filled_at,
+            )
+        )
+    return tables
+
+
+def _funding(funding) -> Funding:
+    return Funding(
+        total=funding.total,
+        central=funding.central,
+        provincial=funding.provincial,
+        local=funding.local,
+        self_raised=funding.self_raised,
+        other=funding.other,
+    )
+
+
+def derive(budget: Budget, template_id: str = "shanxi-2024", catalog: Catalog | None = None) -> Report:
+    """The complete Report of a budget: the 13 tables, the explanations, the performance targets."""
+    from . import narrative
+    from .templates.glossary import standard_glossary
+
+    template = load(template_id, budget.year)
+    context = Context(budget, template, catalog or Catalog.default())
+    tables = [TableBuilder(spec, context).build() for spec in template.tables]
+    report = Report(
+        template=template.id,
+        year=budget.year,
+        unit_name=budget.unit.name,
+        profile=Profile(**budget.profile.model_dump()),
+        tables=tables,
+        performance=performance_tables(budget),
+        glossary=[t.model_dump() for t in budget.glossary] if budget.glossary is not None else standard_glossary(template.id),
+    )
+    return narrative.explain(report, budget, context)

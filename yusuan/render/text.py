@@ -1,0 +1,108 @@
+"""Plain text laid out like the published disclosure (the seed): parts in order, each table
+under its caption line and title, a row's cells joined by single spaces, an empty cell empty.
+
+It is the format the reader of published text parses, so a derived report can make the
+round trip text → Report.
+"""
+from __future__ import annotations
+
+from ..derive import chinese_number
+from ..money import fmt_table, fmt_yuan
+from ..report import Funding, PerformanceTable, Report, Table
+from ..templates import TableSpec, load
+from . import register
+
+FULL_WIDTH_SPACE = "\u3000"
+FUNDING_LEVELS = (("central", "其中：中央财政资金"), ("provincial", "省级财政资金"), ("local", "市县（区）财政资金"),
+                  ("self_raised", "单位自筹"), ("other", "其他资金"))
+
+
+def table_lines(table: Table, spec: TableSpec) -> list[str]:
+    lines = [table.caption, table.title, f"单位名称：{table.unit_name} 单位：{table.unit}"]
+    for level in range(spec.header_depth):
+        lines.append(" ".join(cell.text for cell in spec.header_cells() if cell.row == level))
+    if spec.numbered:
+        lines.append(" ".join(str(i + 1) for i in range(len(spec.columns))))
+    indent = spec.rows.startswith("projects")
+    for row in table.rows:
+        cells = []
+        for column in spec.columns:
+            if column.is_amount:
+                cells.append(fmt_table(row.values.get(column.key)))
+            else:
+                text = row.labels.get(column.key, "")
+                cells.append(FULL_WIDTH_SPACE * row.level + text if indent and text else text)
+        lines.append(" ".join(cells))
+    if table.note:
+        lines.append(table.note)
+    return lines
+
+
+def _money(value) -> str:
+    return "" if value is None else fmt_yuan(value)
+
+
+def performance_lines(table: PerformanceTable) -> list[str]:
+    lines = [
+        table.title,
+        f"（{table.year}年度）",
+        f"项目名称 {table.project_name}",
+        f"主管部门及代码 {table.department} 实施单位 {table.implementing_unit}",
+        f"项目属性 {table.attribute} 项目期 {table.period}",
+        "项目资金",
+        "（元）",
+        f"实施期资金总额： {_money(table.funding_implementation.total)} 年度资金总额： {_money(table.funding_annual.total)}",
+    ]
+    for key, label in FUNDING_LEVELS:
+        left, right = getattr(table.funding_implementation, key), getattr(table.funding_annual, key)
+        lines.append(" ".join(part for part in (label, _money(left), label, _money(right)) if part))
+    lines += [
+        f"项目概况 {table.overview}",
+        f"立项依据 {table.basis}",
+        f"项目设立必要性 {table.necessity}",
+        f"保证项目实施的制度、措施 {table.measures}",
+        f"项目实施计划 {table.plan}",
+        "实施期目标 年度目标",
+        f"总体目标 {table.goal_implementation}",
+        table.goal_annual,
+        "绩效指标",
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+    ]
+    level1 = None
+    for indicator in table.indicators:
+        if indicator.level1 != level1:
+            level1 = indicator.level1
+            lines.append(level1)
+        cells = (indicator.level2, indicator.level3, indicator.value,
+                 indicator.annual_level2, indicator.annual_level3, indicator.annual_value)
+        lines.append(" ".join(cell for cell in cells if cell))
+    lines.append(f"负责人： 经办人： 联系电话： 填报日期： {table.filled_at}".rstrip())
+    return lines
+
+
+def render_text(report: Report) -> str:
+    template = load(report.template, report.year)
+    parts = {p["number"]: f"{p['number']} {p['title']}" for p in template.parts}
+    lines = [parts["第一部分"], "一、本单位职责"]
+    lines += [f"{i}、{duty}" for i, duty in enumerate(report.profile.duties, 1)]
+    lines += ["二、机构设置情况", report.profile.structure, parts["第二部分"]]
+    for table in report.tables:
+        lines += table_lines(table, template.table(table.id))
+    lines.append(parts["第三部分"])
+    for section in report.explanations:
+        if section.number == "十一":
+            for performance in report.performance:
+                lines += performance_lines(performance)
+        lines.append(f"{section.number}、{section.title}")
+        lines += section.text.split("\n")
+    if not any(s.number == "十一" for s in report.explanations):
+        for performance in report.performance:
+            lines += performance_lines(performance)
+    lines.append(parts["第四部分"])
+    lines += [f"{chinese_number(i)}、{term.term}：{term.text}" for i, term in enumerate(report.glossary, 1)]
+    return "\n".join(lines) + "\n"
+
+
+@register("text", "report.txt")
+def render(report: Report, budget=None) -> bytes:
+    return render_text(report).encode("utf-8")
