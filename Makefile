@@ -1,0 +1,19 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PY ?= python3
+EXAMPLE = examples/tunliu-police-2024/budget.yaml
+FORMATS ?= json,text,html,pdf,xlsx,docx
+
+.PHONY: install demo test bench
+
+install:
+	./scripts/install-debian-packages.sh
+	$(PY) -m pip install -q -e '.[test]'
+
+demo: install
+	$(PY) -m yusuan.cli build $(EXAMPLE) --format $(FORMATS) -o out/
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

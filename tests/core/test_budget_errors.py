@@ -1,0 +1,60 @@
+"""Bad input: one line naming file:line and the field, exit code 2, nothing written."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SMALL = Path(__file__).parent.parent / "data" / "small-budget.yaml"
+
+
+def run_build(tmp_path: Path, text: str):
+    budget = tmp_path / "budget.yaml"
+    budget.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "yusuan.cli", "build", str(budget), "-o", str(out)],
+                            capture_output=True, text=True)
+    return result, out
+
+
+def mutate(old: str, new: str) -> str:
+    text = SMALL.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+CASES = {
+    "malformed YAML": (mutate("lines:\n", "lines: [\n"), ":4: malformed YAML"),
+    "unknown code": (mutate("econ: 30101,", "econ: 30199x,"), ":4: lines[0].econ: unknown economic code 30199x"),
+    "negative amount": (mutate("amount: 20000}", "amount: -20000}"), ":5: lines[1].amount: amount -20000 is negative"),
+    "non-numeric amount": (mutate("amount: 20000}", "amount: 二万}"), ":5: lines[1].amount: '二万' is not an amount"),
+    "project not defined": (mutate("project: P1, amount: 300000", "project: P9, amount: 300000"),
+                            ":7: lines[3].project: project 'P9' is used but not defined"),
+    "source does not add up": (mutate("lines:\n", "income: {一般公共预算: 1}\nlines:\n"),
+                               "income.一般公共预算: 一般公共预算 income 1 元 does not add up"),
+    "missing required field": (mutate("  - {func: 2040201, econ: 30201, kind: 公用经费, amount: 20000}\n",
+                                      "  - {func: 2040201, kind: 公用经费, amount: 20000}\n"),
+                               ":5: lines[1].econ: required field is missing"),
+    "basic and project at once": (mutate("kind: 公用经费, amount", "kind: 公用经费, project: P1, amount"),
+                                  ":5: lines[1]: a line is either basic expenditure"),
+    "a 类 where a 项 is needed": (mutate("func: 2040201, econ: 30201", "func: 204, econ: 30201"),
+                                ":5: lines[1].func: functional code 204 is a 类"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_names_the_place_and_writes_nothing(tmp_path, case):
+    text, expected = CASES[case]
+    result, out = run_build(tmp_path, text)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "budget.yaml" in lines[0] and expected in lines[0], lines[0]
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_a_good_budget_builds(tmp_path):
+    result, out = run_build(tmp_path, SMALL.read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stderr
+    assert (out / "report.json").exists() and (out / "report.txt").exists()
