@@ -58,3 +58,17 @@ def test_a_good_budget_builds(tmp_path):
     result, out = run_build(tmp_path, SMALL.read_text(encoding="utf-8"))
     assert result.returncode == 0, result.stderr
     assert (out / "report.json").exists() and (out / "report.txt").exists()
+
+
+def test_a_users_catalog_extends_ours(tmp_path):
+    """Catalogs change every year: --catalog FILE adds the code the built-in one lacks."""
+    text = SMALL.read_text(encoding="utf-8").replace("func: 2040201, econ: 30201", "func: 2040288, econ: 30201")
+    result, out = run_build(tmp_path, text)
+    assert result.returncode == 2 and "unknown functional code 2040288" in result.stderr
+    codes = tmp_path / "codes.csv"
+    codes.write_text("catalog,code,name\nfunctional,2040288,新设公安项目\n", encoding="utf-8")
+    budget = tmp_path / "budget.yaml"
+    result = subprocess.run([sys.executable, "-m", "yusuan.cli", "build", str(budget), "-o", str(out), "--catalog", str(codes)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "2040288 新设公安项目 2.00 2.00" in (out / "report.txt").read_text(encoding="utf-8")
