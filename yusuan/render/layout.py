@@ -1,0 +1,335 @@
+"""The report as a sequence of display blocks, shared by every graphic renderer.
+
+HTML, PDF, XLSX and DOCX draw the same things: headings, paragraphs and merged-cell grids.
+This module decides *what* is drawn — which text goes in which cell of which grid, which cells
+merge, how far a row is indented — from the Report and its template, so that no renderer
+hard-codes a column position or re-derives a header tree. Renderers only decide *how* it
+looks in their medium.
+
+A grid is a list of cells with row/column/span (like HTML's rowspan/colspan), its first
+``header_rows`` rows being the header that repeats when a table breaks across pages.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterator, Literal
+
+from ..money import fmt_table, fmt_yuan
+from ..report import Funding, PerformanceTable, Report, Table
+from ..templates import TableSpec, load
+
+Align = Literal["left", "center", "right"]
+
+# Chinese ordinal numbers for the 名词解释 entries (一、基本支出：…).
+_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    if n <= 10:
+        return _NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _NUMERALS[tens - 1]) + "十" + (_NUMERALS[ones - 1] if ones else "")
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False  # part of the repeated header (bold, centred, shaded)
+    align: Align = "left"
+    indent: int = 0  # hierarchy depth shown as a left indent (类 0, 款 1, 项 2)
+    value: Decimal | None = None  # the exact displayed number, for media that keep numbers as numbers
+    strong: bool = False  # a label cell of a form (performance tables)
+
+
+@dataclass
+class Grid:
+    columns: int
+    rows: int
+    cells: list[Cell]
+    header_rows: int = 0
+    widths: tuple[float, ...] = ()  # relative column widths, sum irrelevant
+
+    def at(self, row: int, col: int) -> Cell | None:
+        """The cell that starts at (row, col), if one does."""
+        return next((c for c in self.cells if c.row == row and c.col == col), None)
+
+    def by_row(self) -> list[list[Cell]]:
+        rows: list[list[Cell]] = [[] for _ in range(self.rows)]
+        for cell in self.cells:
+            rows[cell.row].append(cell)
+        for row in rows:
+            row.sort(key=lambda c: c.col)
+        return rows
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int  # 1: 第一部分 …; 2: 一、本单位职责 …
+    new_page: bool = False
+    kind: str = "heading"
+
+
+@dataclass
+class Paragraph:
+    text: str
+    lead: str = ""  # a bold run before the text (a glossary term)
+    kind: str = "paragraph"
+
+
+@dataclass
+class TableBlock:
+    """One official table (预算公开表N) or one 项目支出绩效目标表."""
+
+    caption: str  # 预算公开表6 (empty for performance tables)
+    title: str
+    subtitle: str  # 单位名称：… for official tables, （2024年度） for performance tables
+    unit: str  # 单位：万元 (empty for performance tables)
+    grid: Grid
+    note: str = ""  # 注：本表无数据
+    footer: str = ""  # 负责人： 经办人： 联系电话： 填报日期：…
+    table_id: str = ""  # template id "1" … "13", or "perf-N"
+    new_page: bool = True
+    kind: str = "table"
+
+
+Block = Heading | Paragraph | TableBlock
+
+
+def text_width(text: str) -> int:
+    """Display width in half-width units: a Chinese character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# --- the official tables ---------------------------------------------------------------------
+
+
+def _indented_column(spec: TableSpec) -> str | None:
+    """The label column that shows the hierarchy: the name, never a code column, and none in
+    the two-sided 收支总表 (their rows are all at one level)."""
+    if spec.rows.startswith("summary"):
+        return None
+    names = [c.key for c in spec.label_columns if "code" not in c.key]
+    return names[-1] if names else None
+
+
+def _indent(spec: TableSpec, level: int) -> int:
+    # Project tables print the department at the margin, the unit one step in, its projects two;
+    # classification tables print 类 at the margin (level 1) and the 合计 row (level 0) too.
+    return level if spec.rows.startswith("projects") else max(level - 1, 0)
+
+
+def _column_widths(spec: TableSpec, body: list[list[str]]) -> tuple[float, ...]:
+    widths = []
+    for i, column in enumerate(spec.columns):
+        if column.is_amount:
+            widths.append(10.0)
+            continue
+        longest = max((text_width(row[i]) for row in body), default=0)
+        widths.append(float(min(max(longest, 8), 36)) + 1)
+    return tuple(widths)
+
+
+def official_grid(table: Table, spec: TableSpec) -> Grid:
+    """Header tree (merged as the template says), the column-number row if the table has one,
+    then one grid row per table row: amounts right-aligned with two decimals, empty cells empty."""
+    cells = [
+        Cell(h.row, h.col, h.text, rowspan=h.rowspan, colspan=h.colspan, header=True, align="center")
+        for h in spec.header_cells()
+    ]
+    header_rows = spec.header_depth
+    if spec.numbered:
+        cells += [Cell(header_rows, i, str(i + 1), header=True, align="center") for i in range(len(spec.columns))]
+        header_rows += 1
+    indented = _indented_column(spec)
+    body: list[list[str]] = []
+    for r, row in enumerate(table.rows, start=header_rows):
+        texts = []
+        for c, column in enumerate(spec.columns):
+            if column.is_amount:
+                value = row.values.get(column.key)
+                text = fmt_table(value)
+                cells.append(Cell(r, c, text, align="right", value=value))
+            else:
+                text = row.labels.get(column.key, "")
+                indent = _indent(spec, row.level) if column.key == indented else 0
+                cells.append(Cell(r, c, text, indent=indent))
+            texts.append(text)
+        body.append(texts)
+    return Grid(len(spec.columns), header_rows + len(table.rows), cells, header_rows, _column_widths(spec, body))
+
+
+def official_block(table: Table, spec: TableSpec) -> TableBlock:
+    return TableBlock(
+        caption=table.caption,
+        title=table.title,
+        subtitle=f"单位名称：{table.unit_name}" if table.unit_name else "",
+        unit=f"单位：{table.unit}",
+        grid=official_grid(table, spec),
+        note=table.note or "",
+        table_id=table.id,
+    )
+
+
+# --- the performance-target tables -------------------------------------------------------------
+
+# 8 columns, as the official form: a side label, then 一级/二级/三级/指标值 for the 实施期 and
+# 二级/三级/指标值 for the 年度 target; the upper rows of the form span these columns.
+PERF_COLUMNS = 8
+PERF_WIDTHS = (7.0, 6.0, 6.0, 9.0, 7.0, 6.0, 9.0, 7.0)
+FUNDING_LEVELS = (
+    ("central", "其中：中央财政资金"),
+    ("provincial", "省级财政资金"),
+    ("local", "市县（区）财政资金"),
+    ("self_raised", "单位自筹"),
+    ("other", "其他资金"),
+)
+PERF_TEXT_ROWS = (
+    ("overview", "项目概况"),
+    ("basis", "立项依据"),
+    ("necessity", "项目设立必要性"),
+    ("measures", "保证项目实施的制度、措施"),
+    ("plan", "项目实施计划"),
+)
+PERF_INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值")
+
+
+def _yuan(value: Decimal | None) -> str:
+    return "" if value is None else fmt_yuan(value)
+
+
+def performance_grid(table: PerformanceTable) -> Grid:
+    cells: list[Cell] = []
+    r = 0
+
+    def label(row: int, col: int, text: str, **span) -> None:
+        cells.append(Cell(row, col, text, strong=True, align="center", **span))
+
+    def text(row: int, col: int, value: str, **span) -> None:
+        cells.append(Cell(row, col, value, **span))
+
+    label(r, 0, "项目名称")
+    text(r, 1, table.project_name, colspan=7)
+    r += 1
+    for left, lvalue, right, rvalue in (
+        ("主管部门及代码", table.department, "实施单位", table.implementing_unit),
+        ("项目属性", table.attribute, "项目期", table.period),
+    ):
+        label(r, 0, left)
+        text(r, 1, lvalue, colspan=3)
+        label(r, 4, right)
+        text(r, 5, rvalue, colspan=3)
+        r += 1
+    # 项目资金（元）: the 实施期 block on the left, the 年度 block on the right, one row per level.
+    funding_rows = [("total", "实施期资金总额：", "年度资金总额：")] + [(k, t, t) for k, t in FUNDING_LEVELS]
+    label(r, 0, "项目资金（元）", rowspan=len(funding_rows))
+    for key, left, right in funding_rows:
+        implementation: Funding = table.funding_implementation
+        annual: Funding = table.funding_annual
+        text(r, 1, left, colspan=2)
+        lvalue = getattr(implementation, key)
+        cells.append(Cell(r, 3, _yuan(lvalue), align="right", value=lvalue))
+        text(r, 4, right, colspan=2)
+        rvalue = getattr(annual, key)
+        cells.append(Cell(r, 6, _yuan(rvalue), colspan=2, align="right", value=rvalue))
+        r += 1
+    for attribute, title in PERF_TEXT_ROWS:
+        label(r, 0, title)
+        text(r, 1, getattr(table, attribute), colspan=7)
+        r += 1
+    label(r, 0, "总体目标", rowspan=2)
+    label(r, 1, "实施期目标", colspan=4)
+    label(r, 5, "年度目标", colspan=3)
+    text(r + 1, 1, table.goal_implementation, colspan=4)
+    text(r + 1, 5, table.goal_annual, colspan=3)
+    r += 2
+    label(r, 0, "绩效指标", rowspan=1 + len(table.indicators))
+    for i, title in enumerate(PERF_INDICATOR_HEADER, start=1):
+        label(r, i, title)
+    r += 1
+    # 一级指标 cells merge over consecutive indicators of the same level-one heading.
+    i = 0
+    indicators = table.indicators
+    while i < len(indicators):
+        span = 1
+        while i + span < len(indicators) and indicators[i + span].level1 == indicators[i].level1:
+            span += 1
+        label(r + i, 1, indicators[i].level1, rowspan=span)
+        for j in range(i, i + span):
+            ind = indicators[j]
+            for col, value in enumerate(
+                (ind.level2, ind.level3, ind.value, ind.annual_level2, ind.annual_level3, ind.annual_value), start=2
+            ):
+                text(r + j, col, value)
+        i += span
+    r += len(indicators)
+    return Grid(PERF_COLUMNS, r, cells, 0, PERF_WIDTHS)
+
+
+def performance_block(table: PerformanceTable, number: int) -> TableBlock:
+    footer = "负责人：　　经办人：　　联系电话：　　填报日期：" + (f" {table.filled_at}" if table.filled_at else "")
+    return TableBlock(
+        caption="",
+        title=table.title or "项目支出绩效目标表",
+        subtitle=f"（{table.year}年度）",
+        unit="",
+        grid=performance_grid(table),
+        footer=footer,
+        table_id=f"perf-{number}",
+    )
+
+
+# --- the whole document ----------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> Iterator[Paragraph]:
+    for line in text.split("\n"):
+        if line.strip():
+            yield Paragraph(line.strip())
+
+
+def document(report: Report) -> list[Block]:
+    """The four parts in the seed's order; the performance-target tables follow section 十
+    (the 附件 it announces), before 十一 国有资产占有使用情况."""
+    template = load(report.template, report.year)
+    parts = {p["number"]: f"{p['number']} {p['title']}" for p in template.parts}
+    blocks: list[Block] = [Heading(parts["第一部分"], 1), Heading("一、本单位职责", 2)]
+    blocks += [Paragraph(f"{i}、{duty}") for i, duty in enumerate(report.profile.duties, 1)]
+    blocks.append(Heading("二、机构设置情况", 2))
+    blocks += list(_paragraphs(report.profile.structure))
+
+    blocks.append(Heading(parts["第二部分"], 1, new_page=True))
+    for table in report.tables:
+        blocks.append(official_block(table, template.table(table.id)))
+
+    blocks.append(Heading(parts["第三部分"], 1, new_page=True))
+    performance = [performance_block(p, i) for i, p in enumerate(report.performance, 1)]
+    placed = False
+    for section in report.explanations:
+        if section.number == "十一" and not placed:
+            blocks += performance
+            placed = True
+        blocks.append(Heading(f"{section.number}、{section.title}", 2, new_page=placed and section.number == "十一"))
+        blocks += list(_paragraphs(section.text))
+    if not placed:
+        blocks += performance
+
+    # A table right after a part heading shares its page (the heading already began one).
+    for before, block in zip(blocks, blocks[1:]):
+        if isinstance(block, TableBlock) and isinstance(before, Heading):
+            block.new_page = False
+
+    blocks.append(Heading(parts["第四部分"], 1, new_page=True))
+    for i, term in enumerate(report.glossary, 1):
+        blocks.append(Paragraph(term.text, lead=f"{chinese_number(i)}、{term.term}："))
+    return blocks
+
+
+def document_title(report: Report) -> str:
+    return f"{report.unit_name}{report.year}年单位预算公开报告"
