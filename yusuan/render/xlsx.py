@@ -1,0 +1,151 @@
+"""XLSX (openpyxl): a sheet per official table (表1 … 表13) as printed — caption, title and
+unit rows, the template's merged header, numbers as numbers in format 0.00, the header
+frozen — a sheet with the performance-target tables, and the line items when a Budget is given.
+"""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..report import Report
+from . import layout, lineitems, register
+
+FONT = "宋体"  # what the official workbooks use; Excel/WPS substitute where it is missing
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+TABLE_FORMAT = "0.00"
+
+
+def _yuan_format(value: Decimal) -> str:
+    # 元 in the performance tables: 2,970,000 and 445,349.1 as printed (no trailing point).
+    return "#,##0" if value == value.to_integral_value() else "#,##0.0#"
+
+
+def _column_widths(grid: layout.Grid) -> list[float]:
+    """Excel widths (in characters of the default font) fitting the widest unmerged text;
+    merged header cells wrap instead of widening a column."""
+    widths = [8.0] * grid.columns
+    for cell in grid.cells:
+        if cell.colspan == 1:
+            lines = cell.text.split("\n") or [""]
+            need = max(layout.text_width(line) for line in lines) + 2 + 2 * cell.indent
+            widths[cell.col] = max(widths[cell.col], min(need, 60))
+    return widths
+
+
+def _write_grid(ws: Worksheet, grid: layout.Grid, top: int, yuan: bool = False) -> int:
+    """Draw ``grid`` with its first row at sheet row ``top`` (1-based); return the next free row."""
+    for r in range(grid.rows):
+        for c in range(grid.columns):
+            ws.cell(top + r, c + 1).border = BORDER  # covered cells of a merge need borders too
+    for cell in grid.cells:
+        target = ws.cell(top + cell.row, cell.col + 1)
+        if cell.value is not None:
+            target.value = cell.value
+            target.number_format = _yuan_format(cell.value) if yuan else TABLE_FORMAT
+        elif cell.align != "right" and cell.text:
+            target.value = cell.text
+        bold = cell.header or cell.strong
+        target.font = Font(name=FONT, size=10, bold=bold)
+        target.alignment = Alignment(horizontal="center" if bold else cell.align, vertical="center",
+                                     wrap_text=True, indent=cell.indent)
+        if cell.header:
+            target.fill = HEADER_FILL
+        if cell.rowspan > 1 or cell.colspan > 1:
+            ws.merge_cells(start_row=top + cell.row, start_column=cell.col + 1,
+                           end_row=top + cell.row + cell.rowspan - 1, end_column=cell.col + cell.colspan)
+    return top + grid.rows
+
+
+def _title_rows(ws: Worksheet, block: layout.TableBlock, top: int, width: int) -> int:
+    def merged(row: int, text: str, align: str, size: int = 10, bold: bool = False, first: int = 1, last: int = width):
+        cell = ws.cell(row, first, text)
+        cell.font = Font(name=FONT, size=size, bold=bold)
+        cell.alignment = Alignment(horizontal=align, vertical="center")
+        if last > first:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+    if block.caption:
+        merged(top, block.caption, "right")
+        top += 1
+    merged(top, block.title, "center", size=14, bold=True)
+    ws.row_dimensions[top].height = 24
+    top += 1
+    if block.unit and width > 1:
+        merged(top, block.subtitle, "left", last=width - 1)
+        merged(top, block.unit, "right", first=width)
+        top += 1
+    elif block.subtitle:
+        merged(top, block.subtitle, "center")
+        top += 1
+    return top
+
+
+def _official_sheet(ws: Worksheet, block: layout.TableBlock) -> None:
+    grid = block.grid
+    top = _title_rows(ws, block, 1, grid.columns)
+    end = _write_grid(ws, grid, top)
+    if block.note:
+        ws.cell(end, 1, block.note).font = Font(name=FONT, size=10)
+    ws.freeze_panes = ws.cell(top + grid.header_rows, 1)  # caption, title, unit and header stay in view
+    for i, width in enumerate(_column_widths(grid), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.print_title_rows = f"{top}:{top + grid.header_rows - 1}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _performance_sheet(ws: Worksheet, blocks: list[layout.TableBlock]) -> None:
+    top = 1
+    for block in blocks:
+        top = _title_rows(ws, block, top, layout.PERF_COLUMNS)
+        top = _write_grid(ws, block.grid, top, yuan=True)
+        ws.cell(top, 1, block.footer).font = Font(name=FONT, size=10)
+        top += 3
+    for i, width in enumerate((16, 14, 14, 18, 14, 14, 18, 14), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _line_item_sheet(ws: Worksheet, budget) -> None:
+    ws.append([title for _, title in lineitems.FIELDS])
+    for cell in ws[1]:
+        cell.font = Font(name=FONT, bold=True)
+        cell.fill = HEADER_FILL
+    for record in lineitems.records(budget):
+        ws.append([record[key] for key, _ in lineitems.FIELDS])
+        ws.cell(ws.max_row, len(lineitems.FIELDS)).number_format = "#,##0.00"
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for i, (key, title) in enumerate(lineitems.FIELDS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(layout.text_width(title) + 2, 10)
+
+
+def workbook(report: Report, budget=None) -> Workbook:
+    book = Workbook()
+    book.remove(book.active)
+    blocks = [b for b in layout.document(report) if isinstance(b, layout.TableBlock)]
+    for block in blocks:
+        if block.table_id.isdigit():
+            _official_sheet(book.create_sheet(f"表{block.table_id}"), block)
+    performance = [b for b in blocks if b.table_id.startswith("perf-")]
+    if performance:
+        _performance_sheet(book.create_sheet("绩效目标表"), performance)
+    if budget is not None:
+        _line_item_sheet(book.create_sheet("预算明细"), budget)
+    book.properties.title = layout.document_title(report)
+    return book
+
+
+@register("xlsx", "report.xlsx")
+def render_xlsx(report: Report, budget=None) -> bytes:
+    buffer = io.BytesIO()
+    workbook(report, budget).save(buffer)
+    return buffer.getvalue()
