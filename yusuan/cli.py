@@ -33,7 +33,10 @@ def fail(message: str, code: int = 2) -> None:
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click *returns* the code of a `raise typer.Exit(n)`: pass it on.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except InputErrors as exc:
         for error in exc.errors:
             typer.echo(f"error: {error}", err=True)
