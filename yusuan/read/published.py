@@ -1,0 +1,142 @@
+"""Read a published report (extracted text or PDF) back into the Report.
+
+``published(path)`` returns a ``ReadResult``: the Report (whole, partial, or None when nothing
+could be read), the problems met (each with its line/page, table and row), and which template
+the document looks like. What cannot be read is said, not guessed; no input makes it crash or
+hang: a file that cannot be opened or has no text layer raises one ``InputError``.
+
+The pipeline: lines (text file, or yusuan/read/pdf.py) → cleaned of page furniture and cut
+into parts (published_lines) → 第一部分 and 第三部分 prose with claims (published_prose), the
+tables (published_tables), the performance-target tables (published_performance).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog import Catalog
+from ..errors import InputError
+from ..report import Report
+from ..templates import DEFAULT, load
+from .published_lines import Line, Problem, clean, segment, split_lines
+
+__all__ = ["ReadResult", "Problem", "published", "read_lines", "read_text"]
+
+# What other templates print, to recognise a report that is not of ours rather than force it.
+OTHER_TEMPLATES = {
+    "决算 (final accounts)": re.compile(r"决算"),
+    "财政部 standard set (部门收支总表 …)": re.compile(r"部门收支总表|部门收入总表|部门支出总表|财政拨款支出表"),
+}
+TITLE = re.compile(r"^\s*(\d{4})年\S*表(?:（[^）]*）)?\s*$")
+MAX_CHARS = 20_000_000  # a published report is a few hundred KB; beyond this is not one
+
+
+@dataclass
+class ReadResult:
+    report: Report | None
+    problems: list[Problem] = field(default_factory=list)
+    template: str | None = None  # the template it looks like ("shanxi-2024"), or a description of another
+    tables_found: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.report is not None and not self.problems
+
+    @property
+    def exit_code(self) -> int:
+        """0 whole, 1 in part, 2 nothing readable (the CLI's exit codes)."""
+        return 2 if self.report is None else (1 if self.problems else 0)
+
+
+def published(path: str | Path) -> ReadResult:
+    """Read a published report: ``.txt`` (text extracted from a PDF, or our text rendering) or ``.pdf``."""
+    path = Path(path)
+    if path.suffix.lower() == ".pdf":
+        from .pdf import pdf_lines
+
+        return read_lines(pdf_lines(path), str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if data.startswith(b"%PDF"):
+        from .pdf import pdf_lines
+
+        return read_lines(pdf_lines(path), str(path))
+    if len(data) > MAX_CHARS * 4:
+        raise InputError(path, None, f"{len(data)} bytes is too large for a published report")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost anything
+        raise InputError(path, None, "not text in UTF-8 or GB18030")
+    return read_text(text, str(path))
+
+
+def read_text(text: str, name: str = "<text>") -> ReadResult:
+    return read_lines(split_lines(text.replace("\r\n", "\n")), name)
+
+
+def detect_year(lines: list[Line]) -> int | None:
+    years = Counter(int(m.group(1)) for l in lines if (m := TITLE.match(l.text)) and 1990 < int(m.group(1)) < 2100)
+    return years.most_common(1)[0][0] if years else None
+
+
+def read_lines(lines: list[Line], name: str = "<text>", template_id: str = DEFAULT) -> ReadResult:
+    """The Report in ``lines``, with the problems met on the way."""
+    from .published_performance import read_performance
+    from .published_prose import read_explanations, read_glossary, read_profile
+    from .published_tables import TableReader
+
+    kept, parts = clean(lines)
+    problems: list[Problem] = []
+    year = detect_year(kept)
+    titles = [l.text.strip() for l in kept if TITLE.match(l.text)]
+    if year is None:
+        return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
+                                         "not a published budget report, or its text is unreadable")], None)
+    template = load(template_id, year)
+    segments = segment(kept, parts, {t.id: t.title for t in template.tables})
+    found = [tid for tid, _, _ in segments.tables]
+    if not found:
+        other = next((desc for desc, pattern in OTHER_TEMPLATES.items() if any(pattern.search(t) for t in titles)), None)
+        what = f"it looks like a {other} report" if other else "none of its tables is of this template"
+        message = (f"not a {template.name} report: {what}; tables found: {'、'.join(titles[:20]) or 'none'}")
+        return ReadResult(None, [Problem(message)], other or "unknown", titles)
+    catalog = Catalog.default()
+    unit_names = Counter()
+    tables = []
+    for table_id, caption, body in segments.tables:
+        try:
+            spec = template.table(table_id)
+        except KeyError:
+            problems.append(Problem(f"{caption.text.strip()} is not a table of {template.name}", caption.no, caption.page))
+            continue
+        if any(t.id == table_id for t in tables):
+            problems.append(Problem(f"{spec.caption} appears twice; the first is kept", caption.no, caption.page, table_id))
+            continue
+        reader = TableReader(spec, template, catalog, caption)
+        table = reader.read(body)
+        problems += reader.problems
+        tables.append(table)
+        if table.unit_name:
+            unit_names[table.unit_name] += 1
+    order = {t.id: i for i, t in enumerate(template.tables)}
+    if [t.id for t in tables] != sorted((t.id for t in tables), key=order.get):
+        problems.append(Problem("the tables are out of order (pages shuffled?); they are kept in the template's order"))
+        tables.sort(key=lambda t: order[t.id])
+    for spec in template.tables:
+        if not any(t.id == spec.id for t in tables):
+            problems.append(Problem(f"{spec.caption} {spec.title} is missing", table=spec.id))
+    unit_name = unit_names.most_common(1)[0][0] if unit_names else ""
+    report = Report(template=template.id, year=year, unit_name=unit_name, tables=tables)
+    report = read_profile(report, segments.profile, problems)
+    report = read_explanations(report, segments.explanations, catalog, problems)
+    report = read_performance(report, segments.performance, problems)
+    report = read_glossary(report, segments.glossary, problems)
+    return ReadResult(report, problems, template.id, found)

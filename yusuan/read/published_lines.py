@@ -1,0 +1,144 @@
+"""Lines of a published report, cleaned of page furniture and cut into its parts.
+
+The reader of published reports works on lines, whatever they came from: a text file
+(``pdftotext``-like output such as the seed) or a PDF (yusuan/read/pdf.py groups its
+characters into lines). Each line keeps its place (line number, page) so that every
+problem can say where it was met.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    no: int  # 1-based line number in the text (or in the PDF's extracted text)
+    page: int | None = None  # 1-based page, for PDFs
+
+    @property
+    def place(self) -> str:
+        return f"page {self.page} line {self.no}" if self.page else f"line {self.no}"
+
+
+@dataclass
+class Problem:
+    message: str
+    line: int | None = None
+    page: int | None = None
+    table: str | None = None
+    row: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(p for p in (
+            f"page {self.page}" if self.page else "", f"line {self.line}" if self.line else "",
+            f"表{self.table}" if self.table else "", f"row {self.row!r}" if self.row else "") if p)
+        return f"{where}: {self.message}" if where else self.message
+
+
+
+# Page furniture that a PDF's text layer carries between the rows of a table.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
+_WATERMARK = re.compile(r"^\s*(?:仅供|内部|审核|仅供内部审核)\s*$")
+# PDF bookmarks printed into the text layer: " 表一2024年预算收支总表"
+_BOOKMARK = re.compile(rf"^\s*表[{NUMERALS}]+\d{{4}}年\S*表(?:（[^）]*）)?\s*$")
+# The running title of every page: "长治市公安局屯留分局2024年单位预算公开报告"
+_RUNNING_TITLE = re.compile(r"^\s*\S{2,60}?\d{4}年度?(?:单位|部门)预算(?:公开)?报告\s*$")
+PART = re.compile(r"^\s*第([一二三四])部分\s*(.*?)\s*$")
+
+
+def clean(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """(kept lines, part headings): furniture dropped, part headings set aside.
+
+    Part headings are taken out because a PDF's text layer may print one in the middle of a
+    table (the seed has 第二部分 between two rows of 预算公开表1); the parts are found again
+    from the captions and the headings' order.
+    """
+    kept, parts = [], []
+    for line in lines:
+        text = line.text.replace("\ufeff", "").replace("\r", "").replace("\x0c", "")
+        if _PAGE_NUMBER.match(text) or _WATERMARK.match(text) or _BOOKMARK.match(text) or _RUNNING_TITLE.match(text):
+            continue
+        if PART.match(text):
+            parts.append(Line(text.strip(), line.no, line.page))
+            continue
+        kept.append(Line(text, line.no, line.page))
+    return kept, parts
+
+
+def split_lines(text: str, page: int | None = None, first_no: int = 1) -> list[Line]:
+    return [Line(t, i, page) for i, t in enumerate(text.split("\n"), first_no)]
+
+
+# --- segmentation -----------------------------------------------------------------------
+
+CAPTION = re.compile(r"^\s*((?:预算|部门)公开表)\s*(\d{1,2})\s*$")
+PERFORMANCE_TITLE = re.compile(r"^\s*(\S*项目支出绩效目标表)\s*$")
+THIRD_PART_MARK = re.compile(r"^\s*第三部分")
+
+
+@dataclass
+class Segments:
+    profile: list[Line] = field(default_factory=list)
+    tables: list[tuple[str, Line, list[Line]]] = field(default_factory=list)  # (table id, caption line, body)
+    explanations: list[Line] = field(default_factory=list)  # 第三部分 without the performance tables
+    performance: list[list[Line]] = field(default_factory=list)  # each from its title line
+    glossary: list[Line] = field(default_factory=list)
+    parts_seen: list[str] = field(default_factory=list)
+
+
+def segment(lines: list[Line], parts: list[Line], table_titles: dict[str, str]) -> Segments:
+    """Cut the cleaned lines into 第一部分, the tables, 第三部分 (and its performance tables), 第四部分.
+
+    Tables start at their caption (预算公开表N), or at their title when the caption was lost;
+    第三部分 starts at its heading, or at the first line after the last table that is its
+    first section heading; 第四部分 starts at its heading.
+    """
+    seg = Segments(parts_seen=[PART.match(p.text).group(1) for p in parts])
+    third_no = next((p.no for p in parts if PART.match(p.text).group(1) == "三"), None)
+    fourth_no = next((p.no for p in parts if PART.match(p.text).group(1) == "四"), None)
+    titles = {re.sub(r"\s", "", t): tid for tid, t in table_titles.items()}
+    state, current = "profile", None
+    performance: list[Line] | None = None
+    for i, line in enumerate(lines):
+        stripped = re.sub(r"\s", "", line.text)
+        caption = CAPTION.match(line.text)
+        if fourth_no is not None and line.no > fourth_no and state != "glossary":
+            state = "glossary"
+        elif third_no is not None and line.no > third_no and state in ("profile", "tables"):
+            state = "explanations"
+        if state in ("profile", "tables") and (caption or stripped in titles):
+            table_id = caption.group(2) if caption else titles[stripped]
+            # a title right after its caption belongs to the caption's table
+            if not (current is not None and not caption and current[0] == table_id and len(current[2]) <= 3):
+                current = (table_id, line, [])
+                seg.tables.append(current)
+                state = "tables"
+                if caption:
+                    continue
+        if state == "profile":
+            seg.profile.append(line)
+        elif state == "tables":
+            current[2].append(line)
+        elif state == "explanations":
+            if PERFORMANCE_TITLE.match(line.text):
+                performance = [line]
+                seg.performance.append(performance)
+            elif performance is not None and _section_heading(line.text):
+                performance = None
+                seg.explanations.append(line)
+            elif performance is not None:
+                performance.append(line)
+            else:
+                seg.explanations.append(line)
+        else:
+            seg.glossary.append(line)
+    return seg
+
+
+def _section_heading(text: str) -> bool:
+    """十一、国有资产占有使用情况 and the like: a numbered heading ends a performance table."""
+    return bool(re.match(rf"^\s*[{NUMERALS}]+、\S+\s*$", text)) and len(text.strip()) <= 30

@@ -1,0 +1,309 @@
+"""One table of a published report, from its lines back into a ``Table`` of the template.
+
+A table's lines are: its title, the 单位名称/单位 line, the header (possibly wrapped, skipped
+after checking its cells against the template's header tree), the rows, and perhaps
+注：本表无数据. A row's cells are single-space separated; a long name wraps onto the lines
+before the line that carries the row's numbers, so label lines are held until that line
+comes. The two-sided 收支总表 (预算公开表1, 4) are read as a stream of items and amounts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..catalog import Catalog
+from ..report import Row, Table
+from ..templates import TableSpec, Template
+from .published_amounts import is_amount, place, to_decimal
+from .published_lines import NUMERALS, Line, Problem
+
+EMPTY_NOTE = "注：本表无数据"
+IDEOGRAPHIC_SPACE = "\u3000"
+CODE = re.compile(r"^(合计|\d{3}(?:\d{2}){0,2})(?:\s+|$)(.*)$")
+NUMBERED_ITEM = re.compile(rf"^[{NUMERALS}]+、")
+GLUED = re.compile(r"(\d\.\d{2})(?=[^\d\s,.])")  # "6037.95一、一般公共服务支出"
+
+
+@dataclass
+class TableReader:
+    spec: TableSpec
+    template: Template
+    catalog: Catalog
+    caption: Line
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, line: Line | None, message: str, row: str | None = None) -> None:
+        self.problems.append(Problem(message, line.no if line else self.caption.no,
+                                     line.page if line else self.caption.page, self.spec.id, row))
+
+    # --- the whole table ----------------------------------------------------------------
+
+    def read(self, body: list[Line]) -> Table:
+        spec = self.spec
+        text = "\n".join(l.text for l in body)
+        unit_name = _search(r"单位名称[：:]\s*(\S+)", text)
+        unit = _search(r"(?<!名称)单位\s*[：:]\s*(万元|元)", text) or spec.unit
+        note = EMPTY_NOTE if EMPTY_NOTE in re.sub(r"\s", "", text) else None
+        lines = [l for l in body if re.sub(r"\s", "", l.text) != EMPTY_NOTE]
+        start = next((i for i, l in enumerate(lines) if self.starts_rows(l.text)), None)
+        if start is None:
+            self.problem(None, "no rows found under the header")
+            return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, note=note)
+        self.check_header(lines[:start])
+        rows = self.summary_rows(lines[start:]) if spec.rows.startswith("summary") else self.rows(lines[start:])
+        if note and not any(v is not None for r in rows for v in r.values.values()):
+            rows = self.empty_rows(rows)
+        return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit,
+                     rows=rows, note=note)
+
+    def check_header(self, lines: list[Line]) -> None:
+        """Every cell of the template's header tree must be printed above the rows."""
+        joined = re.sub(r"\s", "", "".join(l.text for l in lines))
+        if re.sub(r"\s", "", self.spec.title) not in joined:
+            self.problem(lines[0] if lines else None, f"title {self.spec.title!r} not found above the table")
+        missing = [c.text for c in self.spec.header_cells() if re.sub(r"\s", "", c.text) not in joined]
+        if missing:
+            self.problem(lines[-1] if lines else None, "header cells not found: " + "、".join(dict.fromkeys(missing)))
+
+    def starts_rows(self, text: str) -> bool:
+        """Whether a line is the first row under the header (which differs by row dimension)."""
+        dimension, stripped = self.spec.rows, text.strip(" ")
+        first = stripped.split(" ")[0] if stripped else ""
+        if dimension.startswith("summary"):
+            return bool(NUMBERED_ITEM.match(first))
+        if dimension in ("functional", "income_codes"):
+            return bool(CODE.match(first)) and first != "" and (first != "合计" or self._has_tail(text))
+        if dimension == "three_public":
+            return any(stripped.startswith(item["label"]) for item in self.template.three_public if item["key"] != "total")
+        if dimension == "economic":
+            return first == "合计" and self._has_tail(text)
+        if dimension == "units":
+            return first == "部门合计" or any(is_amount(f) for f in text.split(" "))
+        return stripped.startswith(IDEOGRAPHIC_SPACE) or any(is_amount(f) for f in text.split(" "))
+
+    @staticmethod
+    def _has_tail(text: str) -> bool:
+        fields = text.split(" ")
+        return len(fields) > 1 and all(f == "" or is_amount(f) for f in fields[1:]) or any(is_amount(f) for f in fields)
+
+    def empty_rows(self, rows: list[Row]) -> list[Row]:
+        """A table without data prints 合计 and an empty row: keep them as derive makes them."""
+        first = self.spec.label_columns[0].key
+        return [Row(labels={first: "合计"}, level=0), *[Row(level=0) for _ in rows[1:2]]]
+
+    # --- one-sided tables: labels, then amounts --------------------------------------------
+
+    def amount_keys(self) -> tuple[str, ...]:
+        columns = self.spec.columns
+        last_label = max(i for i, c in enumerate(columns) if not c.is_amount)
+        return tuple(c.key for c in columns[last_label + 1:] if c.is_amount)
+
+    def rows(self, lines: list[Line]) -> list[Row]:
+        rows: list[Row] = []
+        pending: list[tuple[Line, list[str]]] = []  # label lines waiting for their numbers
+        keys = self.amount_keys()
+        context: dict = {}
+        for line in lines:
+            if line.text == "":
+                continue
+            fields = line.text.split(" ")
+            if line.text.strip(" ") == "":
+                if pending:
+                    rows.append(self.row(pending, [], keys, context))
+                    pending = []
+                else:
+                    rows.append(Row(level=0))
+                continue
+            j = len(fields)
+            while j > 0 and (fields[j - 1] == "" or is_amount(fields[j - 1])):
+                j -= 1
+            label_fields, tail = fields[:j], fields[j:]
+            while label_fields and label_fields[0] == "":
+                label_fields.pop(0)  # a row printed with a leading space
+            if self.spec.rows in ("functional", "income_codes") and pending and CODE.match(" ".join(label_fields).strip()):
+                # a new code while the previous row still waits for numbers: that row had none
+                rows.append(self.row(pending, [], keys, context))
+                pending = []
+            if label_fields:
+                pending.append((line, label_fields))
+            if tail:
+                if not pending:
+                    self.problem(line, "numbers without a row name: " + " ".join(f for f in tail if f))
+                    continue
+                rows.append(self.row(pending, tail, keys, context))
+                pending = []
+        if pending:
+            self.problem(pending[0][0], "the table ends before this row's numbers", "".join(pending[0][1]))
+            rows.append(self.row(pending, [], keys, context))
+        return _without_trailing_blanks(rows)
+
+    def row(self, pending: list[tuple[Line, list[str]]], tail: list[str], keys: tuple[str, ...], context: dict) -> Row:
+        line = pending[-1][0]
+        pieces = [" ".join(f for f in fields if f) for _, fields in pending]
+        raw_first = " ".join(pending[0][1]).lstrip(" ")
+        name = "".join(pieces).strip(" ")
+        labels, level, code = self.labels(pending, pieces, raw_first, name, context)
+        tail = list(tail)
+        while len(tail) > len(keys) and tail and tail[0] == "":
+            tail.pop(0)  # the empty name cell of a 合计 row
+        values, problem = place(tail, self.spec, keys)
+        if problem:
+            self.problem(line, problem, name)
+        return Row(labels=labels, values=values, level=level, code=code)
+
+    def labels(self, pending, pieces, raw_first, name, context) -> tuple[dict[str, str], int, str | None]:
+        spec, dimension = self.spec, self.spec.rows
+        label_keys = [c.key for c in spec.label_columns]
+        if dimension in ("functional", "income_codes"):
+            code_key, name_key = label_keys[-2], label_keys[-1]
+            match = CODE.match(pieces[0].strip(" "))
+            if not match:
+                self.problem(pending[0][0], "a row without a code", name)
+                return {name_key: name}, 3, None
+            code, rest = match.group(1), match.group(2)
+            full_name = (rest + "".join(pieces[1:])).strip(" ")
+            if code == "合计":
+                return {code_key: "合计", **({name_key: full_name} if full_name else {})}, 0, None
+            return {code_key: code, name_key: full_name}, {3: 1, 5: 2, 7: 3}[len(code)], code
+        if dimension == "economic":
+            fields = [f for f in pending[0][1]]
+            dept = fields[0].strip(" ") if fields else ""
+            gov = " ".join(f for f in fields[1:] if f).strip(" ") + "".join(pieces[1:])
+            if dept == "合计":
+                return {"dept_name": "合计"}, 0, None
+            if not gov:
+                found = [e for e in self.catalog.by_name("dept", dept) if e.level == "类"]
+                context["class"] = found[0].code if found else None
+                return {"dept_name": dept}, 1, context["class"]
+            found = self.catalog.by_name("dept", dept, under=context.get("class") or "")
+            return {"dept_name": dept, "gov_name": gov}, 2, found[0].code if found else None
+        if dimension == "three_public":
+            item = next((i for i in self.template.three_public if i["label"] == name), None)
+            if item is None:
+                self.problem(pending[0][0], "not a 三公 item of the template", name)
+            key = item["key"] if item else None
+            return {label_keys[0]: name}, 0 if key == "total" else 1, key
+        if dimension == "units":
+            return {label_keys[0]: name}, 0 if name == "部门合计" else 1, None
+        # project tables: the name's indentation (ideographic spaces) is its level
+        indent = len(raw_first) - len(raw_first.lstrip(IDEOGRAPHIC_SPACE))
+        return {label_keys[0]: name.strip(IDEOGRAPHIC_SPACE)}, indent, None
+
+    def is_source_item(self, token: str) -> bool:
+        """"三、国有资本经营预" (wrapped) is the third income item; "二十二、国有资本经营预算" is not."""
+        match = NUMBERED_ITEM.match(token)
+        if not match:
+            return False
+        index = chinese_index(match.group(0)[:-1])
+        sources = self.template.sources
+        bare = token[match.end():]
+        return index is not None and index <= len(sources) and bool(bare) and sources[index - 1].startswith(bare)
+
+    # --- two-sided tables (预算公开表1 and 4) ----------------------------------------------
+
+    def summary_rows(self, lines: list[Line]) -> list[Row]:
+        spec = self.spec
+        keys = tuple(c.key for c in spec.amount_columns if c.key.startswith("exp_"))
+        income_labels = {"本年收入合计", "上年结转", "上年财政拨款结转", "收入总计"}
+        exp_labels = {"本年支出合计", "年终结转", "支出总计"}
+        classes = {e.name: e.code for e in self.catalog.functional_classes()}
+        rows: list[Row] = []
+        current: dict = {}
+
+        def flush() -> None:
+            nonlocal current
+            if not current:
+                return
+            line = current["line"]
+            labels: dict[str, str] = {}
+            values: dict[str, Decimal | None] = {}
+            code = None
+            level = 0
+            if "income_item" in current:
+                labels["income_item"] = current["income_item"]
+                amount = current.get("income_amount")
+                values["income_amount"] = to_decimal(amount) if amount else None
+                if NUMBERED_ITEM.match(current["income_item"]):
+                    level = 1
+            if "exp_item" in current:
+                item = current["exp_item"]
+                labels["exp_item"] = item
+                placed, problem = place(current["exp_fields"], spec, keys)
+                if problem:
+                    self.problem(line, problem, item)
+                values.update(placed)
+                if NUMBERED_ITEM.match(item):
+                    level = 1
+                    code = classes.get(NUMBERED_ITEM.sub("", item))
+                    if code is None:
+                        self.problem(line, "not a 支出功能分类 类 of the catalog", item)
+            rows.append(Row(labels=labels, values=values, level=level, code=code))
+            current = {}
+
+        for line in lines:
+            if line.text == "":
+                continue
+            fields = GLUED.sub(r"\1 ", line.text).split(" ")
+            if line.text.strip(" ") == "":
+                if current and not current.get("closed"):
+                    current["closed"] = True  # the empty cells of a row whose name wrapped
+                    if "exp_item" in current:
+                        current["exp_fields"] += fields
+                elif len(fields) >= len(spec.columns):
+                    flush()
+                    rows.append(Row(level=0))
+                continue
+            for token in fields:
+                bare = NUMBERED_ITEM.sub("", token)
+                if token == "":
+                    if "exp_item" in current:
+                        current["exp_fields"].append("")
+                elif is_amount(token):
+                    if "exp_item" in current:
+                        current["exp_fields"].append(token)
+                    elif "income_item" in current and current.get("income_amount") is None:
+                        current["income_amount"] = token
+                    else:
+                        self.problem(line, f"the amount {token} has no item")
+                elif token in income_labels or self.is_source_item(token):
+                    flush()
+                    current = {"line": line, "income_item": token}
+                elif token in exp_labels or NUMBERED_ITEM.match(token):
+                    if "exp_item" in current:
+                        flush()
+                    current.setdefault("line", line)
+                    current["exp_item"], current["exp_fields"] = token, []
+                elif "exp_item" in current and not any(current["exp_fields"]):
+                    current["exp_item"] += token  # a wrapped item name
+                    current["exp_fields"] = []
+                elif "income_item" in current and current.get("income_amount") is None and "exp_item" not in current:
+                    current["income_item"] += token
+                else:
+                    self.problem(line, f"unexpected text {token!r}")
+            if current and fields[-1] == "":
+                current["closed"] = True
+        flush()
+        return _without_trailing_blanks(rows)
+
+
+def _without_trailing_blanks(rows: list[Row]) -> list[Row]:
+    """A whitespace line after the last row is page furniture, not an empty row."""
+    while rows and not rows[-1].labels and all(v is None for v in rows[-1].values.values()):
+        rows.pop()
+    return rows
+
+
+def chinese_index(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20 (the numbering of items); None if not a numeral."""
+    if not text or any(ch not in NUMERALS for ch in text):
+        return None
+    if "十" not in text:
+        return NUMERALS.index(text) + 1 if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    return (NUMERALS.index(tens) + 1 if tens else 1) * 10 + (NUMERALS.index(ones) + 1 if ones else 0)
+
+
+def _search(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    return match.group(1) if match else ""
