@@ -30,12 +30,12 @@ def _rows_for(spec) -> tuple[list[Row], str | None]:
     for n, (level, names, base) in enumerate(samples):
         texts = {}
         for i, key in enumerate(labels):
-            if "code" in key:
-                texts[key] = names.get("code", "")
-            elif level == 0 and i == 0:
-                texts[key] = "合计"
+            if level == 0:  # the total row: 合计 in the first label column, the others empty
+                texts[key] = "合计" if i == 0 else ""
+            elif "code" in key:
+                texts[key] = names["code"]
             else:
-                texts[key] = names.get("name", "合计") + ("" if i == len(labels) - 1 else "")
+                texts[key] = names["name"]
         values = {}
         for j, key in enumerate(amounts):
             # a pattern of filled and empty cells that differs by row and column

@@ -47,6 +47,11 @@ def test_headers_are_the_templates_merged_tree(report, parsed):
     assert parsed["12"][2] == [str(i) for i in range(1, 8)]
 
 
+def test_total_row_spans_the_empty_label_columns(parsed, page):
+    assert parsed["2"][2][:3] == ["合计", None, "6640.71"]  # 合计 across 科目编码 and 科目名称
+    assert '<td colspan="2">合计</td>' in page
+
+
 def test_parts_in_order_and_the_notes(page):
     positions = [page.index(t) for t in ("第一部分 概况", "第二部分 2024年单位预算报表", "预算公开表1", "预算公开表13",
                                           "第三部分 2024年度单位预算情况说明", "十、第十节说明", "项目支出绩效目标表",

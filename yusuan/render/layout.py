@@ -136,6 +136,16 @@ def _column_widths(spec: TableSpec, body: list[list[str]]) -> tuple[float, ...]:
     return tuple(widths)
 
 
+def _label_span(spec: TableSpec, row, col: int) -> int:
+    """A total row (合计) spans the empty label columns right of its label, as printed:
+    合计 stands across 科目编码 and 科目名称."""
+    span = 1
+    while (col + span < len(spec.columns) and not spec.columns[col + span].is_amount
+           and not row.labels.get(spec.columns[col + span].key)):
+        span += 1
+    return span
+
+
 def official_grid(table: Table, spec: TableSpec) -> Grid:
     """Header tree (merged as the template says), the column-number row if the table has one,
     then one grid row per table row: amounts right-aligned with two decimals, empty cells empty."""
@@ -151,16 +161,22 @@ def official_grid(table: Table, spec: TableSpec) -> Grid:
     body: list[list[str]] = []
     for r, row in enumerate(table.rows, start=header_rows):
         texts = []
-        for c, column in enumerate(spec.columns):
+        c = 0
+        while c < len(spec.columns):
+            column = spec.columns[c]
             if column.is_amount:
                 value = row.values.get(column.key)
                 text = fmt_table(value)
                 cells.append(Cell(r, c, text, align="right", value=value))
-            else:
-                text = row.labels.get(column.key, "")
-                indent = _indent(spec, row.level) if column.key == indented else 0
-                cells.append(Cell(r, c, text, indent=indent))
-            texts.append(text)
+                texts.append(text)
+                c += 1
+                continue
+            text = row.labels.get(column.key, "")
+            indent = _indent(spec, row.level) if column.key == indented else 0
+            span = _label_span(spec, row, c) if row.level == 0 and text else 1
+            cells.append(Cell(r, c, text, colspan=span, indent=indent))
+            texts += [text] + [""] * (span - 1)
+            c += span
         body.append(texts)
     return Grid(len(spec.columns), header_rows + len(table.rows), cells, header_rows, _column_widths(spec, body))
 
@@ -182,7 +198,7 @@ def official_block(table: Table, spec: TableSpec) -> TableBlock:
 # 8 columns, as the official form: a side label, then 一级/二级/三级/指标值 for the 实施期 and
 # 二级/三级/指标值 for the 年度 target; the upper rows of the form span these columns.
 PERF_COLUMNS = 8
-PERF_WIDTHS = (7.0, 6.0, 6.0, 9.0, 7.0, 6.0, 9.0, 7.0)
+PERF_WIDTHS = (8.5, 6.0, 6.0, 8.5, 7.0, 6.0, 8.5, 7.0)
 FUNDING_LEVELS = (
     ("central", "其中：中央财政资金"),
     ("provincial", "省级财政资金"),
