@@ -47,6 +47,7 @@ class TableSheet:
     name: str
     title: str
     columns: tuple[Column, ...]
+    record_key: str = ""  # the column a rule about a whole row points at (else column A)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -105,6 +106,7 @@ LINES = TableSheet(
         Column("gov_econ", "政府经济科目", CODE, False, LIST_GOV_ECONOMIC, 24, "仅当不按对应关系时填写"),
         Column("amount", "金额（元）", AMOUNT, True, None, 18),
     ),
+    record_key="kind",  # "basic or project": the 基本支出类型 / 项目编号 pair
 )
 
 PROJECTS = TableSheet(

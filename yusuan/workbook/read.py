@@ -28,6 +28,11 @@ from . import layout as L
 VALUE_REQUIRED = {"year", "unit.name", "unit.kind", "assets.as_of", "prior_year.total", "prior_year.general_budget_current"}
 
 
+# The Budget sections each sheet fills, so a missing sheet is one error, not one per field.
+_SECTIONS = {sheet.name: {f.key.split(".")[0] for f in sheet.fields} for sheet in L.FORMS} | {
+    L.LINES.name: {"lines"}, L.PROJECTS.name: {"projects"}, L.INCOME.name: {"income"}}
+
+
 class CellError(ValueError):
     """A cell whose content cannot be the kind of value its column holds."""
 
@@ -153,7 +158,8 @@ class _Reader:
             if all(_blank(grid.get(row, found[c.header])) for c in inputs):
                 continue
             i = len(records)
-            self.places[(loc, i)] = (grid.ref(row, 1), sheet.name)
+            record_col = found[sheet.column(sheet.record_key).header] if sheet.record_key else 1
+            self.places[(loc, i)] = (grid.ref(row, record_col), "")
             record = {}
             for c in inputs:
                 value = self.cell(grid, row, found[c.header], c.kind, (loc, i, c.key), c.header)
@@ -173,6 +179,8 @@ class _Reader:
             loc = tuple(field.key.split("."))
             # a section left wholly blank is reported at the sheet's first value cell
             self.places.setdefault(loc[:1], (grid.ref(L.FIRST_ROW, 2), sheet.name))
+            if len(loc) > 1:
+                data.setdefault(loc[0], {})  # so a blank required value is named at its cell, not as a missing section
             where = rows.get(field.label)
             if not where:
                 if field.required:
@@ -220,6 +228,7 @@ class _Reader:
             if name not in grids:
                 hint = f"; the workbook has sheet(s) {'、'.join(strangers)} the template does not — renamed?" if strangers else ""
                 self.error(name, f"sheet 「{name}」 is missing: sheets must keep the template's names{hint}")
+                self.failed.update((key,) for key in _SECTIONS.get(name, ()))  # no "required" errors on top
 
         data: dict = {}
         for sheet in L.FORMS:

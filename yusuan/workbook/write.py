@@ -163,9 +163,9 @@ class _Writer:
             dim.protection = UNLOCKED
             dim.number_format = L.YUAN_FORMAT if column.kind == L.AMOUNT else (L.TEXT_FORMAT if column.kind in (L.CODE, L.TEXT, L.CHOICE) else "General")
             self.validate(ws, column.choices, f"{letter}{L.FIRST_ROW}:{letter}{last}", column.kind)
-            for r in range(L.FIRST_ROW, last + 1):
-                i = r - L.FIRST_ROW
-                self.put(ws, f"{letter}{r}", rows[i].get(column.key) if i < len(rows) else None, column.kind)
+            # Spare rows need no cells of their own: the column's style unlocks and formats them.
+            for i, row in enumerate(rows):
+                self.put(ws, f"{letter}{L.FIRST_ROW + i}", row.get(column.key), column.kind)
         self.protect(ws, f"A{L.FIRST_ROW}")
         return ws
 
