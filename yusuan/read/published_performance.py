@@ -61,7 +61,7 @@ def read_one(lines: list[Line], problems: list[Problem]) -> PerformanceTable | N
         problem("no 项目名称")
         return None
     fields = _fields(texts)
-    goal_impl, goal_annual = _goals(texts)
+    goal_impl, goal_annual = _complete(*_goals(texts), suffix=True)
     implementation, annual = _funding(texts)
     indicators = _indicators(texts, problem)
     filled = re.search(r"填报日期：\s*([\d\s]*)$", joined)
@@ -227,11 +227,12 @@ def _name_value(text: str, other: str) -> tuple[str, str]:
     return text, ""
 
 
-def _complete(left: str, right: str) -> tuple[str, str]:
-    """A name clipped in one column is the prefix of the full name in the other: use the full one."""
+def _complete(left: str, right: str, suffix: bool = False) -> tuple[str, str]:
+    """A name clipped in one column is the prefix of the full name in the other: use the full one.
+    (A goal's text may also lose its first character: ``suffix``.)"""
     if left and right and left != right:
-        if left.startswith(right):
+        if left.startswith(right) or suffix and left.endswith(right) and len(left) - len(right) <= 2:
             return left, left
-        if right.startswith(left):
+        if right.startswith(left) or suffix and right.endswith(left) and len(right) - len(left) <= 2:
             return right, right
     return left, right

@@ -27,7 +27,8 @@ def paragraphs(lines: list[Line]) -> list[str]:
         text = line.text.rstrip()
         if not text.strip():
             continue
-        starts = text[:1].isspace() or re.match(rf"^(?:\d+、|（[{NUMERALS}]+）)", text)
+        # two or more leading spaces indent a paragraph; one is a page break's artefact
+        starts = text[:2].isspace() or re.match(rf"^(?:\d+、|（[{NUMERALS}]+）)", text)
         if result and not starts and not re.search(r"[。；：]$", result[-1]) and not SUBHEADING.match(result[-1].strip()):
             result[-1] += text.strip()
         else:

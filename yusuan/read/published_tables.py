@@ -90,7 +90,7 @@ class TableReader:
     def empty_rows(self, rows: list[Row]) -> list[Row]:
         """A table without data prints 合计 and an empty row: keep them as derive makes them."""
         first = self.spec.label_columns[0].key
-        return [Row(labels={first: "合计"}, level=0), *[Row(level=0) for _ in rows[1:2]]]
+        return [Row(labels={first: "合计"}, level=0), Row(level=0)]
 
     # --- one-sided tables: labels, then amounts --------------------------------------------
 
