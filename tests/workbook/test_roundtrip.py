@@ -34,7 +34,7 @@ def test_committed_example_workbook_is_the_seed():
     assert read_budget(SEED_XLSX) == read_yaml(SEED)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(budgets())
 def test_generated_budgets_round_trip(budget):
     with tempfile.TemporaryDirectory() as tmp:
