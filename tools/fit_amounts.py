@@ -105,8 +105,10 @@ def ceiling(value: Decimal) -> Decimal:
     return value.to_integral_value(rounding=ROUND_CEILING)
 
 
-def solve(budget: Budget, found: list[Cell], skip: set[str] = frozenset()) -> list[Decimal] | None:
-    """Whole-元 amounts meeting every printed cell (but ``skip``), closest to the nominal ones."""
+def solve(budget: Budget, found: list[Cell], skip: set[str] = frozenset(),
+          objective: dict[int, int] | None = None) -> list[Decimal] | None:
+    """Whole-元 amounts meeting every printed cell (but ``skip``), closest to the nominal ones
+    (or, given ``objective`` {line index: coefficient}, minimising that sum instead)."""
     n = len(budget.lines)
     nominal = [line.amount for line in budget.lines]
     free = [i for i in range(n) if nominal[i] == nominal[i].to_integral_value()]
@@ -144,6 +146,11 @@ def solve(budget: Budget, found: list[Cell], skip: set[str] = frozenset()) -> li
         add({m + k: 1, k: -1}, float(-nominal[i]), np.inf)
         add({m + k: 1, k: 1}, float(nominal[i]), np.inf)
     cost = np.concatenate([np.zeros(m), np.ones(m)])
+    if objective is not None:
+        cost = np.zeros(2 * m)
+        for i, c in objective.items():
+            if i in index:
+                cost[index[i]] = c
     result = milp(
         cost,
         constraints=LinearConstraint(np.array(rows), lower, upper),
@@ -156,6 +163,27 @@ def solve(budget: Budget, found: list[Cell], skip: set[str] = frozenset()) -> li
     for k, i in enumerate(free):
         amounts[i] = Decimal(int(round(result.x[k])))
     return amounts
+
+
+def windows(budget: Budget, found: list[Cell]) -> list[tuple[Cell, Decimal, Decimal]]:
+    """Cells whose exact sum the rest of the seed pins inside a window narrower than rounding's.
+
+    For each distinct printed cell, the least and the greatest exact sum that any choice meeting
+    every printed cell allows; those narrower than the cell's own [d−0.005, d+0.005) are listed.
+    """
+    narrow, seen = [], set()
+    for cell in found:
+        if not cell.printed or cell.members in seen:
+            continue
+        seen.add(cell.members)
+        low = solve(budget, found, objective={i: 1 for i in cell.members})
+        high = solve(budget, found, objective={i: -1 for i in cell.members})
+        least = sum((low[i] for i in cell.members), Decimal(0))
+        most = sum((high[i] for i in cell.members), Decimal(0))
+        lo, hi = interval(cell.printed)
+        if least > lo + 1 or most < hi - 2:
+            narrow.append((cell, least, most))
+    return narrow
 
 
 def conflict(budget: Budget, found: list[Cell]) -> list[str]:
@@ -212,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("budget", type=Path)
     parser.add_argument("expected", type=Path)
     parser.add_argument("--write", action="store_true", help="write the amounts back into the budget YAML")
+    parser.add_argument("--windows", action="store_true", help="list the cells the rest of the seed pins narrower than rounding")
     parser.add_argument("--skip", nargs="*", default=[], help="cells (TABLE:ROW:COL) known to contradict the rest")
     args = parser.parse_args(argv)
 
@@ -238,6 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         line = budget.lines[i]
         print(f"  line {i}: {line.func} {line.econ} {line.kind or line.project}: {old} → {new} ({new - old:+})")
 
+    if args.windows:
+        print("cells pinned narrower than their rounding window (exact 元 sums possible):")
+        for cell, least, most in windows(budget, found):
+            lo, hi = interval(cell.printed)
+            print(f"  {cell.place} prints {cell.printed}: rounding allows [{lo}, {hi}), the seed allows [{least}, {most}]")
     lines = [line.model_copy(update={"amount": a}) for line, a in zip(budget.lines, amounts)]
     current = [line for line in lines if not line.carryover]
     total = sum((line.amount for line in lines), Decimal(0))

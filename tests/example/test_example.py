@@ -10,6 +10,7 @@ value is listed below with the reason; DISCREPANCIES.md holds the arithmetic.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -306,3 +307,45 @@ def test_derived_performance_tables_in_the_seeds_order(report):
     assert first.department == "013-长治市公安局屯留分局"
     assert report.performance[-1].department == "902-行政政法股单位"
     assert fmt_yuan(report.performance[10].funding_annual.total) == "445,349.1"
+
+
+def test_report_txt_holds_in_each_table_exactly_the_seeds_numbers(report):
+    from yusuan.render.text import render_text
+
+    text = render_text(report)
+    captions = [TABLES["tables"][str(i)]["caption"] for i in range(1, 14)]
+    starts = [text.index(f"{c}\n") for c in captions] + [text.index("第三部分")]
+    seed = seed_table_sections()
+    for i, caption in enumerate(captions):
+        ours = Counter(NUMBER.findall(text[starts[i]:starts[i + 1]]))
+        assert ours == Counter(NUMBER.findall(seed[str(i + 1)])), caption
+
+
+# --- tools/fit_amounts.py ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fit():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fit_amounts", ROOT / "tools/fit_amounts.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fit_amounts"] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_budget_is_the_fitted_one(fit, budget):
+    """Re-fitting moves nothing: the committed amounts meet every cell and are the closest such."""
+    found, problems = fit.cells(budget, TABLES)
+    assert problems == []
+    assert sum(1 for c in found if c.printed) == 293
+    assert fit.solve(budget, found) == [line.amount for line in budget.lines]
+
+
+def test_fitting_reports_a_cell_that_cannot_be_met(fit, budget):
+    tables = yaml.safe_load(yaml.safe_dump(TABLES))
+    tables["tables"]["13"]["rows"][0][1] = "566.99"  # the items cannot reach it by rounding
+    found, _ = fit.cells(budget, tables)
+    assert fit.solve(budget, found) is None
+    assert fit.solve(budget, found, skip={"13:0:total"}) is not None
