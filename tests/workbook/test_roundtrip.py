@@ -31,7 +31,8 @@ def test_seed_round_trip(tmp_path):
 @pytest.mark.skipif(not SEED_XLSX.exists(), reason="examples/tunliu-police-2024/budget.xlsx not generated yet")
 def test_committed_example_workbook_is_the_seed():
     # read through the same dispatcher as `yusuan build budget.xlsx`
-    assert read_budget(SEED_XLSX) == read_yaml(SEED)
+    assert read_budget(SEED_XLSX) == read_yaml(SEED), (
+        "budget.xlsx is stale: yusuan template -o examples/tunliu-police-2024/budget.xlsx --from examples/tunliu-police-2024/budget.yaml")
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
