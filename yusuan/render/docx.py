@@ -8,13 +8,13 @@ Word falls back to whatever its theme says.
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ..report import Report
@@ -76,50 +76,83 @@ def _page(document) -> None:
     paragraph.add_run("-")
 
 
-def _repeat_as_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    tr_pr.append(flag)
+_CONTROL = dict.fromkeys(i for i in range(32) if i not in (9, 10, 13))  # not allowed in XML text
+TWIPS_PER_CM = 567
 
 
-def _shade(cell, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
+def _run_xml(text: str, size_half_points: int, bold: bool) -> str:
+    if not text:
+        return ""
+    text = escape(text.translate(_CONTROL))
+    return (f'<w:r><w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{size_half_points}"/>'
+            f'<w:szCs w:val="{size_half_points}"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>')
+
+
+def _cell_xml(width: int, span: int, vmerge: str | None, paragraph: str, fill: str | None) -> str:
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if vmerge == "restart":
+        props += '<w:vMerge w:val="restart"/>'
+    elif vmerge == "continue":
+        props += "<w:vMerge/>"
+    if fill:
+        props += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+    props += '<w:vAlign w:val="center"/>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
+
+
+def _table_xml(grid: layout.Grid, font_size: float) -> str:
+    """The grid as a Word table (w:tbl), written as XML in one piece.
+
+    python-docx's cell API re-scans the table on every access and merge, which costs seconds
+    on a full report; the markup is the same Word writes: w:gridSpan for a horizontal merge,
+    w:vMerge restart/continue for a vertical one, w:tblHeader on rows that repeat on each page.
+    """
+    total = sum(grid.widths) or 1
+    widths = [round(TEXT_WIDTH_CM * TWIPS_PER_CM * w / total) for w in grid.widths]
+    size = round(font_size * 2)
+    starts = {(c.row, c.col): c for c in grid.cells}
+    covering: dict[tuple[int, int], layout.Cell] = {}  # positions under a rowspan, below its first row
+    for c in grid.cells:
+        for r in range(c.row + 1, c.row + c.rowspan):
+            covering[(r, c.col)] = c
+    parts = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+             '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+             '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>']
+    parts += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+    parts.append("</w:tblGrid>")
+    for r in range(grid.rows):
+        parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < grid.header_rows else "") + "</w:trPr>")
+        c = 0
+        while c < grid.columns:
+            cell = starts.get((r, c))
+            if cell is not None:
+                bold = cell.header or cell.strong
+                align = {"left": "left", "center": "center", "right": "right"}["center" if bold else cell.align]
+                indent = f'<w:ind w:left="{round(font_size * 20 * cell.indent)}"/>' if cell.indent else ""
+                paragraph = (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/>{indent}<w:jc w:val="{align}"/></w:pPr>'
+                             f"{_run_xml(cell.text, size, bold)}</w:p>")
+                width = sum(widths[c:c + cell.colspan])
+                parts.append(_cell_xml(width, cell.colspan, "restart" if cell.rowspan > 1 else None, paragraph,
+                                       "F2F2F2" if cell.header else None))
+                c += cell.colspan
+                continue
+            above = covering.get((r, c))
+            if above is not None:
+                width = sum(widths[c:c + above.colspan])
+                parts.append(_cell_xml(width, above.colspan, "continue", "<w:p/>", "F2F2F2" if above.header else None))
+                c += above.colspan
+                continue
+            parts.append(_cell_xml(widths[c], 1, None, "<w:p/>", None))  # a position no cell claims: drawn empty
+            c += 1
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return "".join(parts)
 
 
 def _table(document, grid: layout.Grid, font_size: float) -> None:
-    table = document.add_table(rows=grid.rows, cols=grid.columns)
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    total = sum(grid.widths) or 1
-    widths = [Cm(TEXT_WIDTH_CM * w / total) for w in grid.widths]
-    rows = table.rows
-    cells = [row.cells for row in rows]  # python-docx's table.cell() re-scans the table each call
-    for r, row_cells in enumerate(cells):
-        for c, cell in enumerate(row_cells):
-            cell.width = widths[c]
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    for r in range(grid.header_rows):
-        _repeat_as_header(rows[r])
-    for item in grid.cells:
-        target = cells[item.row][item.col]
-        if item.rowspan > 1 or item.colspan > 1:
-            target = target.merge(cells[item.row + item.rowspan - 1][item.col + item.colspan - 1])
-        paragraph = target.paragraphs[0]
-        paragraph.alignment = ALIGN["center" if item.header or item.strong else item.align]
-        if item.indent:
-            paragraph.paragraph_format.left_indent = Pt(font_size * item.indent)
-        if item.text:
-            run = paragraph.add_run(item.text)
-            run.font.size = Pt(font_size)
-            run.bold = item.header or item.strong
-        if item.header:
-            _shade(target, "F2F2F2")
+    document.element.body._insert_tbl(parse_xml(_table_xml(grid, font_size)))
 
 
 def _paragraph(document, text: str, align=None, size: float | None = None, bold: bool = False, page_break=False):

@@ -8,7 +8,8 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -39,27 +40,70 @@ def _column_widths(grid: layout.Grid) -> list[float]:
     return widths
 
 
-def _write_grid(ws: Worksheet, grid: layout.Grid, top: int, yuan: bool = False) -> int:
+def _styles(book: Workbook) -> dict[tuple, str]:
+    """Named styles for every kind of grid cell, registered once per workbook.
+
+    openpyxl de-duplicates each per-cell font/border/alignment by hashing it, which costs
+    seconds on a report's few thousand cells; a named style is looked up by name instead.
+    Keyed by (kind, indent, number format).
+    """
+    names: dict[tuple, str] = {}
+
+    def add(key: tuple, font: Font, alignment: Alignment, fill=None, number_format="General") -> None:
+        name = "yusuan " + " ".join(map(str, key))
+        style = NamedStyle(name=name, font=font, border=BORDER, alignment=alignment, number_format=number_format)
+        if fill is not None:
+            style.fill = fill
+        book.add_named_style(style)
+        names[key] = name
+
+    plain, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    add(("header",), bold, centre, HEADER_FILL)
+    add(("strong",), bold, centre)
+    add(("center",), plain, centre)
+    for indent in range(4):
+        add(("left", indent), plain, Alignment(horizontal="left", vertical="center", wrap_text=True, indent=indent))
+    for number_format in (TABLE_FORMAT, "#,##0", "#,##0.0#", "General"):
+        add(("right", number_format), plain, Alignment(horizontal="right", vertical="center"), number_format=number_format)
+    return names
+
+
+def _style_key(cell: layout.Cell, number_format: str) -> tuple:
+    if cell.header:
+        return ("header",)
+    if cell.strong:
+        return ("strong",)
+    if cell.align == "right":
+        return ("right", number_format)
+    if cell.align == "center":
+        return ("center",)
+    return ("left", min(cell.indent, 3))
+
+
+def _merge(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    # Recorded directly: ws.merge_cells would restyle the range's edge cells one by one, and
+    # every cell of the range already carries its border from the named style.
+    ws.merged_cells.add(CellRange(min_col=first_col, min_row=first_row, max_col=last_col, max_row=last_row))
+
+
+def _write_grid(ws: Worksheet, grid: layout.Grid, top: int, styles: dict[tuple, str], yuan: bool = False) -> int:
     """Draw ``grid`` with its first row at sheet row ``top`` (1-based); return the next free row."""
+    covered = styles[("left", 0)]
     for r in range(grid.rows):
         for c in range(grid.columns):
-            ws.cell(top + r, c + 1).border = BORDER  # covered cells of a merge need borders too
+            ws.cell(top + r, c + 1).style = covered  # covered cells of a merge need borders too
     for cell in grid.cells:
         target = ws.cell(top + cell.row, cell.col + 1)
+        number_format = TABLE_FORMAT
         if cell.value is not None:
             target.value = cell.value
-            target.number_format = _yuan_format(cell.value) if yuan else TABLE_FORMAT
+            number_format = _yuan_format(cell.value) if yuan else TABLE_FORMAT
         elif cell.align != "right" and cell.text:
             target.value = cell.text
-        bold = cell.header or cell.strong
-        target.font = Font(name=FONT, size=10, bold=bold)
-        target.alignment = Alignment(horizontal="center" if bold else cell.align, vertical="center",
-                                     wrap_text=True, indent=cell.indent)
-        if cell.header:
-            target.fill = HEADER_FILL
+        target.style = styles[_style_key(cell, number_format)]
         if cell.rowspan > 1 or cell.colspan > 1:
-            ws.merge_cells(start_row=top + cell.row, start_column=cell.col + 1,
-                           end_row=top + cell.row + cell.rowspan - 1, end_column=cell.col + cell.colspan)
+            _merge(ws, top + cell.row, cell.col + 1, top + cell.row + cell.rowspan - 1, cell.col + cell.colspan)
     return top + grid.rows
 
 
@@ -69,7 +113,7 @@ def _title_rows(ws: Worksheet, block: layout.TableBlock, top: int, width: int) -
         cell.font = Font(name=FONT, size=size, bold=bold)
         cell.alignment = Alignment(horizontal=align, vertical="center")
         if last > first:
-            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            _merge(ws, row, first, row, last)
 
     if block.caption:
         merged(top, block.caption, "right")
@@ -87,10 +131,10 @@ def _title_rows(ws: Worksheet, block: layout.TableBlock, top: int, width: int) -
     return top
 
 
-def _official_sheet(ws: Worksheet, block: layout.TableBlock) -> None:
+def _official_sheet(ws: Worksheet, block: layout.TableBlock, styles: dict[tuple, str]) -> None:
     grid = block.grid
     top = _title_rows(ws, block, 1, grid.columns)
-    end = _write_grid(ws, grid, top)
+    end = _write_grid(ws, grid, top, styles)
     if block.note:
         ws.cell(end, 1, block.note).font = Font(name=FONT, size=10)
     ws.freeze_panes = ws.cell(top + grid.header_rows, 1)  # caption, title, unit and header stay in view
@@ -103,11 +147,11 @@ def _official_sheet(ws: Worksheet, block: layout.TableBlock) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _performance_sheet(ws: Worksheet, blocks: list[layout.TableBlock]) -> None:
+def _performance_sheet(ws: Worksheet, blocks: list[layout.TableBlock], styles: dict[tuple, str]) -> None:
     top = 1
     for block in blocks:
         top = _title_rows(ws, block, top, layout.PERF_COLUMNS)
-        top = _write_grid(ws, block.grid, top, yuan=True)
+        top = _write_grid(ws, block.grid, top, styles, yuan=True)
         ws.cell(top, 1, block.footer).font = Font(name=FONT, size=10)
         top += 3
     for i, width in enumerate((16, 14, 14, 18, 14, 14, 18, 14), start=1):
@@ -131,13 +175,14 @@ def _line_item_sheet(ws: Worksheet, budget) -> None:
 def workbook(report: Report, budget=None) -> Workbook:
     book = Workbook()
     book.remove(book.active)
+    styles = _styles(book)
     blocks = [b for b in layout.document(report) if isinstance(b, layout.TableBlock)]
     for block in blocks:
         if block.table_id.isdigit():
-            _official_sheet(book.create_sheet(f"表{block.table_id}"), block)
+            _official_sheet(book.create_sheet(f"表{block.table_id}"), block, styles)
     performance = [b for b in blocks if b.table_id.startswith("perf-")]
     if performance:
-        _performance_sheet(book.create_sheet("绩效目标表"), performance)
+        _performance_sheet(book.create_sheet("绩效目标表"), performance, styles)
     if budget is not None:
         _line_item_sheet(book.create_sheet("预算明细"), budget)
     book.properties.title = layout.document_title(report)
