@@ -47,6 +47,9 @@ class TableReader:
         note = EMPTY_NOTE if EMPTY_NOTE in re.sub(r"\s", "", text) else None
         lines = [l for l in body if re.sub(r"\s", "", l.text) != EMPTY_NOTE]
         start = next((i for i, l in enumerate(lines) if self.starts_rows(l.text)), None)
+        if start is None and note:
+            return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit,
+                         rows=self.empty_rows([]), note=note)
         if start is None:
             self.problem(None, "no rows found under the header")
             return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, note=note)
@@ -72,6 +75,8 @@ class TableReader:
         first = stripped.split(" ")[0] if stripped else ""
         if dimension.startswith("summary"):
             return bool(NUMBERED_ITEM.match(first))
+        if self.split and len(text.split(" ")) == len(self.spec.columns):
+            return any(CODE.fullmatch(f) for f in text.split(" ")) and self._has_tail(text)
         if dimension in ("functional", "income_codes"):
             return bool(CODE.match(first)) and first != "" and (first != "合计" or self._has_tail(text))
         if dimension == "three_public":
@@ -92,6 +97,26 @@ class TableReader:
         first = self.spec.label_columns[0].key
         return [Row(labels={first: "合计"}, level=0), Row(level=0)]
 
+    @property
+    def split(self) -> bool:
+        """A table with amount columns between its label columns (部门公开表9: income | expenditure)."""
+        kinds = [c.is_amount for c in self.spec.columns]
+        return any(kinds[: max(i for i, k in enumerate(kinds) if not k)])
+
+    def positional_row(self, line: Line, fields: list[str]) -> Row:
+        """A row with one field per column: each field is its column's cell."""
+        labels, values = {}, {}
+        for column, text in zip(self.spec.columns, fields):
+            if column.is_amount:
+                values[column.key] = to_decimal(text) if is_amount(text) else None
+                if text and not is_amount(text):
+                    self.problem(line, f"{text!r} is not an amount ({column.key})")
+            elif text:
+                labels[column.key] = text
+        code = labels.get("code")
+        level = 0 if code in (None, "合计") else {3: 1, 5: 2, 7: 3}.get(len(code), 3)
+        return Row(labels=labels, values=values, level=level, code=None if code in (None, "合计") else code)
+
     # --- one-sided tables: labels, then amounts --------------------------------------------
 
     def amount_keys(self) -> tuple[str, ...]:
@@ -108,6 +133,9 @@ class TableReader:
             if line.text == "":
                 continue
             fields = line.text.split(" ")
+            if self.split and not pending and len(fields) == len(self.spec.columns) and line.text.strip(" "):
+                rows.append(self.positional_row(line, fields))
+                continue
             if line.text.strip(" ") == "":
                 if pending:
                     rows.append(self.row(pending, [], keys, context))
