@@ -1,0 +1,93 @@
+"""Mutation testing of the checker: change one cell or one figure of the prose, and some rule
+must notice — its findings differ from those of the unchanged report.
+
+Used by test_properties.py and benchmarks; mutations are made in place and undone, and each
+mutated report is checked rule by rule only until one rule notices (that is all "caught" needs).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from yusuan.check import RULES, support
+from yusuan.report import Report
+from yusuan.templates import load
+
+COUNT_UNITS = {"个", "辆", "台（套）", "平方米", "人"}
+# A change figure (X.change) has no second statement but its growth rate, which resolves it only
+# to 0.01% of the prior-year value: it is changed by 1.00万元, which moves the rate for any prior
+# year under 5,000万元 (the generated budgets stay under 4,000万元; the seed's is 4,862.45).
+CHANGE_DELTA = Decimal("1.00")
+
+
+def baseline(report: Report) -> dict[str, frozenset]:
+    support.begin_run()
+    try:
+        return {r.id: frozenset(r(report)) for r in RULES}
+    finally:
+        support.end_run()
+
+
+def caught_by(report: Report, before: dict[str, frozenset]) -> str | None:
+    """The id of the first rule whose findings changed, or None."""
+    for r in RULES:
+        support.begin_run()  # fresh per rule: the report changed since the last run
+        try:
+            if frozenset(r(report)) != before[r.id]:
+                return r.id
+        finally:
+            support.end_run()
+    return None
+
+
+def cells(report: Report) -> Iterator[tuple[int, int, str]]:
+    """(table index, row index, column key) of every amount cell, empty ones included."""
+    template = load(report.template, report.year)
+    for t, table in enumerate(report.tables):
+        keys = [c.key for c in template.table(table.id).amount_columns]
+        for r, _ in enumerate(table.rows):
+            for key in keys:
+                yield t, r, key
+
+
+def uncaught_cells(report: Report, delta: Decimal = Decimal("0.02")) -> list[str]:
+    before = baseline(report)
+    missed = []
+    for t, r, key in cells(report):
+        row = report.tables[t].rows[r]
+        old = row.values.get(key, None)
+        had = key in row.values
+        row.values[key] = (old or Decimal(0)) + delta
+        try:
+            if caught_by(report, before) is None:
+                missed.append(f"表{report.tables[t].id} row {r} ({row.code or next(iter(row.labels.values()), '')}) {key}")
+        finally:
+            if had:
+                row.values[key] = old
+            else:
+                del row.values[key]
+    return missed
+
+
+def uncaught_claims(report: Report) -> list[str]:
+    before = baseline(report)
+    missed = []
+    subjects = {c.subject for s in report.explanations for c in s.claims}
+    values = {c.subject: c.value for s in report.explanations for c in s.claims}
+    for section in report.explanations:
+        for claim in section.claims:
+            old = claim.value
+            if claim.unit in COUNT_UNITS:
+                claim.value = old + 1
+            elif claim.subject.endswith(".change") and f"{claim.subject.removesuffix('.change')}.growth" in subjects:
+                if values.get(claim.subject.removesuffix(".change")) == 0:
+                    continue  # from nothing the rate is −100% whatever the change: nothing can tell
+                claim.value = old + CHANGE_DELTA
+            else:
+                claim.value = old + Decimal("0.02")
+            try:
+                if caught_by(report, before) is None:
+                    missed.append(f"{section.number} {claim.subject}")
+            finally:
+                claim.value = old
+    return missed

@@ -1,0 +1,96 @@
+"""`yusuan check`: inputs of every kind, the three formats, the exit codes (0, 1, 2)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from yusuan.check import RULES, rules_markdown
+from yusuan.cli import app
+
+from .conftest import ROOT, SEED_BUDGET, SEED_TEXT
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, ["check", *map(str, args)])
+
+
+def test_the_published_seed_fails_with_its_errors_grouped_by_severity():
+    result = run(SEED_TEXT)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{SEED_TEXT}: 6 error, 3 warning, 20 rounding"
+    assert lines[1] == "error (6):" and lines[8] == "warning (3):" and lines[12] == "rounding (20):"
+    assert any(l.startswith("  N.amounts 第三部分十 “2,978.45”: performance.projects.amount differs from T12 total") for l in lines)
+
+
+def test_json_output_round_trips(tmp_path):
+    result = run(SEED_TEXT, "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["counts"] == {"error": 6, "warning": 3, "rounding": 20}
+    first = data["findings"][0]
+    assert set(first) >= {"rule", "severity", "location", "expected", "found", "arithmetic"}
+
+
+def test_html_is_one_escaped_page_written_atomically(tmp_path):
+    out = tmp_path / "findings.html"
+    result = run(SEED_TEXT, "--format", "html", "--output", out)
+    assert result.exit_code == 1 and result.stdout == ""
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "<h2>error (6)</h2>" in page and "&gt; 300,000元" in page
+    assert [p.name for p in tmp_path.iterdir()] == ["findings.html"]  # no temporary left behind
+
+
+def test_a_budget_and_a_report_json_are_checked_the_same(tmp_path):
+    from yusuan.derive import derive
+    from yusuan.inputs import read_budget
+
+    path = tmp_path / "report.json"
+    path.write_text(derive(read_budget(SEED_BUDGET)).to_json(), encoding="utf-8")
+    from_budget, from_json = run(SEED_BUDGET, "-f", "json"), run(path, "-f", "json")
+    assert from_budget.exit_code == from_json.exit_code == 1  # the seed's own cost indicators
+    assert json.loads(from_budget.stdout)["findings"] == json.loads(from_json.stdout)["findings"]
+
+
+def test_a_clean_report_exits_0(tmp_path):
+    from yusuan.derive import derive
+
+    import random
+
+    from .generate import generate_budget
+
+    report = derive(generate_budget(random.Random(7)))
+    path = tmp_path / "report.json"
+    path.write_text(report.to_json(), encoding="utf-8")
+    result = run(path)
+    assert result.exit_code == 0, result.stdout
+    assert "0 error" in result.stdout.splitlines()[0]
+
+
+def test_unreadable_inputs_exit_2_with_one_line(tmp_path):
+    bad = tmp_path / "report.json"
+    bad.write_text('{"schema": "something-else"}', encoding="utf-8")
+    for path in (tmp_path / "missing.json", bad, tmp_path / "budget.csv"):
+        if path.suffix == ".csv":
+            path.write_text("x", encoding="utf-8")
+        result = run(path)
+        assert result.exit_code == 2
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path}")
+
+
+def test_the_installed_command_passes_the_exit_code_on():
+    done = subprocess.run([sys.executable, "-m", "yusuan.cli", "check", str(SEED_TEXT)], capture_output=True, text=True)
+    assert done.returncode == 1
+
+
+def test_rules_are_listed_and_documented():
+    result = run("--rules")
+    assert result.exit_code == 0
+    assert [l.split()[0] for l in result.stdout.splitlines()] == [r.id for r in RULES]
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), "regenerate: python -m yusuan.check > docs/rules.md"
+    assert all(r.identity and r.description.endswith(".") for r in RULES)

@@ -1,0 +1,47 @@
+"""Properties: a Report derived from any valid budget has no error finding, and changing any one
+amount cell by 0.02 (empty cells included) or any figure of its prose is caught by some rule."""
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from yusuan.check import check
+from yusuan.derive import derive
+
+from .generate import generate_budget
+from .mutation import uncaught_cells, uncaught_claims
+
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(st.randoms(use_true_random=False))
+def test_a_derived_report_has_no_error(rng: random.Random):
+    report = derive(generate_budget(rng))
+    errors = [f.line() for f in check(report) if f.severity == "error"]
+    assert errors == []
+    assert not [f for f in check(report) if "could not be applied" in f.message]
+
+
+@settings(max_examples=4, **SETTINGS)
+@given(st.randoms(use_true_random=False))
+def test_every_cell_changed_by_two_cents_is_caught(rng: random.Random):
+    report = derive(generate_budget(rng))
+    assert uncaught_cells(report) == []
+
+
+@settings(max_examples=6, **SETTINGS)
+@given(st.randoms(use_true_random=False))
+def test_every_figure_of_the_prose_changed_is_caught(rng: random.Random):
+    report = derive(generate_budget(rng))
+    assert uncaught_claims(report) == []
+
+
+def test_every_cell_and_figure_of_the_seed_changed_is_caught(derived_seed):
+    report = derived_seed.model_copy(deep=True)
+    assert uncaught_cells(report) == []
+    assert uncaught_cells(report, Decimal("-0.02")) == []
+    assert uncaught_claims(report) == []

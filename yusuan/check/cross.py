@@ -1,0 +1,427 @@
+"""Across tables: every identity that links the 13 tables of the template (docs/rules.md).
+
+Which money each table holds (templates/shanxi-2024.yaml, the `where` filters):
+  T1  all sources, current + carryover, by 类     T2  current by source + carryover, by 项
+  T3  all money, basic/project, by 项              T4  财政拨款 (fiscal) current + carryover, by 类
+  T5  一般公共预算 current, by 项                   T6  一般公共预算 current basic, by economic 款
+  T7/T8  政府性基金 current                         T9  国有资本经营 current
+  T10 fiscal current 三公                          T11 fiscal current basic 公用经费 (机关运行经费)
+  T12 current projects, all sources               T13 fiscal carried-over projects
+Two displays of the same exact sum must be equal; a display against a sum of displays may
+miss by the rounding bound; a part of a larger sum may not exceed it.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..money import ZERO, rounding_bound
+from ..report import Report, Row, Table
+from . import Finding, Location, rule
+from .support import (amount, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, norm, row_name,
+                      total_row)
+from .tables import Summary, summary
+
+FISCAL = (("一般公共预算", "general"), ("政府性基金预算", "fund"), ("国有资本经营预算", "soe"))
+NON_FISCAL = (("财政专户管理资金", "special"), ("单位资金", "unit_funds"))
+
+
+def _keep(*findings: Finding | None) -> list[Finding]:
+    return [f for f in findings if f]
+
+
+def _summary(report: Report, table_id: str) -> Summary | None:
+    table = report.table(table_id)
+    return None if table is None else summary(table)
+
+
+def _val(row: Row | None, key: str) -> Decimal | None:
+    return None if row is None else row.value(key)
+
+
+def _by_code(report: Report, table_id: str) -> dict[str, Row]:
+    return coded_rows(report.table(table_id))
+
+
+def _fiscal_only(report: Report) -> bool:
+    """True when every yuan of the report is 财政拨款: no 财政专户/单位资金 income and all carryover
+    fiscal. Then the fiscal tables (4, 13) must equal the all-money tables (1, 3) exactly."""
+    t1, t4 = _summary(report, "1"), _summary(report, "4")
+    if t1 is None or t4 is None:
+        return False
+    non_fiscal = [t1.source(name) for name, _ in NON_FISCAL]
+    if any(r is not None and amount(r.value("income_amount")) != 0 for r in non_fiscal):
+        return False
+    return amount(_val(t1.carryover, "income_amount")) == amount(_val(t4.carryover, "income_amount"))
+
+
+@rule("X.T1-T2", "Table 1's income by source, 本年收入合计, 上年结转 and its 类 rows' current and carried-over spending equal table 2.",
+      identity="T1[source s] = T2[合计].s; T1[本年收入合计] = T2[合计].total; T1[上年结转] = T2[合计].carryover; T1[类].exp_current = T2[类].total; T1[类].exp_carryover = T2[类].carryover")
+def t1_t2(report: Report) -> list[Finding]:
+    t1, t2 = _summary(report, "1"), report.table("2")
+    if t1 is None or t2 is None:
+        return []
+    total = total_row(t2)
+    out: list[Finding | None] = []
+    for name, key in FISCAL + NON_FISCAL:
+        row = t1.source(name)
+        if row is not None or _val(total, key) is not None:
+            out.append(compare_equal("X.T1-T2", Location("1", name, "income_amount"), _val(total, key), _val(row, "income_amount"),
+                                     f"{name} income differs from table 2", f"T2[合计].{key}"))
+    out.append(compare_equal("X.T1-T2", Location("1", "本年收入合计", "income_amount"), _val(total, "total"),
+                             _val(t1.current, "income_amount"), "本年收入合计 differs from table 2", "T2[合计].total"))
+    out.append(compare_equal("X.T1-T2", Location("1", "上年结转", "income_amount"), _val(total, "carryover"),
+                             _val(t1.carryover, "income_amount"), "上年结转 differs from table 2", "T2[合计].carryover"))
+    rows2 = coded_rows(t2)
+    for row in t1.classes:
+        if row.code is None:
+            continue
+        other = rows2.get(row.code)
+        out.append(compare_equal("X.T1-T2", Location("1", row.code, "exp_current"), _val(other, "total"), row.value("exp_current"),
+                                 "当年预算安排 differs from table 2", f"T2[{row.code}].total"))
+        out.append(compare_equal("X.T1-T2", Location("1", row.code, "exp_carryover"), _val(other, "carryover"), row.value("exp_carryover"),
+                                 "上年结转安排 differs from table 2", f"T2[{row.code}].carryover"))
+    return _keep(*out)
+
+
+@rule("X.T1-T3", "Table 1's spending by 类 and 支出总计 equal table 3.",
+      identity="T1[类].exp_total = T3[类].total; T1[支出总计].exp_total = T3[合计].total")
+def t1_t3(report: Report) -> list[Finding]:
+    t1, t3 = _summary(report, "1"), report.table("3")
+    if t1 is None or t3 is None:
+        return []
+    rows3 = coded_rows(t3)
+    out = [compare_equal("X.T1-T3", Location("1", "支出总计", "exp_total"), _val(total_row(t3), "total"),
+                         _val(t1.exp_total, "exp_total"), "支出总计 differs from table 3's 合计", "T3[合计].total")]
+    for row in t1.classes:
+        if row.code is None:
+            continue
+        out.append(compare_equal("X.T1-T3", Location("1", row.code, "exp_total"), _val(rows3.get(row.code), "total"),
+                                 row.value("exp_total"), "spending differs from table 3", f"T3[{row.code}].total"))
+    return _keep(*out)
+
+
+def _rows_union(*tables: dict[str, Row]) -> list[str]:
+    codes: set[str] = set()
+    for rows in tables:
+        codes.update(rows)
+    return sorted(codes)
+
+
+@rule("X.T2-T3", "On every 项/款/类 row, table 3's total is table 2's current income plus its carryover.",
+      identity="T3[r].total = T2[r].total + T2[r].carryover, every row r")
+def t2_t3(report: Report) -> list[Finding]:
+    rows2, rows3 = _by_code(report, "2"), _by_code(report, "3")
+    if not rows2 or not rows3:
+        return []
+    out = []
+    for code in _rows_union(rows2, rows3):
+        r2, r3 = rows2.get(code), rows3.get(code)
+        out.append(compare_sum("X.T2-T3", Location("3", code, "total"), [("本年收入", _val(r2, "total")), ("上年结转", _val(r2, "carryover"))],
+                               _val(r3, "total"), "table 3 differs from table 2's income plus carryover"))
+    out.append(compare_sum("X.T2-T3", Location("3", "合计", "total"),
+                           [("本年收入", _val(total_row(report.table("2")), "total")), ("上年结转", _val(total_row(report.table("2")), "carryover"))],
+                           _val(total_row(report.table("3")), "total"), "table 3's 合计 differs from table 2's income plus carryover"))
+    return _keep(*out)
+
+
+def _per_source(rule_id: str, report: Report, table_id: str, key: str, name: str) -> list[Finding]:
+    """Table ``table_id`` (one source, current) equals that source's column of table 2, row by row."""
+    rows2, rows_n = _by_code(report, "2"), _by_code(report, table_id)
+    out = []
+    for code in _rows_union(rows2, rows_n):
+        r2, rn = rows2.get(code), rows_n.get(code)
+        if _val(r2, key) is None and _val(rn, "total") is None:
+            continue
+        out.append(compare_equal(rule_id, Location(table_id, code, "total"), _val(r2, key), _val(rn, "total"),
+                                 f"table {table_id} differs from table 2's {name} column", f"T2[{code}].{key}"))
+    table = report.table(table_id)
+    if table is not None and report.table("2") is not None:
+        out.append(compare_equal(rule_id, Location(table_id, "合计", "total"), _val(total_row(report.table("2")), key),
+                                 _val(total_row(table), "total"), f"table {table_id}'s 合计 differs from table 2's {name} column",
+                                 f"T2[合计].{key}"))
+    return _keep(*out)
+
+
+@rule("X.T2-T5", "On every row, table 5 (一般公共预算, current) equals table 2's 一般公共预算 column.",
+      identity="T5[r].total = T2[r].general, every row r and 合计")
+def t2_t5(report: Report) -> list[Finding]:
+    return _per_source("X.T2-T5", report, "5", "general", "一般公共预算")
+
+
+@rule("X.T2-T8", "On every row, table 8 (政府性基金, current) equals table 2's 政府性基金 column.",
+      identity="T8[r].total = T2[r].fund, every row r and 合计")
+def t2_t8(report: Report) -> list[Finding]:
+    return _per_source("X.T2-T8", report, "8", "fund", "政府性基金")
+
+
+@rule("X.T2-T9", "On every row, table 9 (国有资本经营, current) equals table 2's 国有资本经营预算 column.",
+      identity="T9[r].total = T2[r].soe, every row r and 合计")
+def t2_t9(report: Report) -> list[Finding]:
+    return _per_source("X.T2-T9", report, "9", "soe", "国有资本经营预算")
+
+
+@rule("X.T3-T5", "On every row, table 5 is table 3 less the carryover and the money of other sources; where there is none, its basic and project columns equal table 3's.",
+      identity="T5[r].total = T3[r].total − T2[r].carryover − T2[r].(fund + soe + special + unit_funds); if those are empty: T5[r].basic = T3[r].basic, T5[r].project = T3[r].project; else T5[r].basic ≤ T3[r].basic, T5[r].project ≤ T3[r].project")
+def t3_t5(report: Report) -> list[Finding]:
+    rows2, rows3, rows5 = _by_code(report, "2"), _by_code(report, "3"), _by_code(report, "5")
+    if not rows3 or report.table("5") is None:
+        return []
+    out = []
+    others = ("carryover", "fund", "soe", "special", "unit_funds")
+    for code in _rows_union(rows3, rows5):
+        r2, r3, r5 = rows2.get(code), rows3.get(code), rows5.get(code)
+        less = [(k, -_val(r2, k)) for k in others if _val(r2, k) is not None]
+        out.append(compare_sum("X.T3-T5", Location("5", code, "total"), [("T3", _val(r3, "total")), *less], _val(r5, "total"),
+                               "table 5 is not table 3 less carryover and other sources"))
+        pure = not less and r2 is not None
+        for key in ("basic", "project"):
+            if pure:
+                out.append(compare_equal("X.T3-T5", Location("5", code, key), _val(r3, key), _val(r5, key),
+                                         f"{key} differs from table 3 (the row has only 一般公共预算 current money)", f"T3[{code}].{key}"))
+            else:
+                out.append(compare_at_most("X.T3-T5", Location("5", code, key), _val(r3, key), _val(r5, key),
+                                           f"{key} exceeds table 3's", f"T3[{code}].{key}", rounding_bound(len(less) + 1)))
+    return _keep(*out)
+
+
+@rule("X.T1-T4", "Table 4's fiscal income equals table 1's by source; its carryover and spending are at most table 1's, and equal them when all money is fiscal.",
+      identity="T4[source s] = T1[source s] for s fiscal; T4[本年收入合计] = Σ T1[fiscal sources]; T4[上年财政拨款结转] ≤ T1[上年结转]; if no 财政专户/单位资金 and all carryover fiscal: T4[类].exp_total = T1[类].exp_total, T4[支出总计] = T1[支出总计], else ≤")
+def t1_t4(report: Report) -> list[Finding]:
+    t1, t4 = _summary(report, "1"), _summary(report, "4")
+    if t1 is None or t4 is None:
+        return []
+    out: list[Finding | None] = []
+    fiscal_rows = []
+    for name, _ in FISCAL:
+        r1, r4 = t1.source(name), t4.source(name)
+        fiscal_rows.append((name, _val(r1, "income_amount")))
+        out.append(compare_equal("X.T1-T4", Location("4", name, "income_amount"), _val(r1, "income_amount"), _val(r4, "income_amount"),
+                                 f"{name} income differs from table 1", f"T1[{name}]"))
+    out.append(compare_sum("X.T1-T4", Location("4", "本年收入合计", "income_amount"), fiscal_rows, _val(t4.current, "income_amount"),
+                           "本年收入合计 is not table 1's fiscal income"))
+    out.append(compare_at_most("X.T1-T4", Location("4", "上年财政拨款结转", "income_amount"), _val(t1.carryover, "income_amount"),
+                               _val(t4.carryover, "income_amount"), "fiscal carryover exceeds all carryover", "T1[上年结转]"))
+    same = _fiscal_only(report)
+    pairs = [("支出总计", t1.exp_total, t4.exp_total)] + [
+        (row.code or norm(row.label("exp_item")), t1.class_row(row.code or "", row.label("exp_item")), row) for row in t4.classes]
+    for label, r1, r4 in pairs:
+        if same:
+            out.append(compare_equal("X.T1-T4", Location("4", label, "exp_total"), _val(r1, "exp_total"), _val(r4, "exp_total"),
+                                     "fiscal spending differs from table 1 (all money is fiscal)", f"T1[{label}].exp_total"))
+        else:
+            out.append(compare_at_most("X.T1-T4", Location("4", label, "exp_total"), _val(r1, "exp_total"), _val(r4, "exp_total"),
+                                       "fiscal spending exceeds all spending", f"T1[{label}].exp_total"))
+    return _keep(*out)
+
+
+@rule("X.T4-T5", "Table 4's 一般公共预算 income is table 5's 合计, and its 一般公共预算 spending by 类 is at least table 5's.",
+      identity="T4[一般公共预算] = T5[合计].total; T4[类].exp_general ≥ T5[类].total")
+def t4_t5(report: Report) -> list[Finding]:
+    t4, t5 = _summary(report, "4"), report.table("5")
+    if t4 is None or t5 is None:
+        return []
+    rows5 = coded_rows(t5)
+    out = [compare_equal("X.T4-T5", Location("4", "一般公共预算", "income_amount"), _val(total_row(t5), "total"),
+                         _val(t4.source("一般公共预算"), "income_amount"), "一般公共预算 income differs from table 5's 合计", "T5[合计].total")]
+    for row in t4.classes:
+        r5 = rows5.get(row.code or "")
+        if r5 is None or r5.value("total") is None:
+            continue
+        if amount(row.value("exp_general")) < amount(r5.value("total")):
+            out.append(Finding("X.T4-T5", "error", Location("4", row.code, "exp_general"),
+                               "一般公共预算 spending is less than table 5's current spending of the 类",
+                               f"≥ {fmt(r5.value('total'))}", fmt(row.value("exp_general")),
+                               f"T4[{row.code}].exp_general {fmt(row.value('exp_general'))} < T5[{row.code}].total {fmt(r5.value('total'))}"))
+    return _keep(*out)
+
+
+@rule("X.T4-T7-T8-T9", "Table 4's 政府性基金 and 国有资本经营 income equal tables 7, 8 and 9.",
+      identity="T4[政府性基金预算] = T7[合计].amount = T8[合计].total; T4[国有资本经营预算] = T9[合计].total = T9[合计].income_amount")
+def t4_t7_t8_t9(report: Report) -> list[Finding]:
+    t4 = _summary(report, "4")
+    if t4 is None:
+        return []
+    fund = _val(t4.source("政府性基金预算"), "income_amount")
+    soe = _val(t4.source("国有资本经营预算"), "income_amount")
+    out = []
+    for table_id, key, expected, name in (("7", "amount", fund, "政府性基金预算"), ("8", "total", fund, "政府性基金预算"),
+                                          ("9", "total", soe, "国有资本经营预算"), ("9", "income_amount", soe, "国有资本经营预算")):
+        table = report.table(table_id)
+        if table is None:
+            continue
+        out.append(compare_equal("X.T4-T7-T8-T9", Location(table_id, "合计", key), expected, _val(total_row(table), key),
+                                 f"合计 differs from table 4's {name} income", f"T4[{name}]"))
+    return _keep(*out)
+
+
+@rule("X.T5-T6", "Table 6's 合计 is table 5's basic expenditure.", identity="T6[合计].total = T5[合计].basic")
+def t5_t6(report: Report) -> list[Finding]:
+    t5, t6 = report.table("5"), report.table("6")
+    if t5 is None or t6 is None:
+        return []
+    return _keep(compare_equal("X.T5-T6", Location("6", "合计", "total"), _val(total_row(t5), "basic"), _val(total_row(t6), "total"),
+                               "合计 differs from table 5's basic expenditure", "T5[合计].basic"))
+
+
+@rule("X.T6-T11", "Table 11's 一般公共预算 机关运行经费 is table 6's 公用经费, and its total at least that.",
+      identity="T11[部门合计].general = T6[合计].public; T11[部门合计].total ≥ T6[合计].public")
+def t6_t11(report: Report) -> list[Finding]:
+    t6, t11 = report.table("6"), report.table("11")
+    if t6 is None or t11 is None:
+        return []
+    public = _val(total_row(t6), "public")
+    row = total_row(t11)
+    return _keep(
+        compare_equal("X.T6-T11", Location("11", row_name(row) if row else "部门合计", "general"), public, _val(row, "general"),
+                      "机关运行经费 (一般公共预算) differs from table 6's 公用经费", "T6[合计].public"),
+        compare_at_most("X.T6-T11", Location("11", "部门合计", "total"), _val(row, "total"), public,
+                        "table 6's 公用经费 exceeds the 机关运行经费 total", "T11[部门合计].total"),
+    )
+
+
+# The economic 款 behind each 三公 row of table 10 (templates/shanxi-2024.yaml, three_public).
+THREE_PUBLIC_NAMES = {"abroad": ("因公出国(境)费用", "因公出国(境)费"), "reception": ("公务接待费",),
+                      "vehicle_operation": ("公务用车运行维护费",), "vehicle_purchase": ("公务用车购置",)}
+
+
+@rule("X.T6-T10", "Each 三公 item of table 10 is at least the basic expenditure table 6 shows for its economic 款.",
+      identity="T10[item].general ≥ Σ T6[款 of the item].total (因公出国（境）费用 30212, 公务接待费 30217, 公务用车运行维护费 30231, 公务用车购置 31013)")
+def t6_t10(report: Report) -> list[Finding]:
+    t6, t10 = report.table("6"), report.table("10")
+    if t6 is None or t10 is None:
+        return []
+    out = []
+    rows10 = {r.code: r for r in t10.rows if r.code}
+    for key, names in THREE_PUBLIC_NAMES.items():
+        in6 = [r for r in t6.rows if r.level == 2 and norm(r.label("dept_name")) in names]
+        basic = sum((amount(r.value("total")) for r in in6), ZERO)
+        if basic == 0:
+            continue
+        shown = _val(rows10.get(key), "general")
+        found = compare_at_most("X.T6-T10", Location("10", key, "general"), shown, basic,
+                                f"table 6 shows more basic expenditure on {names[0]} than table 10's 三公 item", f"T10[{key}].general")
+        if found:
+            out.append(found)
+    return out
+
+
+@rule("X.T5-T12", "Table 12's fiscal project columns equal the project expenditure of tables 5, 8 and 9.",
+      identity="T12[unit].general = T5[合计].project; T12[unit].fund = T8[合计].project; T12[unit].soe = T9[合计].project")
+def t5_t12(report: Report) -> list[Finding]:
+    t12 = report.table("12")
+    if t12 is None or not t12.rows:
+        return []
+    row = total_row(t12)
+    out = []
+    for table_id, key in (("5", "general"), ("8", "fund"), ("9", "soe")):
+        table = report.table(table_id)
+        if table is None:
+            continue
+        out.append(compare_equal("X.T5-T12", Location("12", row_name(row), key), _val(total_row(table), "project"), row.value(key),
+                                 f"project expenditure differs from table {table_id}", f"T{table_id}[合计].project"))
+    return _keep(*out)
+
+
+def _project_carryover(report: Report) -> tuple[Decimal | None, str]:
+    """Projects carried over, all sources: table 3's project expenditure less table 12's current projects."""
+    t3, t12 = report.table("3"), report.table("12")
+    if t3 is None or t12 is None or not t12.rows:
+        return None, ""
+    project, current = _val(total_row(t3), "project"), _val(total_row(t12), "total")
+    return amount(project) - amount(current), f"T3[合计].project {fmt(project)} − T12 total {fmt(current)}"
+
+
+@rule("X.T13-T3", "Table 13's carried-over projects are table 3's project expenditure less table 12's (equal when all carryover is fiscal, else at most).",
+      identity="T13[department].total = T3[合计].project − T12[unit].total (if all carryover is fiscal, else ≤); T12[unit].total ≤ T3[合计].project")
+def t13_t3(report: Report) -> list[Finding]:
+    t13 = report.table("13")
+    carried, how = _project_carryover(report)
+    if carried is None:
+        return []
+    out = []
+    if carried < 0:
+        t12 = report.table("12")
+        out.append(compare_at_most("X.T13-T3", Location("12", row_name(total_row(t12)), "total"), _val(total_row(report.table("3")), "project"),
+                                   _val(total_row(t12), "total"), "current projects exceed all project expenditure", "T3[合计].project",
+                                   rounding_bound(1)))
+    if t13 is None:
+        return _keep(*out)
+    shown = _val(total_row(t13), "total")
+    bound = rounding_bound(2)
+    if _fiscal_only(report):
+        gap = amount(shown) - carried
+        if gap:
+            severity = "rounding" if abs(gap) <= bound else "error"
+            out.append(Finding("X.T13-T3", severity, Location("13", row_name(total_row(t13)), "total"),
+                               "carried-over projects differ from table 3 less table 12", fmt(carried), fmt(shown),
+                               f"{how} = {fmt(carried)}, table 13 shows {fmt(shown)} (gap {gap:+.2f}, bound {bound:.3f})"))
+    else:
+        out.append(compare_at_most("X.T13-T3", Location("13", row_name(total_row(t13)), "total"), carried, shown,
+                                   "carried-over fiscal projects exceed all carried-over projects", how, bound))
+    return _keep(*out)
+
+
+@rule("X.T13-T1", "Table 1's 上年结转 is table 13's carried-over projects plus the basic expenditure carried over (table 3's basic less current basic).",
+      identity="T1[上年结转] = T13[department].total + (T3[合计].basic − (T2[合计].total − T12[unit].total)) when all carryover is fiscal")
+def t13_t1(report: Report) -> list[Finding]:
+    t1, t2, t3, t12, t13 = _summary(report, "1"), report.table("2"), report.table("3"), report.table("12"), report.table("13")
+    if None in (t1, t2, t3, t12, t13) or not t12.rows or not t13.rows or not _fiscal_only(report):
+        return []
+    projects = _val(total_row(t13), "total")
+    basic_all, current_all, current_projects = _val(total_row(t3), "basic"), _val(total_row(t2), "total"), _val(total_row(t12), "total")
+    basic_carry = amount(basic_all) - (amount(current_all) - amount(current_projects))
+    expected = amount(projects) + basic_carry
+    shown = _val(t1.carryover, "income_amount")
+    gap = amount(shown) - expected
+    if gap == 0:
+        return []
+    bound = rounding_bound(4)
+    severity = "rounding" if abs(gap) <= bound else "error"
+    arithmetic = (f"T13 {fmt(projects)} + basic carryover ({fmt(basic_all)} − ({fmt(current_all)} − {fmt(current_projects)}) = {fmt(basic_carry)})"
+                  f" = {fmt(expected)}, table 1 shows {fmt(shown)} (gap {gap:+.2f}, bound {bound:.3f})")
+    return [Finding("X.T13-T1", severity, Location("1", "上年结转", "income_amount"),
+                    "上年结转 is not table 13 plus the basic carryover", fmt(expected), fmt(shown), arithmetic)]
+
+
+@rule("X.T13-T4", "Table 13's carried-over projects are at most table 4's 上年财政拨款结转, source by source.",
+      identity="T13[department].total ≤ T4[上年财政拨款结转]; T13[department].s ≤ T4[carryover source s]")
+def t13_t4(report: Report) -> list[Finding]:
+    t4, t13 = _summary(report, "4"), report.table("13")
+    if t4 is None or t13 is None or not t13.rows:
+        return []
+    row = total_row(t13)
+    out = [compare_at_most("X.T13-T4", Location("13", row_name(row), "total"), _val(t4.carryover, "income_amount"), row.value("total"),
+                           "carried-over projects exceed the fiscal carryover", "T4[上年财政拨款结转]")]
+    for name, key in FISCAL:
+        source = next((r for r in t4.carryover_sources if norm(r.label("income_item")) == name), None)
+        if source is None:
+            continue
+        out.append(compare_at_most("X.T13-T4", Location("13", row_name(row), key), source.value("income_amount"), row.value(key),
+                                   f"carried-over {name} projects exceed its carryover", f"T4[上年结转 {name}]"))
+    return _keep(*out)
+
+
+# 功能分类 项 whose basic expenditure is, in practice, one economic 款: the pension and housing
+# contributions. Table 5 shows the 项, table 6 the 款 (split by government 款, rounded per row).
+PAIRS = (("2080505", ("机关事业单位基本养老保险缴费",)), ("2080506", ("职业年金缴费",)), ("2210201", ("住房公积金",)))
+
+
+@rule("X.T5-T6-pairs", "Table 5's pension and housing-fund 项 (2080505, 2080506, 2210201) match table 6's rows of the same contribution (a warning beyond rounding: a unit may book them elsewhere).",
+      severity="warning", identity="T5[2080505].basic ≈ Σ T6[机关事业单位基本养老保险缴费]; T5[2080506].basic ≈ Σ T6[职业年金缴费]; T5[2210201].basic ≈ Σ T6[住房公积金]")
+def t5_t6_pairs(report: Report) -> list[Finding]:
+    t5, t6 = report.table("5"), report.table("6")
+    if t5 is None or t6 is None:
+        return []
+    rows5 = coded_rows(t5)
+    out = []
+    for code, names in PAIRS:
+        basic = _val(rows5.get(code), "basic")
+        rows6 = [r for r in t6.rows if r.level == 2 and norm(r.label("dept_name")) in names]
+        if basic is None or not rows6:
+            continue
+        found = compare_sum("X.T5-T6-pairs", Location("5", code, "basic"), [(r.label("gov_name"), r.value("total")) for r in rows6],
+                            basic, f"differs from table 6's {names[0]}")
+        if found:
+            out.append(found if found.severity == "rounding" else
+                       Finding(found.rule, "warning", found.location, found.message, found.expected, found.found, found.arithmetic))
+    return out

@@ -1,0 +1,192 @@
+"""What every rule needs: finding rows in a table, and comparing a displayed sum with its terms.
+
+Rows are found by what a reader can see too — a row's code, its level, its label — never by
+position, so a Report read from a PDF is checked like a derived one.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from typing import Callable, TypeVar
+
+from ..money import ZERO, rounding_bound
+from ..report import Report, Row, Table
+from . import Finding, Location
+
+NUMBERING = re.compile(r"^[一二三四五六七八九十]+、|^[①②③④⑤⑥⑦⑧⑨⑩]")
+
+
+T = TypeVar("T")
+_RUN: dict | None = None  # memo of one check() run: parsed summaries, claim lists (see cached)
+
+
+def begin_run() -> None:
+    global _RUN
+    _RUN = {}
+
+
+def end_run() -> None:
+    global _RUN
+    _RUN = None
+
+
+def cached(key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()`` once per check() run (rules share parsed tables and claims); outside a
+    run — a rule called on its own — always fresh, so nothing stale is ever judged."""
+    if _RUN is None:
+        return compute()
+    if key not in _RUN:
+        _RUN[key] = compute()
+    return _RUN[key]
+
+
+def fmt(value: Decimal | None) -> str:
+    return "空" if value is None else f"{value:.2f}"
+
+
+@lru_cache(maxsize=4096)
+def norm(text: str) -> str:
+    """A label without blanks, numbering (一、, ①) or full-width parentheses: what two
+    spellings of the same item share."""
+    text = "".join((text or "").split()).replace("（", "(").replace("）", ")")
+    return NUMBERING.sub("", text)
+
+
+def amount(value: Decimal | None) -> Decimal:
+    """An empty cell counts as zero."""
+    return ZERO if value is None else value
+
+
+def row_name(row: Row) -> str:
+    """How a finding names a row: its code, else its first label."""
+    if row.code:
+        return row.code
+    return next((v for v in row.labels.values() if v), "(空行)")
+
+
+def row_by_label(table: Table | None, key: str, *labels: str) -> Row | None:
+    """The first row whose label column ``key`` reads one of ``labels`` (numbering ignored)."""
+    if table is None:
+        return None
+    wanted = {norm(label) for label in labels}
+    return next((r for r in table.rows if norm(r.label(key)) in wanted), None)
+
+
+def total_row(table: Table | None) -> Row | None:
+    """The 合计 row of a table: the first row at level 0 (tables 12 and 13 start with their
+    unit or department row instead)."""
+    if table is None or not table.rows:
+        return None
+    for row in table.rows:
+        if row.level == 0 and any(norm(v) in ("合计", "部门合计") for v in row.labels.values()):
+            return row
+    for row in table.rows:
+        if row.code == "total":  # 预算公开表10
+            return row
+    return table.rows[0]
+
+
+def coded_rows(table: Table | None) -> dict[str, Row]:
+    """Rows keyed by classification code (functional tables)."""
+    if table is None:
+        return {}
+    return {r.code: r for r in table.rows if r.code and r.code.isdigit()}
+
+
+def is_empty(table: Table | None) -> bool:
+    return table is None or all(v is None or v == 0 for r in table.rows for v in r.values.values())
+
+
+def cell(table: Table | None, row: Row | None, key: str) -> Decimal | None:
+    return None if row is None else row.value(key)
+
+
+def compare_sum(
+    rule: str,
+    location: Location,
+    terms: list[tuple[str, Decimal | None]],
+    shown: Decimal | None,
+    message: str,
+    exact: bool = False,
+) -> Finding | None:
+    """A displayed value against the sum of displayed (or exact) terms.
+
+    No finding when they agree. A gap within the rounding bound of the non-empty terms is
+    ``rounding``; a single non-empty term must be equal (one exact value rounds one way),
+    and so must terms marked ``exact`` (counts, 元 amounts). Beyond that: ``error``.
+    """
+    present = [(label, value) for label, value in terms if value is not None]
+    total = sum((value for _, value in present), ZERO)
+    gap = amount(shown) - total
+    if gap == 0:
+        return None
+    n = len(present)
+    bound = ZERO if exact or n <= 1 else rounding_bound(n)
+    severity = "rounding" if abs(gap) <= bound else "error"
+    if present:
+        left = " + ".join(fmt(v) if not label else f"{label} {fmt(v)}" for label, v in present)
+        left = left.replace("+ -", "− ")
+    else:
+        left = "0.00"
+    arithmetic = f"{left} = {fmt(total)}, shows {fmt(shown)}"
+    if severity == "rounding":
+        arithmetic += f" (gap {gap:+.2f} within rounding bound {bound:.3f} for {n} terms)"
+    else:
+        arithmetic += f" (gap {gap:+.2f})"
+    return Finding(rule, severity, location, message, fmt(total), fmt(shown), arithmetic)
+
+
+def compare_equal(
+    rule: str,
+    location: Location,
+    expected: Decimal | None,
+    found: Decimal | None,
+    message: str,
+    expected_what: str,
+    bound: Decimal = ZERO,
+) -> Finding | None:
+    """Two displays of one quantity: equal, or a gap within ``bound`` (rounding), or an error."""
+    gap = amount(found) - amount(expected)
+    if gap == 0:
+        return None
+    severity = "rounding" if abs(gap) <= bound else "error"
+    arithmetic = f"{expected_what} = {fmt(expected)}, shows {fmt(found)} (gap {gap:+.2f})"
+    return Finding(rule, severity, location, message, fmt(expected), fmt(found), arithmetic)
+
+
+def compare_at_most(
+    rule: str,
+    location: Location,
+    limit: Decimal | None,
+    found: Decimal | None,
+    message: str,
+    limit_what: str,
+    bound: Decimal = ZERO,
+) -> Finding | None:
+    """A part that cannot exceed a whole (the whole includes money the part leaves out)."""
+    excess = amount(found) - amount(limit)
+    if excess <= 0:
+        return None
+    severity = "rounding" if excess <= bound else "error"
+    arithmetic = f"{fmt(found)} > {limit_what} {fmt(limit)} (by {excess:.2f})"
+    return Finding(rule, severity, location, message, f"≤ {fmt(limit)}", fmt(found), arithmetic)
+
+
+def table_of(report: Report, table_id: str) -> Table | None:
+    return report.table(table_id)
+
+
+def children_sums(table: Table, parent_level: int, child_level: int) -> list[tuple[Row, list[Row]]]:
+    """Each row at ``parent_level`` with the rows at ``child_level`` that follow it up to the
+    next row at ``parent_level`` or above (tables 6, 12, 13: the hierarchy is the order)."""
+    groups: list[tuple[Row, list[Row]]] = []
+    current: tuple[Row, list[Row]] | None = None
+    for row in table.rows:
+        if row.level <= parent_level:
+            current = (row, []) if row.level == parent_level else None
+            if current:
+                groups.append(current)
+        elif current and row.level == child_level:
+            current[1].append(row)
+    return groups

@@ -1,0 +1,235 @@
+"""Performance-target tables (项目支出绩效目标表): funding by level adds up, the annual amount is
+the project's row of table 12 (元 against 万元), cost indicators agree with the amount, and the
+counts 项目概况 states agree with the quantity indicators.
+
+Indicator values are free text (``649.86万元``, ``＞96万元``, ``3994326元``, ``37人``); only
+values that read as a number with a unit are judged, so odd wording is never a false error.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from decimal import Decimal
+
+from ..money import ZERO, fmt_yuan, to_wan
+from ..report import PerformanceTable, Report, Row
+from . import Finding, Location, rule
+from .support import fmt, norm
+
+LEVELS = (("central", "中央财政资金"), ("provincial", "省级财政资金"), ("local", "市县（区）财政资金"),
+          ("self_raised", "单位自筹"), ("other", "其他资金"))
+MONEY = re.compile(r"^\s*([＞>≥≤＜<=＝]?)\s*([\d,]+(?:\.\d+)?)\s*(亿元|万元|元)\s*$")
+PER_YUAN = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+COUNT_UNITS = "平方米|人|名|个|辆|套|台|只|起|户|次|件|所|座|公里"
+QUANTITY = re.compile(rf"^\s*([＞>≥≤＜<=＝]?)\s*([\d,]+(?:\.\d+)?)\s*({COUNT_UNITS})\s*$")
+IN_TEXT = re.compile(rf"(\d+(?:\.\d+)?)\s*({COUNT_UNITS})(?![\d/])")
+SAME_UNIT = {"名": "人", "位": "人"}
+
+
+def _loc(table: PerformanceTable, quote: str | None = None) -> Location:
+    return Location(project=table.project_name, quote=quote)
+
+
+@rule("P.funding", "In each performance-target table the funding by level (中央, 省级, 市县, 自筹, 其他) adds up to the total, for the implementation period and the year.",
+      identity="资金总额 = 中央财政资金 + 省级财政资金 + 市县（区）财政资金 + 单位自筹 + 其他资金, in 元, for 实施期 and 年度")
+def funding(report: Report) -> list[Finding]:
+    out = []
+    for table in report.performance:
+        for period, money in (("实施期", table.funding_implementation), ("年度", table.funding_annual)):
+            parts = [(label, getattr(money, key)) for key, label in LEVELS if getattr(money, key) is not None]
+            added = sum((v for _, v in parts), ZERO)
+            if money.total is None or not parts or added == money.total:
+                continue
+            out.append(Finding("P.funding", "error", _loc(table, f"{period}资金总额"), f"{period} funding by level does not add up to the total",
+                               f"{fmt_yuan(added)}元", f"{fmt_yuan(money.total)}元",
+                               " + ".join(f"{label} {fmt_yuan(v)}" for label, v in parts) + f" = {fmt_yuan(added)}, total shows {fmt_yuan(money.total)}"))
+    return out
+
+
+def _project_row(report: Report, name: str) -> tuple[str, Row] | None:
+    """The project's row in table 12 (current) or else 13 (carried over), by its name."""
+    key = norm(name)
+    for table_id in ("12", "13"):
+        table = report.table(table_id)
+        if table is None:
+            continue
+        top = min((r.level for r in table.rows), default=0)
+        for row in table.rows:
+            if row.level > top and norm(row.label("name")) == key:
+                return table_id, row
+    return None
+
+
+@rule("P.T12", "Each performance-target table's 年度资金总额 (元) is its project's row of table 12 (万元, rounded half-up).",
+      identity="to_wan(年度资金总额) = T12[project].total (table 13 for a carried-over project)")
+def annual_amount(report: Report) -> list[Finding]:
+    if report.table("12") is None:
+        return []
+    out = []
+    for table in report.performance:
+        annual = table.funding_annual.total
+        if annual is None:
+            continue
+        found = _project_row(report, table.project_name)
+        if found is None:
+            out.append(Finding("P.T12", "error", _loc(table), "the project has a performance-target table but no row in table 12 or 13",
+                               "a row named like the project", "none", f"年度资金总额 {fmt_yuan(annual)}元"))
+            continue
+        table_id, row = found
+        shown = row.value("total")
+        expected = to_wan(annual)
+        if shown == expected:
+            continue
+        gap = (shown or ZERO) - annual / PER_YUAN["万元"]
+        severity = "rounding" if abs(gap) <= Decimal("0.005") else "error"
+        out.append(Finding("P.T12", severity, _loc(table, "年度资金总额"), f"the annual amount differs from table {table_id}",
+                           fmt(expected), fmt(shown), f"{fmt_yuan(annual)}元 = {fmt(expected)}万元, table {table_id} shows {fmt(shown)}万元"))
+    return out
+
+
+@rule("P.period", "A one-year project's implementation-period funding equals its annual funding.", severity="warning",
+      identity="项目期 1年 ⇒ 实施期资金总额 = 年度资金总额")
+def one_year(report: Report) -> list[Finding]:
+    out = []
+    for table in report.performance:
+        one_year_project = norm(table.period) in ("1年", "一年") or "1年结束" in table.attribute
+        a, b = table.funding_implementation.total, table.funding_annual.total
+        if one_year_project and a is not None and b is not None and a != b:
+            out.append(Finding("P.period", "warning", _loc(table, "实施期资金总额"), "a one-year project's implementation funding differs from its annual funding",
+                               f"{fmt_yuan(b)}元", f"{fmt_yuan(a)}元", f"项目期 {table.period}: 实施期 {fmt_yuan(a)} vs 年度 {fmt_yuan(b)}"))
+    return out
+
+
+def _money(value: str) -> tuple[str, Decimal, Decimal] | None:
+    """(comparator, amount in 元, the half-unit of its last stated digit in 元) of ``＞96万元``."""
+    match = MONEY.match(value or "")
+    if not match:
+        return None
+    comparator, number, unit = match.groups()
+    digits = number.replace(",", "")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    scale = PER_YUAN[unit]
+    return comparator.replace("＞", ">").replace("＜", "<").replace("＝", ""), Decimal(digits) * scale, Decimal("0.5").scaleb(-decimals) * scale
+
+
+@rule("P.cost", "A cost indicator (成本指标) agrees with the project's funding: a stated cost equals it, a bound (＞, ≥, ≤, ＜) holds for it.",
+      identity="Σ 成本指标 (元) = 年度资金总额 for stated costs; ＞x ⇒ 资金 > x, ≥x ⇒ 资金 ≥ x, ≤/＜ likewise; per column (实施期, 年度)")
+def cost(report: Report) -> list[Finding]:
+    out = []
+    for table in report.performance:
+        seen = set()
+        for period, money, column in (("年度", table.funding_annual.total, "annual"), ("实施期", table.funding_implementation.total, "implementation")):
+            if money is None:
+                continue
+            indicators = []
+            for ind in table.indicators:
+                is_cost = "成本" in ind.level2 or "成本" in ind.annual_level2
+                value = ind.annual_value if column == "annual" else ind.value
+                name = (ind.annual_level3 if column == "annual" else ind.level3) or ind.level3
+                parsed = _money(value) if is_cost else None
+                if parsed:
+                    indicators.append((name, value, *parsed))
+            key = tuple((n, v) for n, v, *_ in indicators), money
+            if key in seen:
+                continue  # the 年度 column restates the 实施期 one
+            seen.add(key)
+            plain = [(n, v, a, h) for n, v, c, a, h in indicators if c == ""]
+            if plain:
+                total = sum((a for _, _, a, _ in plain), ZERO)
+                slack = sum((h for _, _, _, h in plain), ZERO)
+                gap = money - total
+                if gap:
+                    severity = "rounding" if abs(gap) <= slack else "error"
+                    names = " + ".join(f"{n} {v}" for n, v, _, _ in plain)
+                    out.append(Finding("P.cost", severity, _loc(table, names), f"the cost indicator differs from the {period} funding",
+                                       f"{fmt_yuan(money)}元", f"{fmt_yuan(total)}元", f"{names} = {fmt_yuan(total)}元, {period}资金总额 {fmt_yuan(money)}元 (= {fmt(to_wan(money))}万元)"))
+            for name, value, comparator, bound, _ in indicators:
+                if not comparator:
+                    continue
+                holds = {">": money > bound, "≥": money >= bound, "<": money < bound, "≤": money <= bound}.get(comparator, True)
+                if holds:
+                    continue
+                severity = "warning" if money == bound else "error"
+                out.append(Finding("P.cost", severity, _loc(table, f"{name} {value}"), f"the {period} funding does not meet the cost indicator's bound",
+                                   f"{comparator} {fmt_yuan(bound)}元", f"{fmt_yuan(money)}元",
+                                   f"{period}资金总额 {fmt_yuan(money)}元 (= {fmt(to_wan(money))}万元) is not {comparator} {fmt_yuan(bound)}元"))
+    return out
+
+
+def _family(unit: str) -> str:
+    return SAME_UNIT.get(unit, unit)
+
+
+@rule("P.count", "A count 项目概况 states agrees with the quantity indicator of the same unit (a warning quoting both).", severity="warning",
+      identity="数量指标 N unit ∈ {counts in 项目概况 with that unit, and their sums}")
+def counts(report: Report) -> list[Finding]:
+    out = []
+    for table in report.performance:
+        stated: dict[str, list[Decimal]] = {}
+        for number, unit in IN_TEXT.findall(table.overview or ""):
+            stated.setdefault(_family(unit), []).append(Decimal(number))
+        seen = set()
+        for ind in table.indicators:
+            if "数量" not in ind.level2 and "数量" not in ind.annual_level2:
+                continue
+            for value in {ind.value, ind.annual_value}:
+                match = QUANTITY.match(value or "")
+                if not match:
+                    continue
+                comparator, number, unit = match.groups()
+                n, family = Decimal(number.replace(",", "")), _family(unit)
+                if family not in stated or (ind.level3, value) in seen:
+                    continue
+                seen.add((ind.level3, value))
+                figures = stated[family][:10]
+                sums = {sum(c, ZERO) for k in range(1, min(4, len(figures)) + 1) for c in itertools.combinations(figures, k)}
+                comparator = comparator.replace("＞", ">").replace("＜", "<")
+                agrees = {">": any(s > n for s in figures), "≥": any(s >= n for s in figures),
+                          "<": any(s < n for s in figures), "≤": any(s <= n for s in figures)}.get(comparator, n in sums)
+                if agrees:
+                    continue
+                quoted = "、".join(f"{f.normalize():f}{unit if family == unit else family}" for f in stated[family])
+                out.append(Finding("P.count", "warning", _loc(table, f"{ind.level3 or ind.annual_level3} {value}"),
+                                   "the quantity indicator differs from the count 项目概况 states", quoted, value,
+                                   f"项目概况 states {quoted}; the indicator {ind.level3 or ind.annual_level3} is {value}"))
+    return out
+
+
+def _other_projects(report: Report, name: str) -> list[Decimal]:
+    """The amounts (元, from 万元) of table 12's other projects."""
+    table = report.table("12")
+    if table is None:
+        return []
+    deepest = max((r.level for r in table.rows), default=0)
+    return [r.value("total") * PER_YUAN["万元"] for r in table.rows
+            if r.level == deepest and r.value("total") is not None and norm(r.label("name")) != norm(name)][:30]
+
+
+MONEY_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)(?!\s*/)")
+
+
+@rule("P.overview", "An amount 项目概况 states agrees with the project's funding (a warning quoting both).", severity="warning",
+      identity="年度 or 实施期资金总额 (alone, or with up to two other projects of T12) ∈ {amounts stated in 项目概况, and their sums} when it states any")
+def overview_amounts(report: Report) -> list[Finding]:
+    out = []
+    for table in report.performance:
+        stated = [(Decimal(n), unit, Decimal(n) * PER_YUAN[unit]) for n, unit in MONEY_IN_TEXT.findall(table.overview or "")][:10]
+        funds = {m for m in (table.funding_annual.total, table.funding_implementation.total) if m is not None}
+        if not stated or not funds:
+            continue
+        sums = {sum((y for _, _, y in c), ZERO) for k in range(1, min(3, len(stated)) + 1) for c in itertools.combinations(stated, k)}
+        # A figure in 万元 with two decimals stands for any amount that rounds to it.
+        if any(abs(s - m) <= Decimal(50) for s in sums for m in funds):
+            continue
+        # 项目概况 may state the whole allocation this project is part of (提前下达 826.01 万元 =
+        # this project's 203.97 + another's 622.04): the funding plus up to two other projects.
+        others = _other_projects(report, table.project_name)
+        combined = {m + sum(c, ZERO) for m in funds for k in (1, 2) for c in itertools.combinations(others, k)}
+        if any(abs(s - m) <= Decimal(50) * 3 for s in sums for m in combined):
+            continue
+        quoted = "、".join(f"{n.normalize():f}{unit}" for n, unit, _ in stated)
+        annual = table.funding_annual.total or table.funding_implementation.total
+        out.append(Finding("P.overview", "warning", _loc(table, quoted), "项目概况 states an amount that differs from the project's funding",
+                           f"{fmt_yuan(annual)}元 (= {fmt(to_wan(annual))}万元)", quoted,
+                           f"项目概况 states {quoted}; 年度资金总额 {fmt_yuan(annual)}元"))
+    return out
