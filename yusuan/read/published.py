@@ -139,4 +139,8 @@ def read_lines(lines: list[Line], name: str = "<text>", template_id: str = DEFAU
     report = read_explanations(report, segments.explanations, catalog, problems)
     report = read_performance(report, segments.performance, problems)
     report = read_glossary(report, segments.glossary, problems)
+    for part, present in (("第一部分 概况", report.profile.duties or report.profile.structure),
+                          ("第三部分 (the explanations)", report.explanations), ("第四部分 名词解释", report.glossary)):
+        if not present:
+            problems.append(Problem(f"{part} is missing"))
     return ReadResult(report, problems, template.id, found)

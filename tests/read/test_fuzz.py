@@ -1,0 +1,93 @@
+"""Fuzzing: truncated, shuffled, mangled and random inputs end in a Report, a partial Report with
+problems, or one InputError — never a crash, never a hang."""
+from __future__ import annotations
+
+import random
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from yusuan.errors import InputError
+from yusuan.read.published import published, read_text
+
+from .conftest import SEED
+
+TEXT = SEED.read_text(encoding="utf-8")
+LINES = TEXT.split("\n")
+BOUNDARIES = [i for i, l in enumerate(LINES) if re.match(r"^\s*(?:预算|部门)公开表\d+\s*$", l) or l.strip().startswith("第三部分")]
+LIMIT = 5.0  # seconds for one read: the seed takes a few ms
+
+
+def read_bounded(text: str):
+    started = time.perf_counter()
+    result = read_text(text, "fuzz.txt")
+    assert time.perf_counter() - started < LIMIT
+    assert result.report is not None or result.problems, "nothing read and nothing said"
+    if result.report is not None:
+        result.report.to_json()  # the partial Report is still a valid Report
+    return result
+
+
+@pytest.mark.parametrize("cut", BOUNDARIES)
+def test_seed_cut_at_every_table_boundary(cut):
+    result = read_bounded("\n".join(LINES[:cut]))
+    if cut > BOUNDARIES[0]:
+        assert result.report is not None and result.problems  # partial, and says what is missing
+        assert any("missing" in p.message for p in result.problems)
+
+
+def test_a_missing_table_is_named():
+    start = BOUNDARIES[2]
+    result = read_bounded("\n".join(LINES[:start] + LINES[BOUNDARIES[3]:]))
+    assert any(p.table == "3" and "missing" in p.message for p in result.problems)
+    assert result.report.table("4") is not None and result.report.table("3") is None
+
+
+def test_another_template_is_said_plainly():
+    text = "2023年度部门决算\n收入支出决算总表\n公开01表\n2023年收入支出决算总表\n项目 行次 金额\n"
+    result = read_text(text)
+    assert result.report is None and result.exit_code == 2
+    assert "决算" in result.problems[0].message and "2023年收入支出决算总表" in result.problems[0].message
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.randoms(use_true_random=False), st.sampled_from(["shuffle", "delete", "mangle", "swap_tables"]))
+def test_shuffled_deleted_mangled_lines(rnd, how):
+    lines = list(LINES)
+    if how == "shuffle":
+        rnd.shuffle(lines)
+    elif how == "delete":
+        lines = [l for l in lines if rnd.random() > 0.2]
+    elif how == "mangle":
+        lines = ["".join(ch if rnd.random() > 0.05 else rnd.choice("0 .,、合计一二万元\u3000") for ch in l) for l in lines]
+    else:
+        a, b = sorted(rnd.sample(BOUNDARIES[:-1], 2))
+        lines = lines[:a] + lines[b:] + lines[a:b]
+    read_bounded("\n".join(lines))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=3000))
+def test_random_text(text):
+    read_bounded(text)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.binary(max_size=2000))
+def test_random_bytes_from_a_file(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "report.txt"
+    path.write_bytes(data)
+    try:
+        result = published(path)
+    except InputError as exc:
+        assert str(path) in str(exc)
+        return
+    assert result.report is not None or result.problems
+
+
+def test_unreadable_file_is_one_input_error(tmp_path):
+    with pytest.raises(InputError, match="cannot read"):
+        published(tmp_path / "nope.txt")
