@@ -7,7 +7,7 @@ import re
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from yusuan.errors import InputError
@@ -53,7 +53,7 @@ def test_another_template_is_said_plainly():
     assert "决算" in result.problems[0].message and "2023年收入支出决算总表" in result.problems[0].message
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.randoms(use_true_random=False), st.sampled_from(["shuffle", "delete", "mangle", "swap_tables"]))
 def test_shuffled_deleted_mangled_lines(rnd, how):
     lines = list(LINES)
