@@ -6,6 +6,10 @@ Prints the best-of-N warm time per format (the first run, which loads fonts and 
 is reported separately as cold), the page count of the PDF, and the typst-vs-WeasyPrint
 ratio on the same report (WeasyPrint renders our HTML, print CSS included). WeasyPrint is
 optional: `pip install weasyprint`.
+
+Every warm run renders a report that differs from the previous one (another unit name), so
+typst's incremental cache cannot replay an earlier layout: the figures are those of a batch
+rendering many units in one process.
 """
 from __future__ import annotations
 
@@ -26,16 +30,27 @@ from yusuan.render.html import render_html  # noqa: E402
 BUDGET = ROOT / "examples" / "tunliu-police-2024" / "budget.yaml"
 
 
-def timed(function, repeat: int) -> tuple[float, float, object]:
+def timed(function, repeat: int, inputs=None) -> tuple[float, float, object]:
+    """Cold (first) and best warm time of ``function(input)``, a different input each run."""
+    inputs = inputs or [None] * (repeat + 1)
     start = time.perf_counter()
-    result = function()
+    result = function(inputs[0])
     cold = time.perf_counter() - start
     warm = []
-    for _ in range(repeat):
+    for i in range(repeat):
         start = time.perf_counter()
-        result = function()
+        result = function(inputs[i + 1])
         warm.append(time.perf_counter() - start)
     return cold, min(warm) if warm else cold, result
+
+
+def variants(report, count: int) -> list:
+    out = []
+    for i in range(count):
+        copy = report.model_copy(deep=True)
+        copy.unit_name = f"{report.unit_name}{'' if i == 0 else i}"
+        out.append(copy)
+    return out
 
 
 def pages(pdf: bytes) -> int:
@@ -50,16 +65,16 @@ def main() -> None:
     parser.add_argument("--no-weasyprint", action="store_true")
     args = parser.parse_args()
 
-    cold, warm, budget = timed(lambda: read_budget(BUDGET), args.repeat)
+    cold, warm, budget = timed(lambda _: read_budget(BUDGET), args.repeat)
     print(f"{'read budget.yaml':<22} cold {cold:7.3f} s   warm {warm:7.3f} s")
-    cold, warm, report = timed(lambda: derive(budget), args.repeat)
+    cold, warm, report = timed(lambda _: derive(budget), args.repeat)
     print(f"{'derive':<22} cold {cold:7.3f} s   warm {warm:7.3f} s")
     results = {}
     for name in ("json", "text", "html", "pdf", "xlsx", "docx", "datapackage"):
         renderer = renderers().get(name)
         if renderer is None:
             continue
-        cold, warm, data = timed(lambda: renderer.render(report, budget), args.repeat)
+        cold, warm, data = timed(lambda r: renderer.render(r, budget), args.repeat, variants(report, args.repeat + 1))
         results[name] = (cold, warm, data)
         print(f"{name:<22} cold {cold:7.3f} s   warm {warm:7.3f} s   {len(data) / 1024:8.0f} KiB")
     typst_pdf = results["pdf"][2]
@@ -72,9 +87,9 @@ def main() -> None:
     except ImportError:
         print("WeasyPrint not installed (pip install weasyprint): no engine comparison")
         return
-    html = render_html(report, budget).decode("utf-8")
     weasy_repeat = max(1, min(args.repeat, 2))
-    cold, warm, weasy_pdf = timed(lambda: weasyprint.HTML(string=html).write_pdf(), weasy_repeat)
+    pages_html = [render_html(r, budget).decode("utf-8") for r in variants(report, weasy_repeat + 1)]
+    cold, warm, weasy_pdf = timed(lambda html: weasyprint.HTML(string=html).write_pdf(), weasy_repeat, pages_html)
     print(f"{'pdf (WeasyPrint)':<22} cold {cold:7.3f} s   warm {warm:7.3f} s   {len(weasy_pdf) / 1024:8.0f} KiB"
           f"   pages {pages(weasy_pdf)}")
     print(f"WeasyPrint / typst (warm): {warm / results['pdf'][1]:.1f}x")

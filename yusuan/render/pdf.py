@@ -77,14 +77,15 @@ def render_pdf_bytes(report: Report) -> bytes:
             "no CJK font found for the PDF (install Debian's fonts-noto-cjk, or name a folder holding "
             f"Noto CJK fonts in YUSUAN_FONT_PATH; searched {', '.join(FONT_DIRS)})"
         )
-    # Only the CJK font folders, not every system font: scanning all fonts costs more than the layout.
-    return typst.compile(
-        _template(),
-        format="pdf",
-        font_paths=list(font_paths()),
-        ignore_system_fonts=True,
-        sys_inputs={"data": typst_data(report)},
-    )
+    return _compiler().compile(input=_template(), format="pdf", sys_inputs={"data": typst_data(report)})
+
+
+@cache
+def _compiler() -> typst.Compiler:
+    # One compiler per process keeps the fonts loaded between reports (a batch of units
+    # renders each in layout time only). Only the CJK font folders, not every system font:
+    # scanning all fonts costs more than the layout.
+    return typst.Compiler(font_paths=list(font_paths()), ignore_system_fonts=True)
 
 
 @register("pdf", "report.pdf")
