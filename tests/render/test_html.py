@@ -52,6 +52,14 @@ def test_total_row_spans_the_empty_label_columns(parsed, page):
     assert '<td colspan="2">合计</td>' in page
 
 
+def test_hierarchy_indents_the_name_column(page):
+    # 类 at the margin, 款 one step in, 项 two (预算公开表3 of the fixture); codes never indented
+    section = page[page.index('data-table="3"'):page.index('data-table="4"')]
+    assert '<td style="padding-left:1.50em">公安</td>' in section
+    assert '<td style="padding-left:2.70em">行政运行</td>' in section
+    assert "<td>204</td>" in section and "<td>公共安全支出</td>" in section
+
+
 def test_parts_in_order_and_the_notes(page):
     positions = [page.index(t) for t in ("第一部分 概况", "第二部分 2024年单位预算报表", "预算公开表1", "预算公开表13",
                                           "第三部分 2024年度单位预算情况说明", "十、第十节说明", "项目支出绩效目标表",

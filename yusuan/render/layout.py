@@ -116,7 +116,7 @@ def _indented_column(spec: TableSpec) -> str | None:
     if spec.rows.startswith("summary"):
         return None
     names = [c.key for c in spec.label_columns if "code" not in c.key]
-    return names[-1] if names else None
+    return names[0] if names else None
 
 
 def _indent(spec: TableSpec, level: int) -> int:
