@@ -1,0 +1,78 @@
+"""Reading published reports: the seed text (ms, MB/s), a PDF of the seed (pages/s), and
+pdfplumber's generic extract_tables on the same PDF as the baseline (cells in the right place,
+time ratio). Run: python benchmarks/bench_read.py"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.read.conftest import EXAMPLE_BUDGET, SEED, cells  # noqa: E402
+from yusuan.derive import derive  # noqa: E402
+from yusuan.inputs import read_budget  # noqa: E402
+from yusuan.read import published  # noqa: E402
+from yusuan.render import renderers  # noqa: E402
+
+
+def best(fn, repeat: int = 5) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def main() -> None:
+    size = SEED.stat().st_size
+    published(SEED)  # warm the catalog and template caches
+    seconds, _ = best(lambda: published(SEED), 10)
+    print(f"seed text: {size / 1024:.0f} KB read in {seconds * 1000:.1f} ms = {size / seconds / 1e6:.2f} MB/s")
+
+    derived = derive(read_budget(EXAMPLE_BUDGET))
+    pdf = Path(tempfile.mkdtemp()) / "seed.pdf"
+    pdf.write_bytes(renderers()["pdf"].render(derived, None))
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        pages = len(doc.pages)
+    ours_s, result = best(lambda: published(pdf), 3)
+    right = total = 0
+    for table in derived.tables:
+        for got, want in zip(cells(result.report, table.id), cells(derived, table.id)):
+            right += sum(a == b for a, b in zip(got, want))
+            total += len(want)
+    print(f"seed PDF ({pages} pages): ours {ours_s:.2f} s = {pages / ours_s:.1f} pages/s; "
+          f"{right}/{total} table cells in the right place ({right / total:.1%})")
+
+    def baseline():
+        with pdfplumber.open(str(pdf)) as doc:
+            return [t for page in doc.pages for t in page.extract_tables()]
+
+    base_s, grids = best(baseline, 3)
+    # A baseline cell is in the right place when some extracted grid has, at the row whose
+    # first cell equals a derived row's first label, the derived cell at the same column index.
+    rows_by_key = {}
+    for grid in grids:
+        for row in grid:
+            if row and row[0]:
+                rows_by_key.setdefault(str(row[0]).replace("\n", ""), row)
+    base_right = 0
+    for table in derived.tables:
+        for want in cells(derived, table.id):
+            row = rows_by_key.get(want[0])
+            if row is None:
+                continue
+            base_right += sum(1 for i, cell in enumerate(want)
+                              if i < len(row) and (row[i] or "").replace("\n", "") == cell)
+    print(f"pdfplumber extract_tables: {len(grids)} grids in {base_s:.2f} s = {pages / base_s:.1f} pages/s; "
+          f"{base_right}/{total} cells in the right place ({base_right / total:.1%}); "
+          f"time ratio ours/baseline = {ours_s / base_s:.2f}")
+
+
+if __name__ == "__main__":
+    main()
