@@ -45,3 +45,26 @@ def test_every_cell_and_figure_of_the_seed_changed_is_caught(derived_seed):
     assert uncaught_cells(report) == []
     assert uncaught_cells(report, Decimal("-0.02")) == []
     assert uncaught_claims(report) == []
+
+
+@settings(max_examples=30, **SETTINGS)
+@given(st.data())
+def test_no_rule_breaks_on_a_partial_report(derived_seed, data):
+    """A reader may return part of a report: rows lost, cells emptied, tables missing. Every rule
+    still runs (a crash would become a 'could not be applied' warning)."""
+    report = derived_seed.model_copy(deep=True)
+    tables = data.draw(st.lists(st.sampled_from([t.id for t in report.tables]), unique=True, max_size=5))
+    report.tables = [t for t in report.tables if t.id not in tables]
+    for table in report.tables:
+        if table.rows and data.draw(st.booleans()):
+            del table.rows[data.draw(st.integers(0, len(table.rows) - 1))]
+        for row in table.rows:
+            for key in list(row.values):
+                if data.draw(st.integers(0, 9)) == 0:
+                    row.values[key] = None
+    if data.draw(st.booleans()):
+        report.explanations = report.explanations[: data.draw(st.integers(0, len(report.explanations)))]
+    if report.performance and data.draw(st.booleans()):
+        report.performance[0].funding_annual.total = None
+        report.performance[0].indicators = []
+    assert [f.line() for f in check(report) if "could not be applied" in f.message] == []
