@@ -113,6 +113,7 @@ def _table_xml(grid: layout.Grid, font_size: float) -> str:
     widths = [round(TEXT_WIDTH_CM * TWIPS_PER_CM * w / total) for w in grid.widths]
     size = round(font_size * 2)
     starts = {(c.row, c.col): c for c in grid.cells}
+    rows = grid.by_row()
     covering: dict[tuple[int, int], layout.Cell] = {}  # positions under a rowspan, below its first row
     for c in grid.cells:
         for r in range(c.row + 1, c.row + c.rowspan):
@@ -123,7 +124,10 @@ def _table_xml(grid: layout.Grid, font_size: float) -> str:
     parts += [f'<w:gridCol w:w="{w}"/>' for w in widths]
     parts.append("</w:tblGrid>")
     for r in range(grid.rows):
-        parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < grid.header_rows else "") + "</w:trPr>")
+        # Short rows never split across pages; a long text row may (Word clips a row taller than a page).
+        short = all(len(cell.text) < 120 for cell in rows[r])
+        parts.append("<w:tr><w:trPr>" + ("<w:cantSplit/>" if short else "")
+                     + ("<w:tblHeader/>" if r < grid.header_rows else "") + "</w:trPr>")
         c = 0
         while c < grid.columns:
             cell = starts.get((r, c))

@@ -185,6 +185,8 @@ def workbook(report: Report, budget=None) -> Workbook:
         _performance_sheet(book.create_sheet("绩效目标表"), performance, styles)
     if budget is not None:
         _line_item_sheet(book.create_sheet("预算明细"), budget)
+    if not book.sheetnames:  # a report without tables still opens (a workbook needs a sheet)
+        book.create_sheet("说明").append([f"{layout.document_title(report)}：本报告无表格"])
     book.properties.title = layout.document_title(report)
     return book
 
