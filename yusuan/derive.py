@@ -194,6 +194,15 @@ class TableBuilder:
     def rows_summary_fiscal(self) -> list[Row]:
         return self._summary(self._by_source(FISCAL_SOURCES, False), self._by_source(FISCAL_SOURCES, True))
 
+    def rows_functional_with_income(self) -> list[Row]:
+        """部门公开表9: income (by 收入科目, only its total known from the line items) beside expenditure by 类/款/项."""
+        rows = self.rows_functional()
+        income = [c.key for c in self.spec.amount_columns if c.key.startswith("income_")]
+        for row in rows[1:]:
+            for key in income:
+                row.values.pop(key, None)
+        return rows
+
     def rows_income_codes(self) -> list[Row]:
         # Income by 政府性基金收入科目 is not among the line items' dimensions yet: the total only.
         return [self.row({"code": "合计"}, self.lines, 0)]

@@ -234,12 +234,13 @@ def _three_public(sums: Sums, budget: Budget, context: "Context", unit: str, yea
     prior = budget.prior_year.three_public
     texts = budget.texts
     current_total = amount("total")
-    headline = (f"{year}年{unit}财政拨款安排的“三公”经费预算{w.amount('three_public.total', current_total)}万元比"
-                f"{year - 1}年{w.change('three_public.total', current_total, prior.total, growth=False, spaced=True)}"
-                f"，主要原因是{texts.three_public_reason}。")
     if current_total == prior.total:
         headline = (f"{year}年{unit}财政拨款安排的“三公”经费预算{w.amount('three_public.total', current_total)}万元，"
                     f"与上年预算数相同{w.figure('three_public.total.change', ZERO, '万元', '')}。")
+    else:
+        headline = (f"{year}年{unit}财政拨款安排的“三公”经费预算{w.amount('three_public.total', current_total)}万元比"
+                    f"{year - 1}年{w.change('three_public.total', current_total, prior.total, growth=False, spaced=True)}"
+                    f"，主要原因是{texts.three_public_reason}。")
     items = []
     for key, label, reason in (
         ("abroad", "因公出国（境）费", texts.abroad_reason),
@@ -254,6 +255,7 @@ def _three_public(sums: Sums, budget: Budget, context: "Context", unit: str, yea
             text += "与上年预算数相同"
         else:
             text += f"与上年相比预算数{w.change(f'three_public.{key}', now, before, growth=False)}"
+            reason = reason or texts.three_public_reason  # an item without its own reason shares the total's
             if reason:
                 text += f"，主要原因是{reason}"
         items.append(text)
