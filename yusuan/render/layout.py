@@ -132,7 +132,7 @@ def _column_widths(spec: TableSpec, body: list[list[str]]) -> tuple[float, ...]:
             widths.append(10.0)
             continue
         longest = max((text_width(row[i]) for row in body), default=0)
-        widths.append(float(min(max(longest, 8), 36)) + 1)
+        widths.append(float(min(max(longest, 8), 36)) + 3)  # + room for padding and indent
     return tuple(widths)
 
 
