@@ -89,3 +89,22 @@ def test_seed_line_items_in_the_workbook_and_datapackage(seed):
     archive = zipfile.ZipFile(io.BytesIO(renderers()["datapackage"].render(report, budget)))
     rows = list(csv.DictReader(io.StringIO(archive.read("line-items.csv").decode("utf-8"))))
     assert sum(Decimal(r["amount"]) for r in rows) == sum(line.amount for line in budget.lines)
+
+
+@pytest.mark.xfail(strict=True, reason="yusuan.read.published reads our PDF only in part: wrapped header cells are "
+                   "not found, amounts after an empty column land one column left, label-only rows (表10) are "
+                   "joined as wrapped names. Strict: passes → remove this mark.")
+def test_seed_pdf_through_our_published_reader(seed, expected, tmp_path):
+    if not cjk_font_files():
+        pytest.skip("no CJK font installed (Debian: apt-get install -y fonts-noto-cjk)")
+    from yusuan.read.published import published
+
+    from .expect import expected_rows
+
+    budget, report = seed
+    path = tmp_path / "report.pdf"
+    path.write_bytes(renderers()["pdf"].render(report, budget))
+    result = published(path)
+    assert result.report is not None and not result.problems, result.problems[:5]
+    for table_id, rows in expected.items():
+        assert [[normalize(c) for c in row] for row in expected_rows(result.report, table_id)] == rows, table_id
