@@ -261,11 +261,7 @@ def performance_tables(budget: Budget) -> list[PerformanceTable]:
                 period=perf.period,
                 funding_implementation=_funding(perf.funding),
                 funding_annual=_funding(perf.funding_annual or perf.funding),
-                overview=perf.overview,
-                basis=perf.basis,
-                necessity=perf.necessity,
-                measures=perf.measures,
-                plan=perf.plan,
+                **perf.model_dump(include={"overview", "basis", "necessity", "measures", "plan", "filled_at"}),
                 goal_implementation=perf.goal,
                 goal_annual=perf.goal if perf.goal_annual is None else perf.goal_annual,
                 indicators=[
@@ -280,21 +276,13 @@ def performance_tables(budget: Budget) -> list[PerformanceTable]:
                     )
                     for i in perf.indicators
                 ],
-                filled_at=perf.filled_at,
             )
         )
     return tables
 
 
 def _funding(funding) -> Funding:
-    return Funding(
-        total=funding.total,
-        central=funding.central,
-        provincial=funding.provincial,
-        local=funding.local,
-        self_raised=funding.self_raised,
-        other=funding.other,
-    )
+    return Funding(total=funding.total, **funding.model_dump())
 
 
 def derive(budget: Budget, template_id: str = "shanxi-2024", catalog: Catalog | None = None) -> Report:
