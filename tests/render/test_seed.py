@@ -108,3 +108,24 @@ def test_seed_pdf_through_our_published_reader(seed, expected, tmp_path):
     assert result.report is not None and not result.problems, result.problems[:5]
     for table_id, rows in expected.items():
         assert [[normalize(c) for c in row] for row in expected_rows(result.report, table_id)] == rows, table_id
+
+
+def test_no_missing_glyphs_in_the_pdf_fonts(seed):
+    """Every character the seed's report prints has a glyph in the fonts the PDF embeds
+    (a missing one would print as an empty box)."""
+    ttLib = pytest.importorskip("fontTools.ttLib")
+    from yusuan.render.pdf import FONTS
+
+    files = [f for f in cjk_font_files() if "Regular" in f]
+    if not files:
+        pytest.skip("no CJK font installed (Debian: apt-get install -y fonts-noto-cjk)")
+    covered: set[int] = set()
+    for path in files:
+        fonts = ttLib.TTCollection(path).fonts if path.endswith(".ttc") else [ttLib.TTFont(path)]
+        for font in fonts:
+            if font["name"].getDebugName(1) in FONTS:
+                covered |= set(font.getBestCmap())
+    _, report = seed
+    text = report.to_json()
+    missing = sorted({ch for ch in text if ord(ch) >= 32 and ord(ch) not in covered})
+    assert not missing, missing
