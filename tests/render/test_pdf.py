@@ -103,3 +103,12 @@ def test_each_official_table_starts_a_page(report, pdf_bytes):
         # the caption is the first line of its page, or follows only the part heading
         head = texts[pages[0]].splitlines()[:2]
         assert any(line.startswith(table.caption) for line in head), (table.caption, head)
+
+
+def test_bookmarks_for_parts_sections_and_tables(report, pdf_bytes):
+    pypdfium2 = pytest.importorskip("pypdfium2")
+    document = pypdfium2.PdfDocument(io.BytesIO(pdf_bytes))
+    titles = [item.get_title() for item in document.get_toc()]
+    assert titles[0] == "第一部分 概况" and "第四部分 名词解释" in titles
+    assert [t for t in titles if t in {table.title for table in report.tables}] == [t.title for t in report.tables]
+    assert "十、第十节说明" in titles
