@@ -10,6 +10,7 @@ from yusuan.render.docx import render_docx
 
 from .expect import expected_rows, header_rows, normalize
 from .fixtures import small_report
+from .readback import docx_distinct_cells
 
 
 @pytest.fixture(scope="module")
@@ -22,16 +23,6 @@ def document(report):
     return docx.Document(io.BytesIO(render_docx(report)))
 
 
-def distinct_cells(row) -> list[str]:
-    """A row's texts by grid column; python-docx repeats a merged cell in every column it
-    spans, so a repeat reads as the empty cell it covers."""
-    texts, previous = [], None
-    for cell in row.cells:
-        texts.append("" if cell._tc is previous else normalize(cell.text))
-        previous = cell._tc
-    return texts
-
-
 def official_tables(document, report):
     # the official tables come first, in the template's order, then the performance tables
     return dict(zip((t.id for t in report.tables), document.tables))
@@ -42,7 +33,7 @@ def test_every_table_cell_in_its_column(report, document):
     assert len(document.tables) == len(report.tables) + len(report.performance)
     for table in report.tables:
         rows = tables[table.id].rows[header_rows(report, table.id):]
-        got = [distinct_cells(row) for row in rows]
+        got = [docx_distinct_cells(row) for row in rows]
         assert got == [[normalize(c) for c in row] for row in expected_rows(report, table.id)], table.id
 
 

@@ -15,6 +15,7 @@ from yusuan.report import Row
 
 from .expect import expected_rows, header_rows, normalize
 from .fixtures import small_report
+from .readback import pdf_tables
 
 pdfplumber = pytest.importorskip("pdfplumber")
 
@@ -32,32 +33,10 @@ def pdf_bytes(report):
     return pdf_module.render_pdf(report)
 
 
-def read_tables(data: bytes, report) -> dict[str, list[list[str | None]]]:
-    """Each official table's rows, from the page with its caption and the pages it continues on
-    (a continuation page starts with the repeated header, which is dropped)."""
-    found: dict[str, list[list[str | None]]] = {}
-    current = None
-    with pdfplumber.open(io.BytesIO(data)) as document:
-        for page in document.pages:
-            text = page.extract_text() or ""
-            starts = [t for t in report.tables if re.search(re.escape(t.caption) + r"(?!\d)", text)]
-            if starts:
-                current = starts[0]
-                found[current.id] = []
-            elif "项目支出绩效目标表" in text or "第三部分" in text:
-                current = None
-            if current is None:
-                continue
-            for rows in page.extract_tables():
-                found[current.id] += rows[header_rows(report, current.id):]
-    return found
-
-
 def test_every_table_cell_in_its_column(report, pdf_bytes):
-    tables = read_tables(pdf_bytes, report)
+    tables = pdf_tables(pdf_bytes, report)
     for table in report.tables:
-        got = [[normalize(c) for c in row] for row in tables[table.id]]
-        assert got == [[normalize(c) for c in row] for row in expected_rows(report, table.id)], table.id
+        assert tables[table.id] == [[normalize(c) for c in row] for row in expected_rows(report, table.id)], table.id
 
 
 def test_a_long_table_repeats_its_header_on_every_page(report):
@@ -74,7 +53,7 @@ def test_a_long_table_repeats_its_header_on_every_page(report):
         for page in spread:
             rows = page.extract_tables()[0]
             assert normalize(rows[1][0]) == "科目编码" and normalize(rows[0][2]) == "2024年预算数"
-    tables = read_tables(data, long)
+    tables = pdf_tables(data, long)
     assert [normalize(r[0]) for r in tables["3"]] == [str(2040000 + i) for i in range(120)]
     assert tables["3"][119][2] == "119.25" and tables["3"][119][3] == "119.00"
 
