@@ -6,6 +6,7 @@ Each group of commands lives in its own module with a ``register(app)`` function
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -26,11 +27,6 @@ for module in pkgutil.iter_modules(commands.__path__):
     importlib.import_module(f"{commands.__name__}.{module.name}").register(app)
 
 
-def fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def main() -> None:
     try:
         # Without standalone mode click *returns* the code of a `raise typer.Exit(n)`: pass it on.
@@ -49,11 +45,18 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click's usage errors (typer vendors click, so match by shape)
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+    except OSError as exc:  # an output folder that cannot be written, a disk that is full
+        typer.echo(f"error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors (typer vendors click)
             exc.show()
             sys.exit(2)
-        raise
+        if os.environ.get("YUSUAN_DEBUG"):
+            raise
+        # A bug of ours, not the user's input: still one line, and how to see the traceback.
+        typer.echo(f"error: internal error ({type(exc).__name__}: {exc}); run with YUSUAN_DEBUG=1 for the traceback", err=True)
+        sys.exit(3)
 
 
 if __name__ == "__main__":

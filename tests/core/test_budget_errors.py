@@ -72,3 +72,15 @@ def test_a_users_catalog_extends_ours(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "2040288 新设公安项目 2.00 2.00" in (out / "report.txt").read_text(encoding="utf-8")
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    budget = tmp_path / "budget.yaml"
+    budget.write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "yusuan.cli", "build", str(budget), "-o", str(blocker / "sub")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr and "out" in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
