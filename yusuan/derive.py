@@ -73,9 +73,18 @@ class TableBuilder:
         self.spec = spec
         self.context = context
         self.lines = [line for line in context.budget.lines if matches(line, spec.where)]
+        self._selected: dict[tuple, frozenset[int]] = {}
+
+    def selected(self, where: dict) -> frozenset[int]:
+        """The ids of the table's lines that pass ``where``: each filter is applied once per table, not per cell."""
+        key = tuple(sorted((k, str(v)) for k, v in where.items()))
+        if key not in self._selected:
+            self._selected[key] = frozenset(id(line) for line in self.lines if matches(line, where))
+        return self._selected[key]
 
     def cell(self, lines: list[LineItem], where: dict) -> Decimal | None:
-        amount = total(line for line in lines if matches(line, where))
+        chosen = self.selected(where)
+        amount = total(line for line in lines if id(line) in chosen)
         return None if amount == 0 else to_unit(amount, self.spec.unit)
 
     def values(self, lines: list[LineItem], keys: Iterable[str] | None = None) -> dict[str, Decimal | None]:
