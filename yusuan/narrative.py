@@ -47,15 +47,15 @@ class Writer:
     def share(self, subject: str, part: Decimal, whole: Decimal) -> str:
         return self.figure(subject, percent(part, whole), "%")
 
-    def change(self, subject: str, current: Decimal, prior: Decimal, *, growth: bool = True, spaced: bool = False) -> str:
+    def change(self, subject: str, current: Decimal, prior: Decimal, *, growth: bool = True) -> str:
         """`增加950.72万元，增长16.71%` (or 减少 … 下降 …), each figure a claim."""
         delta = current - prior
         verb, rate_verb = ("增加", "增长") if delta >= 0 else ("减少", "下降")
         amount = self.figure(f"{subject}.change", to_wan(delta), "万元", wan_text(abs(to_wan(delta))))
-        text = f"{verb}{' ' if spaced else ''}{amount}万元"
+        text = f"{verb}{amount}万元"
         if growth:
             rate = percent(delta, prior)
-            text += f"{' ' if spaced else ''}，{rate_verb}{self.figure(f'{subject}.growth', rate, '%', percent_text(abs(rate)))}%"
+            text += f"，{rate_verb}{self.figure(f'{subject}.growth', rate, '%', percent_text(abs(rate)))}%"
         return text
 
 
@@ -184,7 +184,7 @@ def _fiscal(sums: Sums, context: "Context", unit: str, year: int) -> Section:
     spending = "、".join(f"{name}{w.amount(f'fiscal.class.{code}', amount)}万元" for code, name, amount in _classes(sums, context, fiscal))
     text = (
         f"{year}年度{unit}财政拨款收支总预算{w.amount('fiscal.total', total)}万元。其中：{by_source}。"
-        f" 其中：当年拨款收入{w.amount('fiscal.current', total - carry)}万元，上年结转收入{w.amount('fiscal.carryover', carry)}万元。"
+        f"其中：当年拨款收入{w.amount('fiscal.current', total - carry)}万元，上年结转收入{w.amount('fiscal.carryover', carry)}万元。"
         f"支出包括：{spending}等。"
     )
     return _section("四", "财政拨款收支预算总体情况说明", w, text)
@@ -195,7 +195,7 @@ def _general(sums: Sums, budget: Budget, context: "Context", unit: str, year: in
     general = lambda l: l.source == "一般公共预算" and not l.carryover  # noqa: E731
     current = sums(general)
     scale = (f"{year}年度{unit}一般公共预算当年支出{w.amount('general.current', current)}万元,"
-             f"比上年{w.change('general.current', current, budget.prior_year.general_budget_current, spaced=True)}。")
+             f"比上年{w.change('general.current', current, budget.prior_year.general_budget_current)}。")
     uses = "；".join(
         f"{name}{w.amount(f'general.class.{code}', amount)}万元，占{w.share(f'general.share.{code}', amount, current)}%"
         for code, name, amount in _classes(sums, context, general)
@@ -239,7 +239,7 @@ def _three_public(sums: Sums, budget: Budget, context: "Context", unit: str, yea
                     f"与上年预算数相同{w.figure('three_public.total.change', ZERO, '万元', '')}。")
     else:
         headline = (f"{year}年{unit}财政拨款安排的“三公”经费预算{w.amount('three_public.total', current_total)}万元比"
-                    f"{year - 1}年{w.change('three_public.total', current_total, prior.total, growth=False, spaced=True)}"
+                    f"{year - 1}年{w.change('three_public.total', current_total, prior.total, growth=False)}"
                     f"，主要原因是{texts.three_public_reason}。")
     items = []
     for key, label, reason in (
@@ -291,7 +291,7 @@ def _performance(sums: Sums, budget: Budget, unit: str, year: int) -> Section:
         return w.figure(subject, Decimal(n), "个", str(n))
 
     by_kind = {kind: [p for p in with_targets if p.kind == kind] for kind in ("其他运转类", "特定目标类")}
-    overall = f"    {year}年编报单位整体绩效目标{count('performance.overall.count', len(with_targets))}个，涉及资金{w.amount('performance.overall.amount', project_total)}万元。"
+    overall = f"{year}年编报单位整体绩效目标{count('performance.overall.count', len(with_targets))}个，涉及资金{w.amount('performance.overall.amount', project_total)}万元。"
     kinds = "；".join(f"{kind}项目{count(f'performance.{kind}.count', len(ps))}个，涉及金额{w.amount(f'performance.{kind}.amount', amount_of(ps))}万元"
                      for kind, ps in by_kind.items())
     published = "；".join(f"{kind}项目{count(f'performance.published.{kind}.count', len(ps))}个，涉及项目金额{w.amount(f'performance.published.{kind}.amount', amount_of(ps))}万元"

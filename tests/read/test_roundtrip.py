@@ -12,13 +12,7 @@ from .strategies import budgets
 
 
 def _sorted(section):
-    claims = section.claims
-    if "三公”经费预算" in section.text and "与上年预算数相同。" in section.text.split("\n")[0]:
-        # narrative.py records three_public.total.change twice when the total is unchanged
-        # and three_public.total (once from the discarded headline): drop the two the text does not state
-        if len(claims) > 2 and claims[0].subject == claims[2].subject == "three_public.total":
-            claims = claims[2:]
-    return section.model_copy(update={"claims": sorted(claims, key=lambda c: (c.subject, c.text, c.value))})
+    return section.model_copy(update={"claims": sorted(section.claims, key=lambda c: (c.subject, c.text, c.value))})
 
 
 def assert_same(read, derived) -> int:

@@ -91,9 +91,6 @@ def test_seed_line_items_in_the_workbook_and_datapackage(seed):
     assert sum(Decimal(r["amount"]) for r in rows) == sum(line.amount for line in budget.lines)
 
 
-@pytest.mark.xfail(strict=True, reason="yusuan.read.published reads our PDF only in part: wrapped header cells are "
-                   "not found, amounts after an empty column land one column left, label-only rows (表10) are "
-                   "joined as wrapped names. Strict: passes → remove this mark.")
 def test_seed_pdf_through_our_published_reader(seed, expected, tmp_path):
     if not cjk_font_files():
         pytest.skip("no CJK font installed (Debian: apt-get install -y fonts-noto-cjk)")

@@ -8,12 +8,18 @@ decide which column a number belongs to.
 """
 from __future__ import annotations
 
+import re
+import re
 from pathlib import Path
 
 from ..errors import InputError
-from .published_lines import Line
+from .pdf_grid import grid_lines, inside
+from .published_lines import NUMERALS, Line
 
+NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+、)")
 LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one line
+# A new item or heading never continues a wrapped line, even when the line above is full.
+ITEM_START = re.compile(rf"^(?:[{NUMERALS}]+、|（[{NUMERALS}]+）|\d+、)")
 
 
 def _line_text(words: list[dict]) -> str:
@@ -29,6 +35,72 @@ def _line_text(words: list[dict]) -> str:
     return "".join(parts)
 
 
+def _paragraph_rows(rows: list[list[dict]]) -> list[tuple[float, str]]:
+    """Rows of words as text, a paragraph's wrapped lines joined into one.
+
+    A line that reaches the right margin and is followed, one line below, by a line starting
+    at the left margin (not indented, so not a new paragraph) wraps onto it. Joining here, where
+    the positions are known, spares the reader guessing from punctuation (a line may well end
+    with "；" in the middle of a paragraph).
+    """
+    if not rows:
+        return []
+    left = min(row[0]["x0"] for row in rows)
+    right = max(max(w["x1"] for w in row) for row in rows)
+    joined: list[tuple[float, list[dict], str]] = []  # (top of the first line, words of the last line, text)
+    for row in rows:
+        text = _line_text(row)
+        if joined:
+            top, previous, previous_text = joined[-1]
+            size = max(previous[0]["bottom"] - previous[0]["top"], 4.0)
+            reaches_right = max(w["x1"] for w in previous) >= right - 1.5 * size
+            starts_left = row[0]["x0"] <= left + 0.5 * size
+            next_line = 0 < row[0]["top"] - previous[0]["top"] <= 2.2 * size
+            same_font = (previous[-1].get("fontname"), previous[-1].get("size")) == (row[0].get("fontname"), row[0].get("size"))
+            numbered = NUMBERED.match(text)  # 六、 （一） 1、 start an item, never continue one
+            if reaches_right and starts_left and next_line and same_font and not numbered:
+                joined[-1] = (top, row, previous_text + text)
+                continue
+        joined.append((row[0]["top"], row, text))
+    return [(top, text) for top, _, text in joined]
+
+
+def _size(row: list[dict]) -> float:
+    sizes = sorted(w["bottom"] - w["top"] for w in row)
+    return max(sizes[len(sizes) // 2], 4.0)
+
+
+def _unwrap(rows: list[list[dict]]) -> list[tuple[float, str]]:
+    """(top, text) of each line of prose, a paragraph's wrapped lines joined back into one.
+
+    The typesetter fills a wrapped line to the right margin and starts the next at the left
+    margin, one line pitch below; a paragraph's first line is indented and a heading sits a
+    little further down. Joining by these positions is exact where the text reader's rule
+    (a line ending in 。；： ends its paragraph) is not: a line may wrap just after a ；.
+    """
+    if not rows:
+        return []
+    left = min(row[0]["x0"] for row in rows)
+    right = max(row[-1]["x1"] for row in rows)
+    result: list[tuple[float, str]] = []
+    previous = None
+    for row in rows:
+        text, size = _line_text(row), _size(row)
+        continues = (
+            previous is not None
+            and previous[-1]["x1"] >= right - 1.5 * size      # the line above is full
+            and row[0]["x0"] <= left + 0.5 * size             # this one starts at the margin
+            and row[0]["top"] - previous[0]["top"] <= 1.65 * size  # one line pitch below
+            and not ITEM_START.match(text)
+        )
+        if continues:
+            result[-1] = (result[-1][0], result[-1][1] + text)
+        else:
+            result.append((row[0]["top"], text))
+        previous = row
+    return result
+
+
 def pdf_lines(path: str | Path) -> list[Line]:
     try:
         import pdfplumber
@@ -39,16 +111,20 @@ def pdf_lines(path: str | Path) -> list[Line]:
     try:
         with pdfplumber.open(str(path)) as pdf:
             for page_no, page in enumerate(pdf.pages, 1):
-                words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
+                words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False,
+                                           extra_attrs=["fontname", "size"])
                 chars += sum(len(w["text"]) for w in words)
+                grids, boxes = grid_lines(page)
                 rows: list[list[dict]] = []
-                for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+                for word in sorted((w for w in words if not inside(w, boxes)), key=lambda w: (round(w["top"]), w["x0"])):
                     if rows and abs(rows[-1][0]["top"] - word["top"]) <= LINE_TOLERANCE:
                         rows[-1].append(word)
                     else:
                         rows.append([word])
-                for row in rows:
-                    lines.append(Line(_line_text(row), len(lines) + 1, page_no))
+                # Text lines and ruled tables, top to bottom.
+                blocks = [(top, [text]) for top, text in _paragraph_rows(rows)] + grids
+                for _, texts in sorted(blocks, key=lambda block: block[0]):
+                    lines += [Line(text, len(lines) + 1 + i, page_no) for i, text in enumerate(texts)]
     except InputError:
         raise
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
