@@ -6,6 +6,9 @@ from pathlib import Path
 from .budget import Budget
 from .errors import InputError
 
+BUDGET_SUFFIXES = (".yaml", ".yml")
+PUBLISHED_SUFFIXES = (".txt", ".pdf")
+
 
 def read_budget(path: str | Path, catalog=None) -> Budget:
     path = Path(path)
@@ -19,3 +22,74 @@ def read_budget(path: str | Path, catalog=None) -> Budget:
 
         return read_workbook(path, catalog)
     raise InputError(path, None, "a budget is a .yaml or .xlsx file")
+
+
+def is_budget_workbook(path: str | Path) -> bool:
+    """A workbook from `yusuan template` (a budget), as against a published report's tables."""
+    from .workbook.layout import LINES, UNIT
+
+    try:
+        import openpyxl
+
+        names = openpyxl.load_workbook(str(path), read_only=True).sheetnames
+    except Exception:  # a damaged file: let the budget reader say what is wrong with it
+        return True
+    return UNIT.name in names or LINES.name in names
+
+
+def is_published(path: str | Path) -> bool:
+    """A published report (text, PDF, or a workbook of its tables) rather than a budget or a report.json."""
+    suffix = Path(path).suffix.lower()
+    return suffix in PUBLISHED_SUFFIXES or (suffix == ".xlsx" and not is_budget_workbook(path))
+
+
+def load_report_json(path: Path):
+    """The Report in ``path``; a broken file is an InputError naming the file and the place."""
+    import json
+
+    from pydantic import ValidationError
+
+    from .report import Report
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read the report ({exc.strerror})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"{exc.lineno}:{exc.colno}", f"not JSON: {exc.msg}") from None
+    if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("yusuan-report/"):
+        found = data.get("schema") if isinstance(data, dict) else type(data).__name__
+        raise InputError(path, "schema", f"not a yusuan report (schema {found!r}, expected yusuan-report/1)")
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        place = ".".join(str(part) for part in error["loc"])
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise InputError(path, place, f"{error['msg']}{more}") from None
+
+
+def load_report(path: Path):
+    """The Report behind any input, and notes on how it was read (the reader's problems):
+    a budget (yaml/xlsx) is derived, a report.json loaded, a published report read."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError(path, None, "no such file")
+    if is_published(path):
+        from .read.published import published  # lazily: the PDF stack is heavy
+
+        result = published(path)
+        notes = [str(p) for p in result.problems]
+        if result.report is None:
+            raise InputError(path, None, "no report could be read: " + ("; ".join(notes[:3]) or "nothing recognised"))
+        return result.report, notes
+    if suffix in BUDGET_SUFFIXES or suffix == ".xlsx":
+        from .derive import derive
+
+        return derive(read_budget(path)), []
+    if suffix == ".json":
+        return load_report_json(path), []
+    raise InputError(path, None, "expected a budget (.yaml/.xlsx), a report.json, or a published report (.txt/.pdf/.xlsx)")

@@ -89,5 +89,8 @@ def test_random_bytes_from_a_file(tmp_path_factory, data):
 
 
 def test_unreadable_file_is_one_input_error(tmp_path):
-    with pytest.raises(InputError, match="cannot read"):
-        published(tmp_path / "nope.txt")
+    for name in ("nope.txt", "nope.pdf", "nope.xlsx"):
+        with pytest.raises(InputError, match="no such file"):
+            published(tmp_path / name)
+    with pytest.raises(InputError, match="not a file"):
+        published(tmp_path)

@@ -22,35 +22,6 @@ class Format(str, Enum):
     html = "html"
 
 
-def load_report(path: Path):
-    """The Report behind INPUT, and notes on how it was read (the reader's problems)."""
-    from ..report import Report
-
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError(path, None, "no such file")
-    if suffix in (".yaml", ".yml", ".xlsx"):
-        from ..derive import derive
-        from ..inputs import read_budget
-
-        return derive(read_budget(path)), []
-    if suffix == ".json":
-        try:
-            return Report.load(path), []
-        except (ValueError, OSError) as exc:  # pydantic's ValidationError is a ValueError
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError(path, None, f"not a readable report.json: {first}") from None
-    if suffix in (".txt", ".pdf"):
-        from ..read.published import published  # lazily: the PDF stack is heavy
-
-        result = published(path)
-        notes = [str(p) for p in result.problems]
-        if result.report is None:
-            raise InputError(path, None, "no report could be read: " + ("; ".join(notes[:3]) or "nothing recognised"))
-        return result.report, notes
-    raise InputError(path, None, "expected a budget (.yaml/.xlsx), a report.json, or a published report (.txt/.pdf)")
-
-
 def as_text(findings, notes: list[str], source: str) -> str:
     from ..check import SEVERITIES
 
@@ -114,7 +85,7 @@ def rules_text() -> str:
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_command(
-        input: Optional[Path] = typer.Argument(None, help="budget.yaml/.xlsx, report.json, or a published .txt/.pdf"),
+        input: Optional[Path] = typer.Argument(None, help="budget.yaml/.xlsx, report.json, or a published report .txt/.pdf/.xlsx (its tables)"),
         format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or html"),
         rules: bool = typer.Option(False, "--rules", help="list the rules and exit"),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the findings to this file (atomically)"),
@@ -126,6 +97,8 @@ def register(app: typer.Typer) -> None:
         if input is None:
             typer.echo("error: give INPUT (or --rules)", err=True)
             raise typer.Exit(2)
+        from ..inputs import load_report
+
         try:
             report, notes = load_report(input)
         except InputErrors as exc:

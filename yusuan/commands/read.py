@@ -1,4 +1,6 @@
-"""`yusuan read REPORT -o DIR`: a published report (text or PDF) back into report.json and report.txt."""
+"""`yusuan read REPORT -o DIR`: a published report (text, PDF, or its tables' workbook) back into
+report.json and report.txt. A budget (yaml/xlsx) or a report.json is accepted as well and
+written out the same way, so that one command turns any input into the Report's files."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,16 +11,24 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def read(
-        report_file: Path = typer.Argument(..., help="a published report: .txt (text extracted from its PDF) or .pdf"),
+        report_file: Path = typer.Argument(..., help="a published report: .txt (text extracted from its PDF), .pdf, "
+                                                     ".xlsx (its tables); or a budget (.yaml/.xlsx), a report.json"),
         out: Path = typer.Option(Path("out"), "-o", "--out", help="output folder"),
         format: str = typer.Option("json,text", "--format", "-f", help="comma-separated formats to write"),
     ) -> None:
         """Read a published report into data. Exit 0: read whole; 1: read in part (problems listed); 2: nothing readable."""
         from ..errors import InputError
-        from ..read.published import published
+        from ..inputs import is_published, load_report
+        from ..read.published import ReadResult, published
         from ..render import write
 
-        result = published(report_file)
+        if report_file.exists() and not is_published(report_file):
+            typer.echo(f"{report_file}: a budget or a report.json, not a published report: its Report is written as is",
+                       err=True)
+            report = load_report(report_file)[0]
+            result = ReadResult(report, template=report.template)
+        else:
+            result = published(report_file)
         for problem in result.problems:
             typer.echo(f"{report_file}: {problem}", err=True)
         if result.report is None:

@@ -1,14 +1,13 @@
 """A PDF's text layer as lines for the published-report reader (pdfplumber).
 
-Words are grouped into lines by their vertical position and joined left to right; a gap
-wider than a character starts a new cell (one space), and a gap wider than an empty column
-adds an empty field per missing column width, so the line looks like the text extraction the
-reader expects (the seed). Where spacing is not exact, the reader's accounting identities
-decide which column a number belongs to.
+Ruled tables are read from their cell grid (pdf_grid.py). The words outside them are grouped
+into lines by their vertical position and joined left to right (a gap wider than a character
+is one space), and a paragraph's wrapped lines are joined back by their positions. The result
+looks like the text extraction the reader expects (the seed); where a table has no ruling and
+spacing is not exact, the reader's accounting identities decide which column a number belongs to.
 """
 from __future__ import annotations
 
-import re
 import re
 from pathlib import Path
 
@@ -16,10 +15,8 @@ from ..errors import InputError
 from .pdf_grid import grid_lines, inside
 from .published_lines import NUMERALS, Line
 
-NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+、)")
+NUMBERED = re.compile(rf"^(?:[{NUMERALS}]+、|（[{NUMERALS}]+）|\d+、)")
 LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one line
-# A new item or heading never continues a wrapped line, even when the line above is full.
-ITEM_START = re.compile(rf"^(?:[{NUMERALS}]+、|（[{NUMERALS}]+）|\d+、)")
 
 
 def _line_text(words: list[dict]) -> str:
@@ -63,42 +60,6 @@ def _paragraph_rows(rows: list[list[dict]]) -> list[tuple[float, str]]:
                 continue
         joined.append((row[0]["top"], row, text))
     return [(top, text) for top, _, text in joined]
-
-
-def _size(row: list[dict]) -> float:
-    sizes = sorted(w["bottom"] - w["top"] for w in row)
-    return max(sizes[len(sizes) // 2], 4.0)
-
-
-def _unwrap(rows: list[list[dict]]) -> list[tuple[float, str]]:
-    """(top, text) of each line of prose, a paragraph's wrapped lines joined back into one.
-
-    The typesetter fills a wrapped line to the right margin and starts the next at the left
-    margin, one line pitch below; a paragraph's first line is indented and a heading sits a
-    little further down. Joining by these positions is exact where the text reader's rule
-    (a line ending in 。；： ends its paragraph) is not: a line may wrap just after a ；.
-    """
-    if not rows:
-        return []
-    left = min(row[0]["x0"] for row in rows)
-    right = max(row[-1]["x1"] for row in rows)
-    result: list[tuple[float, str]] = []
-    previous = None
-    for row in rows:
-        text, size = _line_text(row), _size(row)
-        continues = (
-            previous is not None
-            and previous[-1]["x1"] >= right - 1.5 * size      # the line above is full
-            and row[0]["x0"] <= left + 0.5 * size             # this one starts at the margin
-            and row[0]["top"] - previous[0]["top"] <= 1.65 * size  # one line pitch below
-            and not ITEM_START.match(text)
-        )
-        if continues:
-            result[-1] = (result[-1][0], result[-1][1] + text)
-        else:
-            result.append((row[0]["top"], text))
-        previous = row
-    return result
 
 
 def pdf_lines(path: str | Path) -> list[Line]:

@@ -51,8 +51,15 @@ class ReadResult:
 
 
 def published(path: str | Path) -> ReadResult:
-    """Read a published report: ``.txt`` (text extracted from a PDF, or our text rendering) or ``.pdf``."""
+    """Read a published report: ``.txt`` (text extracted from a PDF, or our text rendering), ``.pdf``,
+    or ``.xlsx`` (its tables, a sheet each: the prose is not in a workbook, so that read is partial)."""
     path = Path(path)
+    if not path.is_file():
+        raise InputError(path, None, "no such file" if not path.exists() else "not a file")
+    if path.suffix.lower() == ".xlsx":
+        from .published_xlsx import xlsx_lines
+
+        return read_lines(xlsx_lines(path), str(path))
     if path.suffix.lower() == ".pdf":
         from .pdf import pdf_lines
 

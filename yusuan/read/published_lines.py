@@ -17,10 +17,12 @@ NUMERALS = "一二三四五六七八九十"
 class Line:
     text: str
     no: int  # 1-based line number in the text (or in the PDF's extracted text)
-    page: int | None = None  # 1-based page, for PDFs
+    page: int | str | None = None  # 1-based page of a PDF, or a workbook's "sheet 表3 row 7"
 
     @property
     def place(self) -> str:
+        if isinstance(self.page, str):
+            return self.page
         return f"page {self.page} line {self.no}" if self.page else f"line {self.no}"
 
 
@@ -28,13 +30,14 @@ class Line:
 class Problem:
     message: str
     line: int | None = None
-    page: int | None = None
+    page: int | str | None = None  # as in Line
     table: str | None = None
     row: str | None = None
 
     def __str__(self) -> str:
         where = ", ".join(p for p in (
-            f"page {self.page}" if self.page else "", f"line {self.line}" if self.line else "",
+            self.page if isinstance(self.page, str) else f"page {self.page}" if self.page else "",
+            f"line {self.line}" if self.line and not isinstance(self.page, str) else "",
             f"表{self.table}" if self.table else "", f"row {self.row!r}" if self.row else "") if p)
         return f"{where}: {self.message}" if where else self.message
 
@@ -110,6 +113,8 @@ def segment(lines: list[Line], parts: list[Line], table_titles: dict[str, str]) 
             state = "glossary"
         elif third_no is not None and line.no > third_no and state in ("profile", "tables"):
             state = "explanations"
+        elif state == "tables" and PERFORMANCE_TITLE.match(line.text):
+            state = "explanations"  # the performance tables belong to 第三部分 even where its heading is missing (a workbook)
         if state in ("profile", "tables") and (caption or stripped in titles):
             table_id = caption.group(2) if caption else titles[stripped]
             # a title right after its caption belongs to the caption's table

@@ -1,0 +1,64 @@
+"""`yusuan read`: every kind of input to report.json and report.txt, and the exit codes 0, 1, 2."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from yusuan.cli import app, main
+from yusuan.report import Report
+
+from .conftest import EXAMPLE_BUDGET, SEED, cells
+
+runner = CliRunner()
+EXAMPLE_WORKBOOK = EXAMPLE_BUDGET.with_name("budget.xlsx")
+
+
+def read(path, out):
+    return runner.invoke(app, ["read", str(path), "-o", str(out)])
+
+
+def test_the_seed_text_is_read_whole(tmp_path):
+    result = read(SEED, tmp_path)
+    assert result.exit_code == 0, result.output
+    report = Report.load(tmp_path / "report.json")
+    assert cells(report, "1")[0][:2] == ["一、一般公共预算", "6037.95"]
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8").startswith("第一部分 概况\n一、本单位职责\n1、全面贯彻")
+    assert "read 13 tables, 12 sections, 13 performance tables; 0 problems" in result.output
+
+
+def test_a_published_workbook_is_read_in_part_and_says_what_is_missing(tmp_path):
+    built = tmp_path / "built"
+    assert runner.invoke(app, ["build", str(EXAMPLE_BUDGET), "-o", str(built), "--format", "xlsx,json"]).exit_code == 0
+    result = read(built / "report.xlsx", tmp_path / "read")
+    assert result.exit_code == 1
+    assert "第三部分 (the explanations) is missing" in result.output
+    read_back, derived = Report.load(tmp_path / "read" / "report.json"), Report.load(built / "report.json")
+    assert [cells(read_back, t.id) for t in derived.tables] == [cells(derived, t.id) for t in derived.tables]
+
+
+def test_a_budget_workbook_is_derived_not_refused(tmp_path):
+    result = read(EXAMPLE_WORKBOOK, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "a budget or a report.json, not a published report" in result.output
+    assert cells(Report.load(tmp_path / "report.json"), "1")[0][:2] == ["一、一般公共预算", "6037.95"]
+
+
+def run_command(monkeypatch, capsys, *args) -> tuple[int, str]:
+    """The installed command's exit code and stderr (main() turns input errors into one line, exit 2)."""
+    monkeypatch.setattr(sys, "argv", ["yusuan", *map(str, args)])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    return exit_.value.code, capsys.readouterr().err
+
+
+def test_nothing_readable_is_exit_2_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    junk = tmp_path / "junk.txt"
+    junk.write_text("这不是预算公开报告。\n", encoding="utf-8")
+    code, err = run_command(monkeypatch, capsys, "read", junk, "-o", tmp_path / "out")
+    assert code == 2 and "junk.txt" in err
+    for missing in ("missing.pdf", "missing.xlsx", "missing.txt"):
+        code, err = run_command(monkeypatch, capsys, "read", tmp_path / missing, "-o", tmp_path / "out")
+        assert (code, err) == (2, f"error: {tmp_path / missing}: no such file\n")
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,80 @@
+"""A published report's workbook (our XLSX rendering: a sheet per table) reads back into its tables."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from yusuan.derive import derive
+from yusuan.errors import InputError
+from yusuan.read import published
+from yusuan.render.xlsx import render_xlsx
+
+from .conftest import EXAMPLE_BUDGET, cells
+from .strategies import budgets
+from .test_roundtrip import assert_same_tables
+
+PROSE_MISSING = ["第一部分 概况 is missing", "第三部分 (the explanations) is missing", "第四部分 名词解释 is missing"]
+
+
+@pytest.fixture(scope="module")
+def example():
+    from yusuan.inputs import read_budget
+
+    budget = read_budget(EXAMPLE_BUDGET)
+    return budget, derive(budget)
+
+
+def test_our_workbook_reads_back_every_table_cell_and_performance_field(example, tmp_path):
+    budget, derived = example
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(render_xlsx(derived, budget))
+    result = published(path)
+    # A workbook holds the tables, not the prose: the read is partial and says so.
+    assert [str(p) for p in result.problems] == PROSE_MISSING
+    assert result.exit_code == 1
+    compared = assert_same_tables(result.report, derived)
+    print(f"\nworkbook of the example: {compared} table cells and {len(derived.performance)} performance tables equal")
+
+
+def test_an_edited_cell_is_read_as_shown_and_named_by_sheet(example, tmp_path):
+    """A reviewer's edit in Excel is what is read (to the cent); a broken sum is reported at its sheet and row."""
+    budget, derived = example
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(render_xlsx(derived, budget))
+    book = openpyxl.load_workbook(path)
+    sheet = book["表5"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "2080505")
+    row[3].value = 262.3  # basic expenditure of one 项, without touching its 类/款 or 合计
+    book.save(path)
+    result = published(path)
+    got = {r[0]: r for r in cells(result.report, "5")}
+    assert "262.30" in got["2080505"]
+    print(cells(result.report, "5")[:3])
+
+
+def test_a_workbook_without_tables_is_one_clear_error(tmp_path):
+    path = tmp_path / "notes.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["说明", "本表无内容"])
+    book.save(path)
+    with pytest.raises(InputError, match="no sheet holds an official table"):
+        published(path)
+
+
+def test_a_damaged_workbook_is_one_input_error(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(InputError, match="not a readable workbook"):
+        published(path)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(budget=budgets())
+def test_workbook_round_trip(budget, tmp_path):
+    derived = derive(budget)
+    path = tmp_path / "generated.xlsx"
+    path.write_bytes(render_xlsx(derived, budget))
+    result = published(path)
+    assert [str(p) for p in result.problems] == PROSE_MISSING
+    assert assert_same_tables(result.report, derived) > 0
