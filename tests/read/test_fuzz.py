@@ -2,7 +2,6 @@
 problems, or one InputError — never a crash, never a hang."""
 from __future__ import annotations
 
-import random
 import re
 import time
 

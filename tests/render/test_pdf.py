@@ -13,7 +13,7 @@ from decimal import Decimal
 from yusuan.render import pdf as pdf_module
 from yusuan.report import Row
 
-from .expect import expected_rows, header_rows, normalize
+from .expect import expected_rows, normalize
 from .fixtures import small_report
 from .readback import pdf_tables
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..money import ZERO, rounding_bound
-from ..report import Report, Row, Table
+from ..report import Report, Row
 from . import Finding, Location, rule
 from .support import (amount, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, norm, row_name,
                       total_row)

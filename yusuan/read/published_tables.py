@@ -283,7 +283,6 @@ class TableReader:
                     rows.append(Row(level=0))
                 continue
             for token in fields:
-                bare = NUMBERED_ITEM.sub("", token)
                 if token == "":
                     if "exp_item" in current:
                         current["exp_fields"].append("")

@@ -12,7 +12,7 @@ A grid is a list of cells with row/column/span (like HTML's rowspan/colspan), it
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator, Literal
 

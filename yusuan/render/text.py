@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..derive import chinese_number
 from ..money import fmt_table, fmt_yuan
-from ..report import Funding, PerformanceTable, Report, Table
+from ..report import PerformanceTable, Report, Table
 from ..templates import TableSpec, load
 from . import register
 
