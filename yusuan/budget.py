@@ -198,12 +198,36 @@ class Term(Model):
     text: str
 
 
+# 收入分类 款 → the source whose current-year income it is (预算公开表7, 部门公开表9).
+INCOME_SOURCES = {"10301": "政府性基金预算", "10306": "国有资本经营预算"}
+
+
+class IncomeItem(Model):
+    """Current-year income by 收入科目 (a 项 or 目 under 10301 or 10306), in 元."""
+
+    code: str
+    amount: Decimal
+
+    _amount = field_validator("amount", mode="before")(_amount)
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def source(self) -> str | None:
+        return INCOME_SOURCES.get(self.code[:5])
+
+
 class Budget(Model):
     schema_: str = Field(SCHEMA, alias="schema")
     year: int
     unit: Unit
     profile: Profile = Field(default_factory=Profile)
     income: dict[Source, Decimal] | None = None  # declared 本年收入 by source, checked against the lines
+    # 政府性基金 and 国有资本经营 income by 收入科目: the rows of 预算公开表7 and 部门公开表9's income side.
+    income_items: list[IncomeItem] = Field(default_factory=list)
     lines: list[LineItem]
     projects: list[Project] = Field(default_factory=list)
     prior_year: PriorYear
@@ -255,6 +279,7 @@ def consistency_errors(budget: Budget) -> list[tuple[tuple, str]]:
                 errors.append(
                     (("income", source), f"{source} income {declared} 元 does not add up: its current-year lines sum to {from_lines} 元")
                 )
+    errors += _income_item_errors(budget)
     for i, project in enumerate(budget.projects):
         perf = project.performance
         if perf is None:
@@ -266,6 +291,31 @@ def consistency_errors(budget: Budget) -> list[tuple[tuple, str]]:
                 (("projects", i, "performance", "funding_annual" if perf.funding_annual else "funding"),
                  f"project {project.id!r} annual funding by level sums to {annual.total} 元 but its lines sum to {current} 元")
             )
+    return errors
+
+
+def _income_item_errors(budget: Budget) -> list[tuple[tuple, str]]:
+    """Income by 收入科目: under 10301/10306, no code counted twice, and adding up to its source's lines."""
+    errors: list[tuple[tuple, str]] = []
+    codes = [item.code for item in budget.income_items]
+    for i, item in enumerate(budget.income_items):
+        if item.source is None:
+            errors.append((("income_items", i, "code"), f"income code {item.code} is not under 10301 政府性基金收入 "
+                                                        "or 10306 国有资本经营收入 (the incomes the tables list by 收入科目)"))
+        elif len(item.code) < 7:
+            errors.append((("income_items", i, "code"), f"income code {item.code} is a 款; give its 项 (7 digits) or 目 (9 digits)"))
+        elif any(other != item.code and other.startswith(item.code) for other in codes) or codes.index(item.code) != i:
+            errors.append((("income_items", i, "code"), f"income code {item.code} is counted twice "
+                                                        "(listed again, or with one of its 目)"))
+    for source in INCOME_SOURCES.values():
+        items = [(i, item) for i, item in enumerate(budget.income_items) if item.source == source]
+        if not items:
+            continue
+        listed = sum((item.amount for _, item in items), Decimal(0))
+        from_lines = sum((l.amount for l in budget.lines if l.source == source and not l.carryover), Decimal(0))
+        if listed != from_lines:
+            errors.append((("income_items", items[0][0], "amount"),
+                           f"{source} income by 收入科目 sums to {listed} 元 but its current-year lines sum to {from_lines} 元"))
     return errors
 
 
@@ -290,4 +340,10 @@ def code_errors(budget: Budget, catalog=None) -> list[tuple[tuple, str]]:
                 errors.append((("lines", i, field), f"functional code {line.func} is a {entry.level}; a line item needs a 项 (7 digits)"))
             if field == "econ" and entry.level != "款":
                 errors.append((("lines", i, field), f"economic code {line.econ} is a {entry.level}; a line item needs a 款 (5 digits)"))
+    for i, item in enumerate(getattr(budget, "income_items", ())):
+        try:
+            catalog.income(item.code)
+        except CatalogError:
+            errors.append((("income_items", i, "code"),
+                           f"unknown income code {item.code} (not in catalog {', '.join(catalog.files('income'))})"))
     return errors

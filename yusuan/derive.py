@@ -203,18 +203,40 @@ class TableBuilder:
     def rows_summary_fiscal(self) -> list[Row]:
         return self._summary(self._by_source(FISCAL_SOURCES, False), self._by_source(FISCAL_SOURCES, True))
 
+    def _income_by_code(self) -> list[tuple[str, str, Decimal | None, int]]:
+        """(code, name, amount in the table's unit, level) of the 收入科目 rows: every 类/款/项/目 above the
+        budget's income items of the table's source, in catalog order; empty without income items."""
+        source = self.spec.where.get("source")
+        items = [item for item in self.context.budget.income_items if item.source == source]
+        sums: dict[str, Decimal] = {}
+        for item in items:
+            for width in range(3, len(item.code) + 1, 2):
+                sums[item.code[:width]] = sums.get(item.code[:width], ZERO) + item.amount
+        catalog = self.context.catalog
+        return [(entry.code, entry.name, to_unit(sums[entry.code], self.spec.unit) if sums[entry.code] else None,
+                 len(entry.code) // 2)
+                for entry in catalog.entries("income") if entry.code in sums]
+
     def rows_functional_with_income(self) -> list[Row]:
-        """部门公开表9: income (by 收入科目, only its total known from the line items) beside expenditure by 类/款/项."""
+        """部门公开表9: income by 收入科目 beside expenditure by 类/款/项, row by row; 合计 spans both sides."""
         rows = self.rows_functional()
-        income = [c.key for c in self.spec.amount_columns if c.key.startswith("income_")]
+        income = self._income_by_code()
+        rows[0].labels["income_code"] = "合计"  # as the seed prints it, on the income side too
         for row in rows[1:]:
-            for key in income:
-                row.values.pop(key, None)
+            row.values.pop("income_amount", None)
+        while len(rows) < len(income) + 1:
+            rows.append(Row(level=0))
+        for row, (code, name, amount, _) in zip(rows[1:], income):
+            row.labels.update({"income_code": code, "income_name": name})
+            row.values["income_amount"] = amount
         return rows
 
     def rows_income_codes(self) -> list[Row]:
-        # Income by 政府性基金收入科目 is not among the line items' dimensions yet: the total only.
-        return [self.row({"code": "合计"}, self.lines, 0)]
+        """预算公开表7: 合计, then 类 → 款 → 项 (→ 目) of the income items (none given: 合计 only)."""
+        rows = [self.row({"code": "合计"}, self.lines, 0)]
+        for code, name, amount, level in self._income_by_code():
+            rows.append(Row(labels={"code": code, "name": name}, values={"amount": amount}, level=level, code=code))
+        return rows
 
     def rows_three_public(self) -> list[Row]:
         rows = []

@@ -165,7 +165,7 @@ def test_required_classes_have_kuan_and_xiang(cat):
 
 def test_levels_parents_and_order(cat):
     for kind, lengths in (("functional", {3: "类", 5: "款", 7: "项"}), ("dept", {3: "类", 5: "款"}),
-                          ("gov", {3: "类", 5: "款"})):
+                          ("gov", {3: "类", 5: "款"}), ("income", {3: "类", 5: "款", 7: "项", 9: "目"})):
         entries = cat.entries(kind)
         codes = [e.code for e in entries]
         assert len(codes) == len(set(codes))
@@ -288,7 +288,7 @@ def test_economic_catalog_contents(cat):
 
 # ---------------------------------------------------------------- package files
 def test_csv_files_are_utf8_without_bom():
-    for name in ("functional-2024.csv", "dept-economic.csv", "gov-economic.csv", "economic-mapping.csv"):
+    for name in ("functional-2024.csv", "dept-economic.csv", "gov-economic.csv", "income-2024.csv", "economic-mapping.csv"):
         data = resources.files("yusuan.catalog").joinpath(name).read_bytes()
         assert not data.startswith(b"\xef\xbb\xbf"), name
         rows = list(csv.reader(data.decode("utf-8").splitlines()))
@@ -299,6 +299,18 @@ def test_csv_files_are_utf8_without_bom():
         else:
             assert header == ["code", "name", "level", "parent", "source"]
         assert all(len(r) == len(header) for r in rows)
+
+
+def test_income_catalog_covers_both_incomes_and_extends_by_filename(tmp_path):
+    cat = Catalog.default()
+    assert [e.name for e in (cat.income("103"), cat.income("10301"), cat.income("10306"))] == ["非税收入", "政府性基金收入", "国有资本经营收入"]
+    assert cat.income("103014801").parents == ("1030148", "10301", "103")
+    f = tmp_path / "my-income-2025.csv"
+    f.write_text("code,name\n1030177,新设基金收入\n103017701,新设基金收入目\n", encoding="utf-8")
+    extended = Catalog.load([f])
+    assert extended.income("103017701") == Entry("103017701", "新设基金收入目", "目", "1030177", f"{f}:3")
+    with pytest.raises(CatalogError, match=r"unknown income code 1030177 .*income-2024.csv"):
+        cat.income("1030177", where="t")
 
 
 def test_default_is_cached():

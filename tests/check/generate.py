@@ -18,6 +18,7 @@ PERSONNEL = ["30101", "30102", "30103", "30107", "30108", "30110", "30113", "301
 PUBLIC = ["30201", "30202", "30205", "30206", "30211", "30213", "30216", "30217", "30231", "30299", "31002"]
 PROJECT_ECON = ["30299", "31013", "30226", "31002", "30201", "30212"]
 SOURCES = ["一般公共预算"] * 6 + ["政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金"]
+INCOME_CODES = {"政府性基金预算": ["1030147", "103014801", "1030155", "1030199"], "国有资本经营预算": ["1030601", "1030602"]}
 VEHICLE_KINDS = ["领导用车", "执法执勤用车", "特种专业技术用车", "其他公务用车"]
 
 
@@ -65,12 +66,21 @@ def generate_budget(rng: random.Random) -> Budget:
                 ],
             }
         projects.append(project)
+    # Income by 收入科目 (表7, 表9), mostly: split in two where there is a fund or state-capital budget.
+    income_items = []
+    for source, codes in INCOME_CODES.items():
+        total = sum((l["amount"] for l in lines if l.get("source") == source and not l.get("carryover")), Decimal(0))
+        if total and rng.random() < 0.8:
+            first, second = rng.sample(codes, 2)
+            part = (total * Decimal(rng.randint(1, 99)) / 100).quantize(Decimal("0.01"))
+            income_items += [{"code": first, "amount": part}, {"code": second, "amount": total - part}]
     kinds = {k: rng.randint(0, 5) for k in rng.sample(VEHICLE_KINDS, 2)}
     data = {
         "year": 2024,
         "unit": {"name": "测试单位", "kind": "行政", "department": "测试部门", "department_code": "001", "region": "测试县(区)"},
         "profile": {"duties": ["负责测试工作。"], "structure": "内设机构2个。"},
         "lines": lines,
+        "income_items": income_items,
         "projects": projects,
         "prior_year": {
             "total": _yuan(rng, 1_000_000, 40_000_000),

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 SMALL = Path(__file__).parent.parent / "data" / "small-budget.yaml"
+FUND = SMALL.with_name("fund-budget.yaml")  # with income by 收入科目 (lines 11–13)
 
 
 def run_build(tmp_path: Path, text: str):
@@ -17,8 +18,8 @@ def run_build(tmp_path: Path, text: str):
     return result, out
 
 
-def mutate(old: str, new: str) -> str:
-    text = SMALL.read_text(encoding="utf-8")
+def mutate(old: str, new: str, budget: Path = SMALL) -> str:
+    text = budget.read_text(encoding="utf-8")
     assert old in text
     return text.replace(old, new, 1)
 
@@ -39,6 +40,14 @@ CASES = {
                                   ":5: lines[1]: a line is either basic expenditure"),
     "a 类 where a 项 is needed": (mutate("func: 2040201, econ: 30201", "func: 204, econ: 30201"),
                                 ":5: lines[1].func: functional code 204 is a 类"),
+    "unknown income code": (mutate('"1030147"', '"1030146"', FUND), ":12: income_items[1].code: unknown income code 1030146"),
+    "income code outside 10301/10306": (mutate('"1030147"', '"1010101"', FUND),
+                                        ":12: income_items[1].code: income code 1010101 is not under 10301"),
+    "income code counted twice": (mutate('"1030147"', '"1030148"', FUND),
+                                  ":12: income_items[1].code: income code 1030148 is counted twice"),
+    "income by 收入科目 does not add up": (mutate("amount: 700000.00", "amount: 700000.01", FUND),
+                                        ":11: income_items[0].amount: 政府性基金预算 income by 收入科目 sums to 3700000.01 元 "
+                                        "but its current-year lines sum to 3700000.00 元"),
 }
 
 

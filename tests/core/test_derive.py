@@ -108,3 +108,28 @@ def test_json_round_trip(report):
 @pytest.mark.parametrize("n,text", [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三"), (30, "三十")])
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
+
+
+def test_income_by_code_fills_table_7_and_the_income_side_of_table_9():
+    fund = derive(read_budget(SMALL.with_name("fund-budget.yaml")))
+    t7 = fund.table("7")
+    assert [(r.labels.get("code"), r.labels.get("name"), r.value("amount"), r.level) for r in t7.rows] == [
+        ("合计", None, D("370.00"), 0),
+        ("103", "非税收入", D("370.00"), 1),
+        ("10301", "政府性基金收入", D("370.00"), 2),
+        ("1030147", "国有土地收益基金收入", D("70.00"), 3),
+        ("1030148", "国有土地使用权出让收入", D("300.00"), 3),  # the parent of the 目 given, from the catalog
+        ("103014801", "土地出让价款收入", D("300.00"), 4),
+    ]
+    assert t7.note is None
+    t9 = fund.table("9")
+    income_side = [(r.label("income_code"), r.label("income_name"), r.value("income_amount")) for r in t9.rows]
+    assert income_side == [("合计", "", D("8.00")), ("103", "非税收入", D("8.00")),
+                           ("10306", "国有资本经营收入", D("8.00")), ("1030601", "利润收入", D("8.00"))]
+    assert [r.code for r in t9.rows] == [None, "223", "22301", "2230105"]  # the expenditure side, beside it
+
+
+def test_without_income_items_table_7_shows_its_total_only():
+    budget = read_budget(SMALL.with_name("fund-budget.yaml"))
+    t7 = derive(budget.model_copy(update={"income_items": []})).table("7")
+    assert [(r.labels, r.value("amount")) for r in t7.rows] == [({"code": "合计"}, D("370.00"))]

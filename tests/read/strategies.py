@@ -16,6 +16,9 @@ FUNC = ("2040201", "2040202", "2040220", "2080505", "2101101", "2210201", "20103
 PERSONNEL = ("30101", "30102", "30107", "30108", "30113")
 PUBLIC = ("30201", "30211", "30231", "30217", "30299")
 PROJECT_ECON = ("30299", "31002", "31013", "30226")
+# 收入科目 for 预算公开表7 (政府性基金) and 部门公开表9 (国有资本经营): no code is another's prefix.
+INCOME_CODES = {"政府性基金预算": ("1030147", "103014801", "103014802", "1030155", "1030199"),
+                "国有资本经营预算": ("1030601", "1030602", "1030698")}
 LEVEL2 = (("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "成本指标"), ("效益指标", "社会效益指标"),
           ("效益指标", "可持续影响指标"), ("满意度指标", "服务对象满意度指标"))
 
@@ -44,6 +47,23 @@ def indicator(draw):
 
 
 @st.composite
+def income_items(draw, lines: list[dict]) -> list[dict]:
+    """Income by 收入科目 for some of the sources that have it, adding up to their current-year lines."""
+    items = []
+    for source, codes in INCOME_CODES.items():
+        total = sum((Decimal(str(l["amount"])) for l in lines if l["source"] == source and not l["carryover"]), Decimal(0))
+        if not total or not draw(st.booleans()):
+            continue
+        chosen = draw(st.lists(st.sampled_from(codes), min_size=1, max_size=2 if total >= Decimal("0.02") else 1, unique=True))
+        if len(chosen) == 1:
+            items.append({"code": chosen[0], "amount": total})
+        else:
+            first = Decimal(draw(st.integers(1, int(total * 100) - 1))) / 100
+            items += [{"code": chosen[0], "amount": first}, {"code": chosen[1], "amount": total - first}]
+    return items
+
+
+@st.composite
 def budgets(draw) -> Budget:
     n_projects = draw(st.integers(0, 3))
     names = draw(st.lists(cjk, min_size=n_projects, max_size=n_projects, unique=True))
@@ -67,6 +87,7 @@ def budgets(draw) -> Budget:
                     "internal_units": ["办公室", "财务股"]},
         "unit": {"name": "测试局", "kind": "行政", "department": "测试局", "department_code": "001", "region": "测试县(区)"},
         "lines": lines,
+        "income_items": draw(income_items(lines)),
         "projects": projects,
         "prior_year": {"total": draw(yuan), "general_budget_current": draw(yuan), "operating_costs": draw(yuan),
                        "three_public": {"vehicle_purchase": draw(st.sampled_from((0, 100000)))}},

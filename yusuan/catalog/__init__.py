@@ -1,6 +1,6 @@
 """Classification catalogs (政府收支分类科目) as package data, and their loader.
 
-Four CSV files ship with the package (UTF-8, no BOM):
+Five CSV files ship with the package (UTF-8, no BOM):
 
 ``functional-2024.csv``
     支出功能分类科目 2024: 类 (3 digits), 款 (5 digits), 项 (7 digits).
@@ -8,12 +8,16 @@ Four CSV files ship with the package (UTF-8, no BOM):
     部门预算支出经济分类科目: 类 (301…399, 3 digits), 款 (5 digits).
 ``gov-economic.csv``
     政府预算支出经济分类科目: 类 (501…599, 3 digits), 款 (5 digits).
+``income-2024.csv``
+    收入分类科目 2024, only the part a unit's budget tables print: 103 非税收入 → 10301
+    政府性基金收入 and 10306 国有资本经营收入 with their 项 (7 digits) and 目 (9 digits) — the
+    rows of 预算公开表7 and of 部门公开表9's income side.
 ``economic-mapping.csv``
     部门预算 款 → 政府预算 款, per unit kind (行政 = 机关 and 参公 units, 事业).
 
 The three catalogs have the columns ``code,name,level,parent,source``; ``level`` is
 类/款/项, ``parent`` the parent code ('' for a 类), ``source`` where the entry was
-confirmed.  Row order is the official order.  The mapping has the columns
+confirmed.  Row order is the official order.  (收入分类 also has 目, 9 digits.)  The mapping has the columns
 ``dept_code,unit_kind,gov_code,source``.
 
 Extending or overriding (``--catalog FILE``)
@@ -24,10 +28,10 @@ position; a new one is appended after the entries already loaded).  Which catalo
 row belongs to is decided by:
 
 1. a ``catalog`` column, if the file has one, with the value ``functional``,
-   ``dept``, ``gov`` or ``mapping`` per row (one file may then touch all four);
+   ``dept``, ``gov``, ``income`` or ``mapping`` per row (one file may then touch all five);
    mapping rows use ``dept_code`` (or ``code``), ``unit_kind`` and ``gov_code``;
 2. otherwise the file name: a name containing ``mapping`` → mapping,
-   ``functional`` → functional, ``dept`` → dept, ``gov`` → gov
+   ``functional`` → functional, ``dept`` → dept, ``gov`` → gov, ``income`` → income
    (e.g. ``functional-2025.csv``, ``my-dept-economic.csv``).
 
 In catalog rows only ``code`` and ``name`` are required: ``level`` and ``parent``
@@ -60,16 +64,18 @@ __all__ = [
 DEFAULT_YEAR = 2024
 
 #: catalog kinds, as used in the ``catalog`` column of an extra CSV
-CATALOG_KINDS = ("functional", "dept", "gov", "mapping")
+CATALOG_KINDS = ("functional", "dept", "gov", "income", "mapping")
+ENTRY_KINDS = CATALOG_KINDS[:-1]
 
 _LABELS = {
     "functional": "functional",
     "dept": "dept economic",
     "gov": "gov economic",
+    "income": "income",
 }
 
-_LEVELS = {3: "类", 5: "款", 7: "项"}
-_LEVEL_LENGTHS = {"functional": (3, 5, 7), "dept": (3, 5), "gov": (3, 5)}
+_LEVELS = {3: "类", 5: "款", 7: "项", 9: "目"}
+_LEVEL_LENGTHS = {"functional": (3, 5, 7), "dept": (3, 5), "gov": (3, 5), "income": (3, 5, 7, 9)}
 
 #: accepted spellings of a unit kind → canonical kind used in the mapping
 UNIT_KINDS = {
@@ -96,11 +102,11 @@ def normalize_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """One catalog entry (a 类, 款 or 项)."""
+    """One catalog entry (a 类, 款, 项 or — in 收入分类 — 目)."""
 
     code: str
     name: str
-    level: str  # 类 | 款 | 项
+    level: str  # 类 | 款 | 项 | 目
     parent: str  # '' for a 类
     source: str
 
@@ -141,6 +147,7 @@ def _package_files(year: int) -> dict[str, str]:
         "functional": f"functional-{year}.csv",
         "dept": "dept-economic.csv",
         "gov": "gov-economic.csv",
+        "income": f"income-{year}.csv",
         "mapping": "economic-mapping.csv",
     }
 
@@ -160,7 +167,8 @@ def _read_csv(text: str, fname: str) -> Iterator[tuple[int, dict[str, str]]]:
 
 def _kind_from_filename(path: str) -> str | None:
     stem = os.path.basename(path).lower()
-    for key, kind in (("mapping", "mapping"), ("functional", "functional"), ("dept", "dept"), ("gov", "gov")):
+    for key, kind in (("mapping", "mapping"), ("functional", "functional"), ("dept", "dept"), ("gov", "gov"),
+                      ("income", "income")):
         if key in stem:
             return kind
     return None
@@ -175,7 +183,7 @@ class Catalog:
 
     def __init__(self, year: int = DEFAULT_YEAR):
         self.year = year
-        self._entries: dict[str, dict[str, Entry]] = {k: {} for k in ("functional", "dept", "gov")}
+        self._entries: dict[str, dict[str, Entry]] = {k: {} for k in ENTRY_KINDS}
         self._origin: dict[tuple[str, str], str] = {}  # (kind, code) -> "file:line"
         self._mapping: dict[tuple[str, str], str] = {}  # (dept_code, 行政|事业) -> gov code
         self._mapping_source: dict[tuple[str, str], str] = {}
@@ -216,7 +224,7 @@ class Catalog:
             if file_kind is None:
                 raise CatalogError(
                     f"cannot tell which catalog {fname} extends: add a 'catalog' column "
-                    f"(functional|dept|gov|mapping) or put functional, dept, gov or mapping "
+                    f"(functional|dept|gov|income|mapping) or put functional, dept, gov, income or mapping "
                     f"in the file name",
                     catalog_file=fname,
                 )
@@ -224,7 +232,7 @@ class Catalog:
             kind = file_kind if not has_kind_column else row.get("catalog", "").lower()
             if kind not in CATALOG_KINDS:
                 raise CatalogError(
-                    f"unknown catalog {kind!r} at {fname}:{line} (expected functional|dept|gov|mapping)",
+                    f"unknown catalog {kind!r} at {fname}:{line} (expected functional|dept|gov|income|mapping)",
                     catalog_file=fname, where=f"{fname}:{line}",
                 )
             touched.add(kind)
@@ -334,7 +342,7 @@ class Catalog:
             ) from None
 
     def _kind_of(self, code: str) -> str | None:
-        for kind in ("functional", "dept", "gov"):
+        for kind in ENTRY_KINDS:
             if code in self._entries[kind]:
                 return kind
         return None
@@ -351,6 +359,10 @@ class Catalog:
     def gov_economic(self, code: str, where: str = "") -> Entry:
         """The 政府预算支出经济分类 entry for ``code`` (类/款)."""
         return self._get("gov", code, where)
+
+    def income(self, code: str, where: str = "") -> Entry:
+        """The 收入分类 entry for ``code`` (类/款/项/目)."""
+        return self._get("income", code, where)
 
     def gov_code_for(self, dept_code: str, unit_kind: str, where: str = "") -> str:
         """The 政府预算 款 code for a 部门预算 款 code in a unit of kind 行政 (机关/参公) or 事业."""
@@ -388,7 +400,7 @@ class Catalog:
         return [e for e in self._entries["functional"].values() if e.level == "类"]
 
     def entries(self, kind: str) -> list[Entry]:
-        """All entries of catalog ``kind`` (functional|dept|gov), in official order."""
+        """All entries of catalog ``kind`` (functional|dept|gov|income), in official order."""
         return list(self._entries[kind].values())
 
     def mapping(self) -> dict[tuple[str, str], str]:

@@ -61,8 +61,13 @@ def _column_rule(table_id: str) -> None:
         return findings
 
 
-def _functional_rollup(report: Report, rule_id: str, table: Table, columns: tuple[str, ...]) -> list[Finding]:
-    coded = [r for r in table.rows if r.code and r.code.isdigit()]
+LEVEL_NAMES = {3: "类", 5: "款", 7: "项", 9: "目"}
+
+
+def _functional_rollup(report: Report, rule_id: str, table: Table, columns: tuple[str, ...],
+                       code_of=lambda row: row.code or "") -> list[Finding]:
+    """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (and 项 = Σ 目 in 收入分类), by the codes ``code_of`` reads from a row."""
+    coded = [r for r in table.rows if code_of(r).isdigit()]
     findings = []
 
     def add(parent: Row, children: list[Row], what: str) -> None:
@@ -70,21 +75,19 @@ def _functional_rollup(report: Report, rule_id: str, table: Table, columns: tupl
             if parent.value(key) is None and all(c.value(key) is None for c in children):
                 continue
             found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
-                                [(c.code or "", c.value(key)) for c in children], parent.value(key), what)
+                                [(code_of(c), c.value(key)) for c in children], parent.value(key), what)
             if found:
                 findings.append(found)
 
-    classes = [r for r in coded if len(r.code) == 3]
+    classes = [r for r in coded if len(code_of(r)) == 3]
     total = total_row(table)
-    if total is not None and total.code is None and classes:
+    if total is not None and not code_of(total).isdigit() and classes:
         add(total, classes, "合计 is not the sum of the 类 rows")
     for parent in coded:
-        width = len(parent.code)
-        if width >= 7:
-            continue
-        children = [r for r in coded if len(r.code) == width + 2 and r.code.startswith(parent.code)]
+        code = code_of(parent)
+        children = [r for r in coded if len(code_of(r)) == len(code) + 2 and code_of(r).startswith(code)]
         if children:
-            add(parent, children, f"{'类' if width == 3 else '款'} row is not the sum of its {'款' if width == 3 else '项'} rows")
+            add(parent, children, f"{LEVEL_NAMES[len(code)]} row is not the sum of its {LEVEL_NAMES[len(code) + 2]} rows")
     return findings
 
 
@@ -102,6 +105,21 @@ for _id in COLUMN_SUMS:
     _column_rule(_id)
 for _id in FUNCTIONAL:
     _rollup_rule(_id)
+
+
+@rule("T7.rollup", "In table 7 合计 is the sum of the 收入分类 类 rows, each 类 the sum of its 款, each 款 of its 项, each 项 of its 目.",
+      identity="T7[合计].amount = Σ T7[类].amount; T7[类] = Σ T7[款]; T7[款] = Σ T7[项]; T7[项] = Σ T7[目]")
+def table7_rollup(report: Report) -> list[Finding]:
+    table = report.table("7")
+    return [] if table is None else _functional_rollup(report, "T7.rollup", table, ("amount",))
+
+
+@rule("T9.income-rollup", "In table 9 the income side's 合计 is the sum of its 类 rows, each 类 the sum of its 款, each 款 of its 项, each 项 of its 目.",
+      identity="T9[合计].income_amount = Σ T9[income 类].income_amount; T9[income 类] = Σ T9[income 款]; …")
+def table9_income_rollup(report: Report) -> list[Finding]:
+    table = report.table("9")
+    return [] if table is None else _functional_rollup(report, "T9.income-rollup", table, ("income_amount",),
+                                                       code_of=lambda row: row.label("income_code").strip())
 
 
 def _hierarchy(rule_id: str, table: Table, parent_level: int, child_level: int, columns: tuple[str, ...], what: str) -> list[Finding]:

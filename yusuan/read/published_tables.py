@@ -20,7 +20,9 @@ from .published_lines import NUMERALS, Line, Problem
 
 EMPTY_NOTE = "注：本表无数据"
 IDEOGRAPHIC_SPACE = "\u3000"
-CODE = re.compile(r"^(合计|\d{3}(?:\d{2}){0,2})(?:\s+|$)(.*)$")
+# 类 3, 款 5, 项 7 digits (收入分类 also 目, 9)
+CODE = re.compile(r"^(合计|\d{3}(?:\d{2}){0,3})(?:\s+|$)(.*)$")
+CODE_LEVEL = {3: 1, 5: 2, 7: 3, 9: 4}
 NUMBERED_ITEM = re.compile(rf"^[{NUMERALS}]+、")
 GLUED = re.compile(r"(\d\.\d{2})(?=[^\d\s,.])")  # "6037.95一、一般公共服务支出"
 
@@ -114,7 +116,7 @@ class TableReader:
             elif text:
                 labels[column.key] = text
         code = labels.get("code")
-        level = 0 if code in (None, "合计") else {3: 1, 5: 2, 7: 3}.get(len(code), 3)
+        level = 0 if code in (None, "合计") else CODE_LEVEL.get(len(code), 3)
         return Row(labels=labels, values=values, level=level, code=None if code in (None, "合计") else code)
 
     # --- one-sided tables: labels, then amounts --------------------------------------------
@@ -193,7 +195,7 @@ class TableReader:
             full_name = (rest + "".join(pieces[1:])).strip(" ")
             if code == "合计":
                 return {code_key: "合计", **({name_key: full_name} if full_name else {})}, 0, None
-            return {code_key: code, name_key: full_name}, {3: 1, 5: 2, 7: 3}[len(code)], code
+            return {code_key: code, name_key: full_name}, CODE_LEVEL[len(code)], code
         if dimension == "economic":
             fields = [f for f in pending[0][1]]
             dept = fields[0].strip(" ") if fields else ""
