@@ -101,3 +101,19 @@ def test_line_items_sheet_when_a_budget_is_given(report):
     assert rows[0]["功能分类类名称"] == "公共安全支出" and rows[0]["部门经济分类款名称"] == "基本工资"
     assert Decimal(str(rows[0]["金额（元）"])) == Decimal("7647600.13")
     assert rows[1]["项目名称"] == "禁毒社工服务费" and rows[1]["本年/上年结转"] == "上年结转"
+
+
+def test_income_items_sheet_when_the_budget_has_them():
+    from pathlib import Path
+
+    from yusuan.derive import derive
+    from yusuan.inputs import read_budget
+
+    budget = read_budget(Path(__file__).parents[1] / "data" / "fund-budget.yaml")
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(derive(budget), budget)))
+    rows = [[c.value for c in row] for row in book["收入科目明细"].iter_rows()]
+    assert rows == [["收入科目编码", "科目名称", "资金来源", "金额（元）"],
+                    ["103014801", "土地出让价款收入", "政府性基金预算", 3000000],
+                    ["1030147", "国有土地收益基金收入", "政府性基金预算", 700000],
+                    ["1030601", "利润收入", "国有资本经营预算", 80000]]
+    assert "收入科目明细" not in openpyxl.load_workbook(io.BytesIO(render_xlsx(small_report()))).sheetnames

@@ -90,3 +90,10 @@ def records(budget: Budget, catalog: Catalog | None = None) -> list[dict]:
             "amount": Decimal(line.amount),
         })
     return out
+
+
+def income_records(budget: Budget, catalog: Catalog | None = None) -> list[tuple[str, str, str, Decimal]]:
+    """(收入科目编码, 科目名称, 资金来源, 元) of the budget's income by 收入科目."""
+    catalog = catalog or Catalog.default()
+    return [(item.code, _name(catalog.income, item.code), item.source or "", Decimal(item.amount))
+            for item in budget.income_items]
