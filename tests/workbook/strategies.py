@@ -58,6 +58,35 @@ def performance(draw, current: Decimal):
     )
 
 
+# Income by 收入科目 (Budget.income_items) for 政府性基金预算 and 国有资本经营预算: each source's
+# codes, none counted twice (a 项 and one of its 目 together would be), and the functional
+# codes its spending goes to.
+FUND, STATE_CAPITAL = "政府性基金预算", "国有资本经营预算"
+INCOME_CODES = {
+    FUND: [("1030148", "103014801", "103014802"), ("1030147",), ("1030199",)],  # one of each tuple at most
+    STATE_CAPITAL: [("1030601",), ("1030602",)],
+}
+INCOME_FUNC_CODES = {FUND: ["2120801", "2120802"], STATE_CAPITAL: ["2230105"]}
+
+
+@st.composite
+def split(draw, total: Decimal, parts: int) -> list[Decimal]:
+    """``total`` as ``parts`` non-negative amounts in 分 that add up to it exactly."""
+    cents = int(total * 100)
+    cuts = sorted(draw(st.lists(st.integers(0, cents), min_size=parts - 1, max_size=parts - 1)))
+    return [Decimal(b - a) / 100 for a, b in zip([0] + cuts, cuts + [cents])]
+
+
+@st.composite
+def income_items(draw, source: str, total: Decimal) -> list:
+    """The source's current-year income by 收入科目, adding up to ``total`` (its current-year lines)."""
+    from yusuan.budget import IncomeItem
+
+    groups = draw(st.lists(st.sampled_from(INCOME_CODES[source]), min_size=1, unique=True))
+    codes = [draw(st.sampled_from(group)) for group in groups]
+    return [IncomeItem(code=code, amount=amount) for code, amount in zip(codes, draw(split(total, len(codes))))]
+
+
 @st.composite
 def budgets(draw) -> Budget:
     from yusuan.budget import Assets, LineItem, PriorYear, Procurement, Profile, Project, Term, Texts, ThreePublic, Unit
@@ -72,6 +101,19 @@ def budgets(draw) -> Budget:
             project=project, carryover=draw(st.booleans()), unit_kind=draw(st.none() | st.sampled_from(["行政", "事业"])),
             gov_econ=draw(st.none() | st.sampled_from(GOV_CODES)),
         ))
+    # Sometimes 政府性基金 / 国有资本经营 spending on its own functional codes, with its income by 收入科目.
+    with_items = [source for source in (FUND, STATE_CAPITAL) if draw(st.booleans())]
+    for source in with_items:
+        for _ in range(draw(st.integers(1, 2))):
+            project = draw(st.none() | st.sampled_from(project_ids)) if project_ids else None
+            lines.append(LineItem(
+                func=draw(st.sampled_from(INCOME_FUNC_CODES[source])), econ=draw(st.sampled_from(ECON_CODES)), amount=draw(amounts),
+                source=source, kind=None if project else draw(st.sampled_from(["人员经费", "公用经费"])), project=project,
+                carryover=draw(st.booleans())))
+    items = []
+    for source in with_items:  # the lines drawn above may also be of this source: all its current-year lines count
+        items += draw(income_items(source, sum((l.amount for l in lines if l.source == source and not l.carryover), Decimal(0))))
+    items = draw(st.permutations(items)) if items else []
     projects = []
     for pid in project_ids:
         current = sum((l.amount for l in lines if l.project == pid and not l.carryover), Decimal(0))
@@ -90,6 +132,7 @@ def budgets(draw) -> Budget:
         profile=Profile(duties=draw(st.lists(nonempty, max_size=3)), structure=draw(text),
                         internal_unit_count=draw(st.none() | st.integers(0, 99)), internal_units=draw(st.lists(nonempty, max_size=3))),
         income=income,
+        income_items=list(items),
         lines=lines,
         projects=projects,
         prior_year=PriorYear(total=draw(amounts), general_budget_current=draw(amounts),

@@ -10,14 +10,16 @@ from openpyxl import load_workbook
 from yusuan.errors import InputErrors
 from yusuan.workbook.read import read_workbook
 
-from .helpers import ROOT, small_budget, workbook_file
+from .helpers import ROOT, fund_budget, small_budget, workbook_file
 
 # small-budget.yaml as a workbook: lines on 支出明细 rows 3–7 (A func, B econ, … I amount),
 # its project P1 on 项目 row 3 (D 需填报绩效目标), P1's block at 绩效目标 row 3.
+# fund-budget.yaml as a workbook: its income_items on 收入科目 rows 3–5 (A code, B amount):
+# 103014801 3000000, 1030147 700000 (政府性基金预算), 1030601 80000 (国有资本经营预算).
 
 
-def broken(tmp_path, *edits):
-    path = workbook_file(tmp_path, small_budget())
+def broken(tmp_path, *edits, budget=None):
+    path = workbook_file(tmp_path, budget or small_budget())
     wb = load_workbook(path)
     for edit in edits:
         edit(wb)
@@ -113,6 +115,49 @@ def test_more_cell_rules(tmp_path):
     assert any(e.startswith("支出明细!A7: unknown functional code 2049988") for e in errors)
     assert any(e.startswith("支出明细!D3: a line is either basic expenditure") for e in errors), errors
     assert "单位信息!B4: 单位名称: a value is required" in errors
+
+
+def test_unknown_income_code(tmp_path):
+    errors = errors_of(broken(tmp_path, lambda wb: wb["收入科目"].__setitem__("A4", "1030198 某收入"), budget=fund_budget()))
+    assert errors == ["收入科目!A4: unknown income code 1030198 (not in catalog income-2024.csv)"]
+
+
+INCOME_ITEM_CASES = {
+    "a typed code outside 10301/10306": (
+        ("A5", 1010101), ["收入科目!A5: unknown income code 1010101",
+                          "收入科目!A5: income code 1010101 is not under 10301 政府性基金收入 or 10306 国有资本经营收入"]),
+    "a 项 with one of its 目": (("A4", "1030148 国有土地使用权出让收入"), ["收入科目!A4: income code 1030148 is counted twice"]),
+    "a 款": (("A4", "10301"), ["收入科目!A4: income code 10301 is a 款; give its 项 (7 digits) or 目 (9 digits)"]),
+    "items that don't add up": (
+        ("B3", 1), ["收入科目!B3: 政府性基金预算 income by 收入科目 sums to 700001 元 but its current-year lines sum to 3700000 元"]),
+    "an amount that is text": (("B4", "七十万"), ["收入科目!B4: 金额（元）: '七十万' is not an amount"]),
+    "a code without its amount": (("B5", None), ["收入科目!B5: 金额（元）: a value is required"]),
+    "an amount without its code": (("A5", None), ["收入科目!A5: 收入科目编码: a value is required"]),
+}
+
+
+@pytest.mark.parametrize("kind", INCOME_ITEM_CASES)
+def test_income_item_errors_name_their_cell(tmp_path, kind):
+    (ref, value), expected = INCOME_ITEM_CASES[kind]
+    errors = errors_of(broken(tmp_path, lambda wb: wb["收入科目"].__setitem__(ref, value), budget=fund_budget()))
+    assert len(errors) == len(expected), errors
+    for error, start in zip(sorted(errors), sorted(expected)):
+        assert error.startswith(start), errors
+
+
+def test_income_items_sheet_without_its_code_column(tmp_path):
+    errors = errors_of(broken(tmp_path, lambda wb: wb["收入科目"].delete_cols(1), budget=fund_budget()))
+    assert len(errors) == 1 and errors[0].startswith("收入科目!2:2: required column 收入科目编码 is missing from the header row"), errors
+
+
+def test_renamed_income_items_sheet_is_not_dropped_silently(tmp_path):
+    # the sheet is optional (older workbooks lack it), so a renamed one must not simply read as no income_items
+    def rename(wb):
+        wb["收入科目"].title = "收入科目（2024）"
+
+    errors = errors_of(broken(tmp_path, rename, budget=fund_budget()))
+    assert errors == ["收入科目（2024）: sheet 「收入科目（2024）」 has the header of sheet 「收入科目」 but not its name: "
+                      "rename it 「收入科目」, or its rows are not read"]
 
 
 def test_build_writes_nothing_and_prints_every_error(tmp_path):

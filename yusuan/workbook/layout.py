@@ -2,7 +2,7 @@
 
 Every sheet is one of three shapes:
 
-- a *table* sheet (支出明细, 项目, 收入, 名词解释): a title row, one header row, then one
+- a *table* sheet (支出明细, 项目, 收入, 收入科目, 名词解释): a title row, one header row, then one
   record per row; the reader finds each column by its header text, so columns may be
   moved but not renamed or deleted;
 - a *form* sheet (单位信息, 上年数, 政府采购, 资产, 说明文字): label in column A, value in
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..budget import SOURCES
+from ..budget import INCOME_SOURCES, SOURCES
 
 # Cell kinds: how a value is written and read back.
 TEXT, CODE, AMOUNT, NUMBER, INT, BOOL, CHOICE, FORMULA = "text", "code", "amount", "number", "int", "bool", "choice", "formula"
@@ -80,6 +80,7 @@ class FormSheet:
 LIST_FUNCTIONAL = "功能分类科目"
 LIST_ECONOMIC = "经济分类科目"
 LIST_GOV_ECONOMIC = "政府经济分类科目"
+LIST_INCOME = "收入分类科目"  # the 项 and 目 of the income catalog (10301 政府性基金, 10306 国有资本经营)
 LIST_SOURCES = "资金来源"
 LIST_BASIC = "基本支出类型"
 LIST_YES_NO = "是否"
@@ -135,6 +136,20 @@ INCOME = TableSheet(
     ),
 )
 INCOME_TOTAL_LABEL = "合计"
+
+# Optional: a workbook without this sheet (written before it existed) reads with no income_items.
+INCOME_ITEMS = TableSheet(
+    "收入科目",
+    "收入科目：政府性基金预算、国有资本经营预算的本年收入按收入分类科目（项或目）填写（元），"
+    "每个资金来源的合计应等于支出明细中该来源的本年支出（见收入表）；没有这两类收入则留空。",
+    (
+        Column("code", "收入科目编码", CODE, True, LIST_INCOME, 40, "收入分类 项（7位）或 目（9位），10301 或 10306 下；项与其目不要同时填"),
+        Column("amount", "金额（元）", AMOUNT, True, None, 18),
+        Column("source", "资金来源", FORMULA, width=22),
+    ),
+)
+INCOME_ITEM_SOURCES = INCOME_SOURCES  # 款 → source: what the 资金来源 formula shows
+INCOME_ITEM_NO_SOURCE = "（不在10301、10306下）"
 
 GLOSSARY = TableSheet(
     "名词解释",
@@ -258,7 +273,7 @@ INDICATOR_COLUMNS = (
     Column("annual_value", "年度指标值", TEXT, hint="留空：与实施期相同"),
 )
 
-# Sheets the reader requires, in the workbook's order (名词解释 is optional).
+# Sheets the reader requires, in the workbook's order (收入科目 and 名词解释 are optional).
 REQUIRED_SHEETS = (UNIT.name, INCOME.name, LINES.name, PROJECTS.name, PERFORMANCE_SHEET,
                    PRIOR_YEAR.name, PROCUREMENT.name, ASSETS.name, TEXTS.name)
 SOURCE_ORDER = SOURCES

@@ -222,13 +222,22 @@ class _Reader:
             grids = {ws.title: _Grid(ws) for ws in wb.worksheets}
         finally:
             wb.close()
-        expected = set(L.REQUIRED_SHEETS) | {L.GLOSSARY.name, L.INSTRUCTIONS_SHEET, L.CODES_SHEET}
+        expected = set(L.REQUIRED_SHEETS) | {L.INCOME_ITEMS.name, L.GLOSSARY.name, L.INSTRUCTIONS_SHEET, L.CODES_SHEET}
         strangers = [name for name in grids if name not in expected]
         for name in L.REQUIRED_SHEETS:
             if name not in grids:
                 hint = f"; the workbook has sheet(s) {'、'.join(strangers)} the template does not — renamed?" if strangers else ""
                 self.error(name, f"sheet 「{name}」 is missing: sheets must keep the template's names{hint}")
                 self.failed.update((key,) for key in _SECTIONS.get(name, ()))  # no "required" errors on top
+        for sheet in (L.INCOME_ITEMS, L.GLOSSARY):  # optional, so a renamed one would be dropped silently
+            if sheet.name in grids:
+                continue
+            headers = {c.header for c in sheet.columns if c.required}
+            for name in strangers:
+                header = grids[name].rows[L.HEADER_ROW - 1] if grids[name].height >= L.HEADER_ROW else ()
+                if headers <= {str(value).strip() for value in header if not _blank(value)}:
+                    self.error(name, f"sheet 「{name}」 has the header of sheet 「{sheet.name}」 but not its name: "
+                                     f"rename it 「{sheet.name}」, or its rows are not read")
 
         data: dict = {}
         for sheet in L.FORMS:
@@ -238,6 +247,10 @@ class _Reader:
                     self.vehicles(grids[sheet.name], labels, data)
         if L.INCOME.name in grids:
             self.income(grids[L.INCOME.name], data)
+        if L.INCOME_ITEMS.name in grids:  # optional: a workbook from before the sheet existed has no income_items
+            items = [record for _, record in self.table(grids[L.INCOME_ITEMS.name], L.INCOME_ITEMS, "income_items")]
+            if items:
+                data["income_items"] = items
         if L.LINES.name in grids:
             data["lines"] = [record for _, record in self.table(grids[L.LINES.name], L.LINES, "lines")]
         if L.PROJECTS.name in grids:
@@ -417,8 +430,10 @@ class _Reader:
         """Unknown codes, with the same rule and words as for YAML (budget.code_errors)."""
         lines = [SimpleNamespace(func=str(l.get("func", "")), econ=str(l.get("econ", "")), gov_econ=l.get("gov_econ"))
                  for l in data.get("lines", [])]
-        for loc, message in code_errors(SimpleNamespace(lines=lines), self.catalog):
-            if loc in self.failed or not getattr(lines[loc[1]], loc[2]):
+        items = [SimpleNamespace(code=str(item.get("code", ""))) for item in data.get("income_items", [])]
+        records = {"lines": lines, "income_items": items}
+        for loc, message in code_errors(SimpleNamespace(lines=lines, income_items=items), self.catalog):
+            if loc in self.failed or not getattr(records[loc[0]][loc[1]], loc[2]):
                 continue
             self.error(self.place(loc)[0], message)
 

@@ -47,7 +47,8 @@ class _Writer:
 
     # ------------------------------------------------------------------ cells
     def _name(self, kind: str, code: str) -> str | None:
-        lookup = {"functional": self.catalog.functional, "dept": self.catalog.dept_economic, "gov": self.catalog.gov_economic}[kind]
+        lookup = {"functional": self.catalog.functional, "dept": self.catalog.dept_economic, "gov": self.catalog.gov_economic,
+                  "income": self.catalog.income}[kind]
         try:
             return lookup(code).name
         except Exception:  # an unknown code is written as it is; the reader will name it
@@ -106,11 +107,13 @@ class _Writer:
         lines = [
             f"{self.year}年部门（单位）预算填报工作簿 — yusuan",
             "",
-            "填写顺序：单位信息 → 项目 → 支出明细 → 收入 → 绩效目标 → 上年数 → 政府采购 → 资产 → 说明文字 →（可选）名词解释。",
+            "填写顺序：单位信息 → 项目 → 支出明细 → 收入 →（有政府性基金、国有资本经营收入时）收入科目 → 绩效目标 → 上年数 → 政府采购 → 资产 → 说明文字 →（可选）名词解释。",
             "金额一律以「元」填写，最多两位小数；不要合并单元格，不要改工作表名称和表头（第2行）。",
             "支出明细每行一笔：功能分类（项，7位）、经济分类（款，5位）从下拉列表选择，也可只输入编码。",
             "基本支出填「基本支出类型」（人员经费/公用经费）并留空项目编号；项目支出填项目编号并留空基本支出类型。",
             "收入表右侧随支出明细自动合计，「差额」应为0；项目表显示每个项目的本年金额和上年结转。",
+            "收入科目表：政府性基金预算、国有资本经营预算的本年收入按收入分类科目（10301、10306下的项或目，从下拉列表选择）逐行填写，"
+            "每个来源的合计须等于支出明细中该来源的本年支出；一个项与它的目不要同时填。没有这两类收入则留空。",
             "项目表「需填报绩效目标」为「是」的项目，必须在绩效目标表有一块（以「项目编号」行开始）；为「否」的项目不得有。",
             "绩效目标的资金（元）分实施期与年度两列，年度列全部留空表示与实施期相同；指标行每行一个三级指标。",
             "表头已锁定（工作表保护，无密码）；可插入行。检查与生成：yusuan check budget.xlsx；yusuan build budget.xlsx -o 输出目录。",
@@ -127,6 +130,7 @@ class _Writer:
             L.LIST_FUNCTIONAL: [code_label(e.code, e.name) for e in self.catalog.entries("functional") if e.level == "项"],
             L.LIST_ECONOMIC: [code_label(e.code, e.name) for e in self.catalog.entries("dept") if e.level == "款"],
             L.LIST_GOV_ECONOMIC: [code_label(e.code, e.name) for e in self.catalog.entries("gov") if e.level == "款"],
+            L.LIST_INCOME: [code_label(e.code, e.name) for e in self.catalog.entries("income") if e.level in ("项", "目")],
             L.LIST_SOURCES: list(SOURCES),
             L.LIST_BASIC: ["人员经费", "公用经费"],
             L.LIST_YES_NO: [L.YES, L.NO],
@@ -243,6 +247,17 @@ class _Writer:
             ws.column_dimensions[L.INCOME.letter(c.key)].width = c.width
         self.protect(ws, f"A{L.FIRST_ROW}")
 
+    def income_items(self) -> None:
+        items = self.budget.income_items if self.budget else []
+        rows = [{"code": code_label(item.code, self._name("income", item.code)), "amount": item.amount} for item in items]
+        ws = self.table(L.INCOME_ITEMS, rows)
+        code, source = L.INCOME_ITEMS.letter("code"), L.INCOME_ITEMS.letter("source")
+        for r in range(L.FIRST_ROW, L.FIRST_ROW + len(rows) + L.SPARE_ROWS):
+            shown = f'"{L.INCOME_ITEM_NO_SOURCE}"'
+            for prefix, name in reversed(L.INCOME_ITEM_SOURCES.items()):
+                shown = f'IF(LEFT({code}{r},{len(prefix)})="{prefix}","{name}",{shown})'
+            ws[f"{source}{r}"] = f'=IF({code}{r}="","",{shown})'
+
     def form(self, sheet: L.FormSheet) -> None:
         ws = self.wb.create_sheet(sheet.name)
         self.title(ws, sheet.title)
@@ -347,6 +362,7 @@ class _Writer:
         self.instructions()
         self.form(L.UNIT)
         self.income()
+        self.income_items()
         self.lines()
         self.projects()
         self.performance()
