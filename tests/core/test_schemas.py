@@ -10,10 +10,21 @@ from yusuan.report import Report
 DOCS = Path(__file__).parent.parent.parent / "docs"
 
 
+def _ours(schema):
+    """The schema without what pydantic adds by version rather than by our models: the regex it
+    gave a Decimal's string form before 2.14 (a fresh install gets whichever pydantic is current)."""
+    if isinstance(schema, dict):
+        return {k: _ours(v) for k, v in schema.items()
+                if not (k == "pattern" and isinstance(v, str) and v.startswith("^(?!^[-+.]*$)"))}
+    if isinstance(schema, list):
+        return [_ours(v) for v in schema]
+    return schema
+
+
 @pytest.mark.parametrize("model,name", [(Report, "report-schema.json"), (Budget, "budget-schema.json")])
 def test_documented_schema_is_current(model, name):
     documented = json.loads((DOCS / name).read_text(encoding="utf-8"))
-    assert documented == model.model_json_schema(by_alias=True), (
+    assert _ours(documented) == _ours(model.model_json_schema(by_alias=True)), (
         f"docs/{name} is stale: python -c 'import json; from yusuan.{model.__module__.split('.')[-1]} import {model.__name__}; "
         f"print(json.dumps({model.__name__}.model_json_schema(by_alias=True), ensure_ascii=False, indent=1))' > docs/{name}")
 

@@ -37,8 +37,10 @@ def test_our_workbook_reads_back_every_table_cell_and_performance_field(example,
     print(f"\nworkbook of the example: {compared} table cells and {len(derived.performance)} performance tables equal")
 
 
-def test_an_edited_cell_is_read_as_shown_and_named_by_sheet(example, tmp_path):
-    """A reviewer's edit in Excel is what is read (to the cent); a broken sum is reported at its sheet and row."""
+def test_an_edited_cell_is_read_as_shown_and_check_finds_what_no_longer_adds_up(example, tmp_path):
+    """A reviewer's edit in Excel is what is read (to the cent), and `check` sees the row no longer adds up."""
+    from yusuan.check import check
+
     budget, derived = example
     path = tmp_path / "report.xlsx"
     path.write_bytes(render_xlsx(derived, budget))
@@ -50,7 +52,28 @@ def test_an_edited_cell_is_read_as_shown_and_named_by_sheet(example, tmp_path):
     result = published(path)
     got = {r[0]: r for r in cells(result.report, "5")}
     assert "262.30" in got["2080505"]
-    print(cells(result.report, "5")[:3])
+    errors = [(f.rule, f.location.row, f.location.column) for f in check(result.report) if f.severity == "error"]
+    assert ("T5.columns", "2080505", "total") in errors  # 合计 262.28 ≠ 基本支出 262.30 + 项目支出
+    assert ("X.T3-T5", "2080505", "basic") in errors
+
+
+def test_a_workbook_without_ruling_is_read_from_where_its_grid_starts(example, tmp_path):
+    """An export that draws no borders: each table starts at its first row of three or more cells."""
+    from openpyxl.styles import Border
+
+    budget, derived = example
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(render_xlsx(derived, budget))
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if type(cell).__name__ != "MergedCell":
+                    cell.border = Border()
+    book.save(path)
+    result = published(path)
+    assert [str(p) for p in result.problems] == PROSE_MISSING
+    assert assert_same_tables(result.report, derived) == 1232
 
 
 def test_a_workbook_without_tables_is_one_clear_error(tmp_path):

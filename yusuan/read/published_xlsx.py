@@ -48,7 +48,11 @@ def _shown(cell) -> str | None:
 
 
 def _ruled(row) -> bool:
-    return any(cell.border is not None and (cell.border.left.style or cell.border.top.style) for cell in row)
+    """A row of the table's grid: some cell has a left or top border (the title rows have none)."""
+    def ruled(cell) -> bool:
+        border = cell.border
+        return border is not None and any(getattr(side, "style", None) for side in (border.left, border.top))
+    return any(ruled(cell) for cell in row)
 
 
 def _sheet_lines(ws) -> list[tuple[int, str]]:
