@@ -43,28 +43,33 @@ def official_lines(rows: Rows, indent: Callable[[int], int] = lambda i: 0) -> li
 
 def performance_lines(rows: Rows) -> list[str]:
     """A 项目支出绩效目标表 grid in the order and shape of the text rendering."""
-    lines: list[str] = []
+    return [text for _, text in performance_lines_by_row(rows)]
+
+
+def performance_lines_by_row(rows: Rows) -> list[tuple[int, str]]:
+    """(index of the grid row it comes from, text) of each line of performance_lines."""
+    lines: list[tuple[int, str]] = []
     goal_pending = False
-    for cells in rows:
+    for i, cells in enumerate(rows):
         texts = [cell_text(c) for c in cells]
         first = texts[0] if cells[0] is not None else None
         filled = [t for t, c in zip(texts, cells) if c is not None and t]
         if first == PERFORMANCE_MARK:
-            lines += ["项目资金", "（元）", " ".join(filled[1:])]
+            lines += [(i, "项目资金"), (i, "（元）"), (i, " ".join(filled[1:]))]
         elif first == "总体目标":
-            lines.append("实施期目标 年度目标")
+            lines.append((i, "实施期目标 年度目标"))
             goal_pending = True
         elif goal_pending and first is None:
             goals = [t for t, c in zip(texts[1:], cells[1:]) if c is not None]
-            lines += [f"总体目标 {goals[0] if goals else ''}".rstrip(), goals[-1] if len(goals) > 1 else ""]
+            lines += [(i, f"总体目标 {goals[0] if goals else ''}".rstrip()), (i, goals[-1] if len(goals) > 1 else "")]
             goal_pending = False
         elif first == "绩效指标":
-            lines += ["绩效指标", " ".join(filled[1:])]
+            lines += [(i, "绩效指标"), (i, " ".join(filled[1:]))]
         elif first is None and len(cells) > 2 and cells[1] is not None and texts[1].endswith("指标") and len(filled) >= 1:
-            lines.append(texts[1])  # a new 一级指标 (merged down its rows)
+            lines.append((i, texts[1]))  # a new 一级指标 (merged down its rows)
             rest = [t for t, c in zip(texts[2:], cells[2:]) if c is not None and t]
             if rest:
-                lines.append(" ".join(rest))
+                lines.append((i, " ".join(rest)))
         else:
-            lines.append(" ".join(filled))
+            lines.append((i, " ".join(filled)))
     return lines

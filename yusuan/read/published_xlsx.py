@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from ..errors import InputError
-from .grid_text import is_performance, official_lines, performance_lines
+from .grid_text import is_performance, official_lines, performance_lines_by_row
 from .published_lines import Line
 
 CAPTION = re.compile(r"^(?:预算公开表|部门公开表)\d+$|项目支出绩效目标表")
@@ -56,7 +56,7 @@ def _ruled(row) -> bool:
 
 
 def _sheet_lines(ws) -> list[tuple[int, str]]:
-    """(sheet row, text) of each line; a performance grid's lines carry the row its table starts on."""
+    """(sheet row, text) of each line."""
     rows = list(ws.iter_rows())
     if not any(_ruled(row) for row in rows):
         # No ruling: the grid starts at the first row with three or more filled cells.
@@ -81,7 +81,7 @@ def _sheet_lines(ws) -> list[tuple[int, str]]:
         while grid and all(not c for c in grid[-1]):  # trailing blank rows of a sheet
             grid.pop()
         if is_performance(grid):
-            lines += [(i + 1, text) for text in performance_lines(grid)]
+            lines += [(i + 1 + k, text) for k, text in performance_lines_by_row(grid)]
         else:
             texts = official_lines(grid, lambda k: int(block[k][0].alignment.indent or 0))
             lines += [(i + 1 + k, text) for k, text in enumerate(texts)]
