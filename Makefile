@@ -13,6 +13,7 @@ demo: install
 	$(PY) -m yusuan.cli build $(EXAMPLE) --format $(FORMATS) -o out/
 
 test: install
+	./scripts/install-debian-packages.sh tests
 	$(PY) -m pytest
 
 bench: install
