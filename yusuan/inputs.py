@@ -8,6 +8,20 @@ from .errors import InputError
 
 BUDGET_SUFFIXES = (".yaml", ".yml")
 PUBLISHED_SUFFIXES = (".txt", ".pdf")
+ANY_SUFFIXES = BUDGET_SUFFIXES + PUBLISHED_SUFFIXES + (".xlsx", ".json")
+
+
+def expand_inputs(paths: list[Path], suffixes: tuple[str, ...] = ANY_SUFFIXES) -> list[Path]:
+    """The files to work on: each path as given, a folder as the files under it with one of
+    ``suffixes`` (sorted, sub-folders included; hidden files and Excel's ~$ lock files left out)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
+                            and not any(part.startswith((".", "~$")) for part in f.relative_to(path).parts))
+        else:
+            files.append(path)
+    return files
 
 
 def read_budget(path: str | Path, catalog=None) -> Budget:

@@ -82,6 +82,39 @@ def test_unreadable_inputs_exit_2_with_one_line(tmp_path):
         assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path}")
 
 
+def test_a_folder_is_checked_file_by_file_and_summed_up(tmp_path):
+    """A bureau checks a folder of drafts: one unreadable file does not stop the others."""
+    import shutil
+
+    shutil.copy(SEED_TEXT, tmp_path / "published.txt")
+    shutil.copy(ROOT / "tests" / "data" / "fund-budget.yaml", tmp_path / "clean.yaml")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "broken.txt").write_text("不是预算报告\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not an input\n", encoding="utf-8")
+    result = run(tmp_path)
+    assert result.exit_code == 2  # the worst of them: one is unreadable
+    out = result.stdout
+    assert out.rstrip().endswith("checked 3: 1 with errors, 1 without, 1 unreadable")
+    assert f"{tmp_path / 'clean.yaml'}: 0 error, 0 warning, 0 rounding" in out
+    assert f"{tmp_path / 'published.txt'}: 6 error, 3 warning, 20 rounding" in out
+    assert f"{tmp_path / 'sub' / 'broken.txt'}: unreadable: no report could be read" in out
+    assert result.stderr.splitlines()[0].startswith("[1/3] ")
+
+    data = json.loads(run(tmp_path / "clean.yaml", tmp_path / "published.txt", "-f", "json").stdout)
+    assert data["summary"] == {"checked": 2, "with_errors": 1, "without_errors": 1, "unreadable": 0}
+    assert [entry["counts"]["error"] for entry in data["inputs"]] == [0, 6]
+
+    page = tmp_path / "all.html"
+    assert run(tmp_path, "-f", "html", "-o", page).exit_code == 2
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<article") == 3 and "<h3>error (6)</h3>" in html and "unreadable: no report could be read" in html
+
+
+def test_an_empty_folder_is_an_error(tmp_path):
+    result = run(tmp_path)
+    assert result.exit_code == 2 and "no budget or report found" in result.stderr
+
+
 def test_the_installed_command_passes_the_exit_code_on():
     done = subprocess.run([sys.executable, "-m", "yusuan.cli", "check", str(SEED_TEXT)], capture_output=True, text=True)
     assert done.returncode == 1

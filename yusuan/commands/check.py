@@ -44,23 +44,42 @@ def as_json(findings, notes: list[str], source: str) -> str:
                        "findings": [f.to_dict() for f in findings], "notes": notes}, ensure_ascii=False, indent=1) + "\n"
 
 
-PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>yusuan check — {{ source }}</title>
-<style>
+STYLE = """<style>
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; margin: 2em; color: #222; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 2em; font-size: 14px; }
 th, td { border: 1px solid #bbb; padding: 4px 6px; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; } .error h2 { color: #b00020; } .warning h2 { color: #a86b00; } .rounding h2 { color: #555; }
-code { font-size: 13px; }
-</style></head><body>
-<h1>yusuan check</h1>
-<p>{{ source }} — {% for s in severities %}{{ counts.get(s, 0) }} {{ s }}{% if not loop.last %}, {% endif %}{% endfor %}</p>
+th { background: #f0f0f0; } .error h2, .error h3 { color: #b00020; } .warning h2, .warning h3 { color: #a86b00; }
+.rounding h2, .rounding h3 { color: #555; } code { font-size: 13px; }
+</style>"""
+
+# The findings of one input, grouped by severity under headings of level ``h``.
+FINDINGS = """{% macro findings_block(findings, notes, counts, severities, h) %}
 {% for s in severities %}{% set group = findings | selectattr("severity", "equalto", s) | list %}{% if group %}
-<section class="{{ s }}"><h2>{{ s }} ({{ group | length }})</h2>
+<section class="{{ s }}"><h{{ h }}>{{ s }} ({{ group | length }})</h{{ h }}>
 <table><tr><th>rule</th><th>where</th><th>finding</th><th>expected</th><th>found</th><th>arithmetic</th></tr>
 {% for f in group %}<tr><td><code>{{ f.rule }}</code></td><td>{{ f.location }}</td><td>{{ f.message }}</td><td>{{ f.expected }}</td><td>{{ f.found }}</td><td>{{ f.arithmetic }}</td></tr>
 {% endfor %}</table></section>{% endif %}{% endfor %}
-{% if notes %}<h2>notes from the reader</h2><ul>{% for n in notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
+{% if notes %}<h{{ h }}>notes from the reader</h{{ h }}><ul>{% for n in notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
+{% endmacro %}"""
+
+PAGE = FINDINGS + """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>yusuan check — {{ source }}</title>""" + STYLE + """</head><body>
+<h1>yusuan check</h1>
+<p>{{ source }} — {% for s in severities %}{{ counts.get(s, 0) }} {{ s }}{% if not loop.last %}, {% endif %}{% endfor %}</p>
+{{ findings_block(findings, notes, counts, severities, 2) }}
+</body></html>
+"""
+
+MANY_PAGE = FINDINGS + """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>yusuan check — {{ entries | length }} inputs</title>""" + STYLE + """</head><body>
+<h1>yusuan check</h1>
+<p>{{ summary }}</p>
+<table><tr><th>input</th>{% for s in severities %}<th>{{ s }}</th>{% endfor %}</tr>
+{% for e in entries %}<tr><td><a href="#input-{{ loop.index }}">{{ e.source }}</a></td>{% if e.error %}<td colspan="{{ severities | length }}">unreadable</td>{% else %}{% for s in severities %}<td>{{ e.counts.get(s, 0) }}</td>{% endfor %}{% endif %}</tr>
+{% endfor %}</table>
+{% for e in entries %}<article id="input-{{ loop.index }}"><h2>{{ e.source }}</h2>
+{% if e.error %}<p class="error">unreadable: {{ e.error }}</p>{% else %}{{ findings_block(e.findings, e.notes, e.counts, severities, 3) }}{% endif %}
+</article>{% endfor %}
 </body></html>
 """
 
@@ -82,44 +101,110 @@ def rules_text() -> str:
     return "\n".join(f"{r.id:<{width}}  {r.severity:<8}  {r.description}" for r in RULES) + "\n"
 
 
+def check_one(path: Path) -> tuple[list, list[str], list[str]]:
+    """(findings, the reader's notes, []) for a readable input; ([], [], the errors) otherwise."""
+    from ..check import check
+    from ..inputs import load_report
+
+    try:
+        report, notes = load_report(path)
+    except InputErrors as exc:
+        return [], [], [str(e) for e in exc.errors]
+    except (InputError, OSError) as exc:
+        return [], [], [str(exc)]
+    except ValueError as exc:  # an unknown code met while deriving, and the like
+        return [], [], [f"{path}: {exc}"]
+    return check(report), notes, []
+
+
+def exit_code(findings, error) -> int:
+    return 2 if error else (1 if any(f.severity == "error" for f in findings) else 0)
+
+
+def many_as_text(results) -> str:
+    blocks = [f"{source}: unreadable: {error}\n" if error else as_text(findings, notes, source)
+              for source, findings, notes, error in results]
+    return "\n".join(blocks) + "\n" + summary_line(results) + "\n"
+
+
+def many_as_json(results) -> str:
+    inputs = [{"input": source, "error": error} if error else json.loads(as_json(findings, notes, source))
+              for source, findings, notes, error in results]
+    return json.dumps({"inputs": inputs, "summary": summary(results)}, ensure_ascii=False, indent=1) + "\n"
+
+
+def many_as_html(results) -> str:
+    from jinja2 import Environment
+
+    from ..check import SEVERITIES
+
+    entries = [{"source": source, "findings": findings, "notes": notes, "error": error,
+                "counts": Counter(f.severity for f in findings)} for source, findings, notes, error in results]
+    return Environment(autoescape=True).from_string(MANY_PAGE).render(
+        entries=entries, severities=SEVERITIES, summary=summary_line(results))
+
+
+def summary(results) -> dict:
+    codes = Counter(exit_code(findings, error) for _, findings, _, error in results)
+    return {"checked": len(results), "with_errors": codes[1], "without_errors": codes[0], "unreadable": codes[2]}
+
+
+def summary_line(results) -> str:
+    s = summary(results)
+    return (f"checked {s['checked']}: {s['with_errors']} with errors, {s['without_errors']} without, "
+            f"{s['unreadable']} unreadable")
+
+
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_command(
-        input: Optional[Path] = typer.Argument(None, help="budget.yaml/.xlsx, report.json, or a published report .txt/.pdf/.xlsx (its tables)"),
+        inputs: Optional[list[Path]] = typer.Argument(None, help="budget.yaml/.xlsx, report.json, or a published report "
+                                                                 ".txt/.pdf/.xlsx (its tables); several, or a folder, to check each"),
         format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or html"),
         rules: bool = typer.Option(False, "--rules", help="list the rules and exit"),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the findings to this file (atomically)"),
     ) -> None:
-        """Check a report: roll-ups, cross-table identities, the prose, the targets, completeness."""
+        """Check a report: roll-ups, cross-table identities, the prose, the targets, completeness.
+
+        Several inputs (or a folder): each is checked in turn, an unreadable one does not stop the
+        others, progress goes to stderr and a summary ends the output; the exit code is the worst
+        of them (2 unreadable, 1 errors, 0 clean)."""
         if rules:
             typer.echo(rules_text(), nl=False)
             raise typer.Exit(0)
-        if input is None:
+        if not inputs:
             typer.echo("error: give INPUT (or --rules)", err=True)
             raise typer.Exit(2)
-        from ..inputs import load_report
+        from ..inputs import expand_inputs
 
-        try:
-            report, notes = load_report(input)
-        except InputErrors as exc:
-            for error in exc.errors:
-                typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(2)
-        except InputError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2)
-        except ValueError as exc:  # an unknown code met while deriving, and the like
-            typer.echo(f"error: {input}: {exc}", err=True)
-            raise typer.Exit(2)
-        from ..check import check
-
-        findings = check(report)
-        render = {Format.text: as_text, Format.json: as_json, Format.html: as_html}[format]
-        out = render(findings, notes, str(input))
+        files = expand_inputs(inputs)
+        if len(files) == 1 and not inputs[0].is_dir():
+            findings, notes, errors = check_one(files[0])
+            for line in errors:
+                typer.echo(f"error: {line}", err=True)
+            if errors:
+                raise typer.Exit(2)
+            render = {Format.text: as_text, Format.json: as_json, Format.html: as_html}[format]
+            out = render(findings, notes, str(files[0]))
+            code = exit_code(findings, None)
+        else:
+            if not files:
+                typer.echo(f"error: no budget or report found in {', '.join(map(str, inputs))}", err=True)
+                raise typer.Exit(2)
+            results = []
+            for i, path in enumerate(files, 1):
+                findings, notes, errors = check_one(path)
+                error = "; ".join(e.removeprefix(f"{path}: ") for e in errors) or None
+                results.append((str(path), findings, notes, error))
+                counts = Counter(f.severity for f in findings)
+                typer.echo(f"[{i}/{len(files)}] {path}: " + (f"unreadable: {error}" if error else
+                           f"{counts.get('error', 0)} error, {counts.get('warning', 0)} warning"), err=True)
+            out = {Format.text: many_as_text, Format.json: many_as_json, Format.html: many_as_html}[format](results)
+            code = max(exit_code(findings, error) for _, findings, _, error in results)
         if output is not None:
             from ..render import atomic_write
 
             atomic_write(output, out.encode("utf-8"))
         else:
             typer.echo(out, nl=False)
-        raise typer.Exit(1 if any(f.severity == "error" for f in findings) else 0)
+        raise typer.Exit(code)
