@@ -62,3 +62,36 @@ def test_nothing_readable_is_exit_2_and_writes_nothing(tmp_path, monkeypatch, ca
         code, err = run_command(monkeypatch, capsys, "read", tmp_path / missing, "-o", tmp_path / "out")
         assert (code, err) == (2, f"error: {tmp_path / missing}: no such file\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_is_read_file_by_file_with_an_index(tmp_path):
+    """A journalist's folder: each report into OUT/<name>/, an unreadable one listed, not fatal."""
+    import csv
+    import shutil
+
+    folder = tmp_path / "pdfs"
+    (folder / "2024").mkdir(parents=True)
+    shutil.copy(SEED, folder / "tunliu.txt")
+    shutil.copy(SEED, folder / "2024" / "tunliu.txt")  # the same name in a sub-folder
+    (folder / "scan.txt").write_text("扫描件\n", encoding="utf-8")
+    (folder / "~$draft.xlsx").write_bytes(b"lock file")  # Excel's lock file is left out
+    out = tmp_path / "data"
+    result = read(folder, out)
+    assert result.exit_code == 2  # the worst of them
+    with open(out / "index.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["folder"], r["status"]) for r in rows] == [
+        ("tunliu", "read whole"), ("scan", "unreadable"), ("tunliu-2", "read whole")]
+    assert rows[0]["unit"] == "长治市公安局屯留分局" and rows[0]["total_wan_yuan"] == "6640.71"
+    assert rows[0]["tables"] == "13" and rows[0]["performance_tables"] == "13"
+    assert "no table title with a year" in rows[1]["first_problem"]
+    for name in ("tunliu", "tunliu-2"):
+        assert cells(Report.load(out / name / "report.json"), "1")[0][:2] == ["一、一般公共预算", "6037.95"]
+    assert not (out / "scan").exists()
+    assert "read 3: 2 read whole, 0 read in part, 1 unreadable" in result.output
+
+
+def test_an_unknown_format_is_refused_before_anything_is_read(tmp_path, monkeypatch, capsys):
+    code, err = run_command(monkeypatch, capsys, "read", SEED, "-o", tmp_path / "out", "-f", "json,bogus")
+    assert code == 2 and "unknown format bogus" in err
+    assert not (tmp_path / "out").exists()
