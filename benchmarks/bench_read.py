@@ -1,6 +1,7 @@
 """Reading published reports: the seed text (ms, MB/s), a PDF of the seed (pages/s), and
 pdfplumber's generic extract_tables on the same PDF as the baseline (cells in the right place,
-time ratio); the workbook of the seed's tables (sheets/s). Run: python benchmarks/bench_read.py"""
+time ratio); the workbook of the seed's tables (sheets/s); a folder of PDFs read one at a time
+and in worker processes (`yusuan read DIR --jobs`). Run: python benchmarks/bench_read.py"""
 from __future__ import annotations
 
 import sys
@@ -85,6 +86,24 @@ def main() -> None:
     right, total = in_place(result.report, derived)
     print(f"seed tables workbook (14 sheets): {xlsx_s:.2f} s = {14 / xlsx_s:.1f} sheets/s; "
           f"{right}/{total} table cells in the right place ({right / total:.1%})")
+
+    import os
+    import shutil
+    import subprocess
+
+    folder = pdf.parent / "folder"
+    folder.mkdir()
+    copies = 4
+    for i in range(copies):
+        shutil.copy(pdf, folder / f"unit-{i}.pdf")
+    timings = {}
+    for jobs in (1, os.cpu_count() or 1):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "yusuan.cli", "read", str(folder), "-o", str(pdf.parent / f"out-{jobs}"),
+                        "--jobs", str(jobs)], check=True, capture_output=True)
+        timings[jobs] = time.perf_counter() - started
+    line = ", ".join(f"--jobs {j}: {t:.1f} s ({copies * pages / t:.1f} pages/s)" for j, t in timings.items())
+    print(f"a folder of {copies} copies of the seed PDF: {line}; speed-up {timings[1] / timings[max(timings)]:.2f}×")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,8 @@ def test_nothing_readable_is_exit_2_and_writes_nothing(tmp_path, monkeypatch, ca
     assert not (tmp_path / "out").exists()
 
 
-def test_a_folder_is_read_file_by_file_with_an_index(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])  # in this process, and in worker processes
+def test_a_folder_is_read_file_by_file_with_an_index(tmp_path, jobs):
     """A journalist's folder: each report into OUT/<name>/, an unreadable one listed, not fatal."""
     import csv
     import shutil
@@ -76,7 +77,7 @@ def test_a_folder_is_read_file_by_file_with_an_index(tmp_path):
     (folder / "scan.txt").write_text("扫描件\n", encoding="utf-8")
     (folder / "~$draft.xlsx").write_bytes(b"lock file")  # Excel's lock file is left out
     out = tmp_path / "data"
-    result = read(folder, out)
+    result = runner.invoke(app, ["read", str(folder), "-o", str(out), "--jobs", jobs])
     assert result.exit_code == 2  # the worst of them
     with open(out / "index.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
