@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import InputError, InputErrors
+from ..batch import DEFAULT_JOBS, run_all
 
 
 class Format(str, Enum):
@@ -102,7 +103,8 @@ def rules_text() -> str:
 
 
 def check_one(path: Path) -> tuple[list, list[str], list[str]]:
-    """(findings, the reader's notes, []) for a readable input; ([], [], the errors) otherwise."""
+    """(findings, the reader's notes, []) for a readable input; ([], [], the errors) otherwise.
+    Never raises for a bad input (it runs in a worker process when a folder is checked)."""
     from ..check import check
     from ..inputs import load_report
 
@@ -115,6 +117,14 @@ def check_one(path: Path) -> tuple[list, list[str], list[str]]:
     except ValueError as exc:  # an unknown code met while deriving, and the like
         return [], [], [f"{path}: {exc}"]
     return check(report), notes, []
+
+
+def check_in_batch(path: Path) -> tuple[list, list[str], list[str]]:
+    """check_one for one input of many: a bug of ours on one file is said, not fatal to the rest."""
+    try:
+        return check_one(path)
+    except Exception as exc:
+        return [], [], [f"internal error ({type(exc).__name__}: {exc}); please report it with this file"]
 
 
 def exit_code(findings, error) -> int:
@@ -163,6 +173,8 @@ def register(app: typer.Typer) -> None:
         format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or html"),
         rules: bool = typer.Option(False, "--rules", help="list the rules and exit"),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the findings to this file (atomically)"),
+        jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
+                                 help="with several inputs: how many to check at once (default: one per core)"),
     ) -> None:
         """Check a report: roll-ups, cross-table identities, the prose, the targets, completeness.
 
@@ -191,14 +203,18 @@ def register(app: typer.Typer) -> None:
             if not files:
                 typer.echo(f"error: no budget or report found in {', '.join(map(str, inputs))}", err=True)
                 raise typer.Exit(2)
-            results = []
-            for i, path in enumerate(files, 1):
-                findings, notes, errors = check_one(path)
-                error = "; ".join(e.removeprefix(f"{path}: ") for e in errors) or None
-                results.append((str(path), findings, notes, error))
+            def outcome(path: Path, result) -> tuple:
+                findings, notes, errors = result
+                return str(path), findings, notes, "; ".join(e.removeprefix(f"{path}: ") for e in errors) or None
+
+            def progress(count: int, i: int, result) -> None:
+                _, findings, _, error = outcome(files[i], result)
                 counts = Counter(f.severity for f in findings)
-                typer.echo(f"[{i}/{len(files)}] {path}: " + (f"unreadable: {error}" if error else
+                typer.echo(f"[{count}/{len(files)}] {files[i]}: " + (f"unreadable: {error}" if error else
                            f"{counts.get('error', 0)} error, {counts.get('warning', 0)} warning"), err=True)
+
+            results = [outcome(path, result)
+                       for path, result in zip(files, run_all(check_in_batch, [(path,) for path in files], jobs, progress))]
             out = {Format.text: many_as_text, Format.json: many_as_json, Format.html: many_as_html}[format](results)
             code = max(exit_code(findings, error) for _, findings, _, error in results)
         if output is not None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import typer
+
+from ..batch import DEFAULT_JOBS, run_all
 
 INDEX_FIELDS = ("file", "folder", "status", "unit", "year", "tables", "sections", "performance_tables",
                 "problems", "total_wan_yuan", "first_problem")
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
                                                       "several, or a folder, to read each into OUT/<name>/"),
         out: Path = typer.Option(Path("out"), "-o", "--out", help="output folder"),
         format: str = typer.Option("json,text", "--format", "-f", help="comma-separated formats to write"),
-        jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1,
+        jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
                                  help="with several inputs: how many to read at once (default: one per core)"),
     ) -> None:
         """Read a published report into data. Exit 0: read whole; 1: read in part (problems listed); 2: nothing readable."""
@@ -120,26 +120,15 @@ def register(app: typer.Typer) -> None:
 
         if not files:
             raise InputError(inputs[0], None, "no report or budget found (.pdf .txt .xlsx .yaml .json)")
-        names = _folder_names(files)
-        rows: list[dict] = [{} for _ in files]
-        codes = [0] * len(files)
-        def report_progress(done: int, i: int) -> None:
-            problems = rows[i]["problems"]
-            typer.echo(f"[{done}/{len(files)}] {files[i]}: {rows[i]['status']}"
-                       + (f" ({problems} problems)" if problems else ""), err=True)
+        def report_progress(count: int, i: int, result: tuple[dict, int]) -> None:
+            row = result[0]
+            typer.echo(f"[{count}/{len(files)}] {files[i]}: {row['status']}"
+                       + (f" ({row['problems']} problems)" if row["problems"] else ""), err=True)
 
-        if min(jobs, len(files)) == 1:
-            for i, (path, name) in enumerate(zip(files, names)):
-                rows[i], codes[i] = read_into(path, name, out, formats)
-                report_progress(i + 1, i)
-        else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-                futures = {pool.submit(read_into, path, name, out, formats): i for i, (path, name) in enumerate(zip(files, names))}
-                for done, future in enumerate(as_completed(futures), 1):
-                    i = futures[future]
-                    rows[i], codes[i] = future.result()
-                    report_progress(done, i)
-        worst = max(codes)
+        results = run_all(read_into, [(path, name, out, formats) for path, name in zip(files, _folder_names(files))],
+                          jobs, report_progress)
+        rows = [row for row, _ in results]
+        worst = max(code for _, code in results)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=INDEX_FIELDS, lineterminator="\n")
         writer.writeheader()
