@@ -73,3 +73,27 @@ def test_a_report_without_tables_still_renders_everywhere():
             if not cjk_font_files():
                 continue
         assert renderer.render(report, None), name
+
+
+def test_each_side_of_table_9_is_indented_by_its_own_codes():
+    """部门公开表9 sets income beside expenditure: each name column steps in by the length of the
+    code beside it (收入 103 → 10306 → 1030601 against 支出 223 → 22301 → 2230105 …)."""
+    from pathlib import Path
+
+    from yusuan.derive import derive
+    from yusuan.inputs import read_budget
+
+    report = derive(read_budget(Path(__file__).parents[1] / "data" / "fund-budget.yaml"))
+    table = report.table("9")
+    grid = layout.official_block(table, TEMPLATE.table("9")).grid
+    columns = [c.key for c in TEMPLATE.table("9").columns]
+    body = [c for c in grid.cells if not c.header and c.row >= grid.header_rows]
+    indents = {(c.row - grid.header_rows, columns[c.col]): c.indent for c in body if c.text}
+    assert [indents.get((r, "income_name")) for r in range(1, 4)] == [0, 1, 2]
+    assert [indents.get((r, "name")) for r in range(1, 4)] == [0, 1, 2]
+    # an income row beside a shallower expenditure row keeps its own level
+    shifted = table.model_copy(update={"rows": [table.rows[0], table.rows[1],
+                                                table.rows[3].model_copy(update={"labels": {**table.rows[3].labels, "code": "223", "name": "国有资本经营预算支出"}, "level": 1})]})
+    grid = layout.official_block(shifted, TEMPLATE.table("9")).grid
+    cell = next(c for c in grid.cells if c.text == "利润收入")
+    assert cell.indent == 2 and next(c for c in grid.cells if c.text == "国有资本经营预算支出" and not c.header).indent == 0

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Iterator, Literal
 
 from ..money import fmt_table, fmt_yuan
-from ..report import Funding, PerformanceTable, Report, Table
+from ..report import Funding, PerformanceTable, Report, Row, Table
 from ..templates import TableSpec, load
 
 Align = Literal["left", "center", "right"]
@@ -110,13 +110,27 @@ def text_width(text: str) -> int:
 # --- the official tables ---------------------------------------------------------------------
 
 
-def _indented_column(spec: TableSpec) -> str | None:
-    """The label column that shows the hierarchy: the name, never a code column, and none in
-    the two-sided 收支总表 (their rows are all at one level)."""
+CODE_LEVELS = {3: 1, 5: 2, 7: 3, 9: 4}  # 类 款 项 (目)
+
+
+def _indented_columns(spec: TableSpec) -> dict[str, str | None]:
+    """The name columns that show the hierarchy, each with the code column beside it whose
+    length gives its level (None: the row's level). A two-sided table (部门公开表9) has two,
+    one per side, whose rows are at different levels; the 收支总表 none (one level)."""
     if spec.rows.startswith("summary"):
-        return None
-    names = [c.key for c in spec.label_columns if "code" not in c.key]
-    return names[0] if names else None
+        return {}
+    keys = [c.key for c in spec.label_columns]
+    coded = {key: keys[i - 1] for i, key in enumerate(keys) if "code" not in key and i and "code" in keys[i - 1]}
+    if coded:
+        return coded
+    names = [key for key in keys if "code" not in key]
+    return {names[0]: None} if names else {}
+
+
+def _level(row: Row, code_key: str | None) -> int:
+    if code_key is None:
+        return row.level
+    return CODE_LEVELS.get(len(row.labels.get(code_key, "").strip()), 0)
 
 
 def _indent(spec: TableSpec, level: int) -> int:
@@ -157,7 +171,7 @@ def official_grid(table: Table, spec: TableSpec) -> Grid:
     if spec.numbered:
         cells += [Cell(header_rows, i, str(i + 1), header=True, align="center") for i in range(len(spec.columns))]
         header_rows += 1
-    indented = _indented_column(spec)
+    indented = _indented_columns(spec)
     body: list[list[str]] = []
     for r, row in enumerate(table.rows, start=header_rows):
         texts = []
@@ -172,7 +186,7 @@ def official_grid(table: Table, spec: TableSpec) -> Grid:
                 c += 1
                 continue
             text = row.labels.get(column.key, "")
-            indent = _indent(spec, row.level) if column.key == indented else 0
+            indent = _indent(spec, _level(row, indented[column.key])) if column.key in indented else 0
             span = _label_span(spec, row, c) if row.level == 0 and text else 1
             cells.append(Cell(r, c, text, colspan=span, indent=indent))
             texts += [text] + [""] * (span - 1)
