@@ -1,9 +1,12 @@
 """A published report's workbook (our XLSX rendering: a sheet per table) reads back into its tables."""
 from __future__ import annotations
 
+import functools
+
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from yusuan.derive import derive
 from yusuan.errors import InputError
@@ -101,3 +104,40 @@ def test_workbook_round_trip(budget, tmp_path):
     result = published(path)
     assert [str(p) for p in result.problems] == PROSE_MISSING
     assert assert_same_tables(result.report, derived) > 0
+
+
+@functools.cache
+def _example_workbook() -> bytes:
+    from yusuan.inputs import read_budget
+
+    budget = read_budget(EXAMPLE_BUDGET)
+    return render_xlsx(derive(budget), budget)
+
+
+printable = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=8)  # what a cell can hold
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(["表1", "表3", "表6", "表12", "绩效目标表"]), st.integers(1, 40), st.integers(1, 8),
+                                st.one_of(st.none(), printable, st.integers(-10**9, 10**9),
+                                          st.floats(allow_nan=False, allow_infinity=False))),
+                      min_size=1, max_size=25))
+def test_a_mangled_workbook_reads_in_part_or_fails_cleanly(tmp_path, edits):
+    """Cells overwritten at random (text in amounts, numbers in names, blanks): a Report with
+    problems, or one InputError — never a crash."""
+    from openpyxl.cell.cell import MergedCell
+
+    path = tmp_path / "mangled.xlsx"
+    path.write_bytes(_example_workbook())
+    book = openpyxl.load_workbook(path)
+    for sheet, row, column, value in edits:
+        cell = book[sheet].cell(row, column)
+        if not isinstance(cell, MergedCell):
+            cell.value = value
+    book.save(path)
+    try:
+        result = published(path)
+    except InputError as exc:
+        assert str(path) in str(exc)
+        return
+    assert result.report is not None or result.problems

@@ -10,7 +10,7 @@ Decimal through its shortest repr and rounded to the format's places, never comp
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from ..errors import InputError
@@ -38,8 +38,11 @@ def _shown(cell) -> str | None:
             return format(amount.normalize(), "f")
         match = PLACES.search(number_format)
         required, optional = (len(match.group(1)), len(match.group(2))) if match else (0, 0)
-        text = format(amount.quantize(Decimal(1).scaleb(-(required + optional)), rounding=ROUND_HALF_UP),
-                      ",f" if "#,##" in number_format else "f")
+        try:
+            amount = amount.quantize(Decimal(1).scaleb(-(required + optional)), rounding=ROUND_HALF_UP)
+        except InvalidOperation:  # beyond Decimal's precision (1e154): no amount; the reader says so where it lands
+            return format(amount, "f")
+        text = format(amount, ",f" if "#,##" in number_format else "f")
         for _ in range(optional):  # drop the optional places' trailing zeros
             if text.endswith("0"):
                 text = text[:-1]
