@@ -297,7 +297,7 @@ class _Reader:
         for i, (row, record) in enumerate(rows):
             pid = record.get("id")
             project = {k: v for k, v in record.items() if k in ("id", "name", "kind")}
-            if record.get("performance_order") is not None:
+            if record.get("performance_order") is not None and pid is not None:  # no id: its own error says so
                 ordered.append((record["performance_order"], row, pid))
             block = blocks.pop(pid, None) if pid is not None else None
             needs = record.get("needs_targets", False)
@@ -320,6 +320,9 @@ class _Reader:
         if ordered:
             ordered.sort(key=lambda t: (t[0], t[1]))
             data["performance_order"] = [pid for _, _, pid in ordered]
+            column = L.PROJECTS.letter("performance_order")
+            for k, (_, row, _) in enumerate(ordered):
+                self.places[("performance_order", k)] = (f"{L.PROJECTS.name}!{column}{row}", "绩效目标表序号")
 
     def _relocate(self, old: tuple, new: tuple) -> None:
         """Places recorded under a block's provisional path move to the project's path."""
