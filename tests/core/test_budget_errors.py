@@ -29,6 +29,7 @@ CASES = {
     "unknown code": (mutate("econ: 30101,", "econ: 30199x,"), ":4: lines[0].econ: unknown economic code 30199x"),
     "negative amount": (mutate("amount: 20000}", "amount: -20000}"), ":5: lines[1].amount: amount -20000 is negative"),
     "non-numeric amount": (mutate("amount: 20000}", "amount: 二万}"), ":5: lines[1].amount: '二万' is not an amount"),
+    "a YAML 1.1 sexagesimal amount": (mutate("amount: 20000}", "amount: 200:00}"), ":5: lines[1].amount: '200:00' is not an amount"),
     "project not defined": (mutate("project: P1, amount: 300000", "project: P9, amount: 300000"),
                             ":7: lines[3].project: project 'P9' is used but not defined"),
     "source does not add up": (mutate("lines:\n", "income: {一般公共预算: 1}\nlines:\n"),
@@ -93,3 +94,15 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr and "out" in result.stderr
     assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+def test_only_plain_numbers_are_numbers(tmp_path):
+    """YAML 1.1 would read 1:30 as 90, 0x10 as 16 and 013 as 11: silent misreadings of amounts and codes."""
+    from decimal import Decimal
+
+    from yusuan.read.budget_yaml import load_yaml
+
+    path = tmp_path / "values.yaml"
+    path.write_text("a: 1:30\nb: 0x10\nc: 013\nd: .inf\ne: 1_000\nf: 12.50\ng: -5\n", encoding="utf-8")
+    assert dict(load_yaml(path)) == {"a": "1:30", "b": "0x10", "c": "013", "d": ".inf", "e": 1000,
+                                     "f": Decimal("12.50"), "g": -5}

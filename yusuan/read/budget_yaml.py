@@ -1,6 +1,7 @@
 """Read a budget YAML file into a Budget, with every error naming file:line and the field."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,8 +16,23 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader that keeps decimals exact and remembers the line of every mapping and key."""
 
 
-def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
+# YAML 1.1 reads 1:30 as 90, 0x10 as 16, 013 as 11 and .inf as infinity: for amounts and codes
+# that is a silent misreading. Only plain numbers are numbers; anything else stays the text typed,
+# which the model then refuses with its line ("'1:30' is not an amount") or keeps ("013", a code).
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9]\d*)")
+_PLAIN_DECIMAL = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | str:
+    text = loader.construct_scalar(node)
+    plain = text.replace("_", "")
+    return Decimal(plain) if _PLAIN_DECIMAL.fullmatch(plain) else text
+
+
+def _int(loader: yaml.SafeLoader, node: yaml.Node) -> int | str:
+    text = loader.construct_scalar(node)
+    plain = text.replace("_", "")
+    return int(plain) if _PLAIN_INT.fullmatch(plain) else text
 
 
 class LineDict(dict):
@@ -51,6 +67,7 @@ def _sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _int)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
