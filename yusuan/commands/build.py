@@ -1,39 +1,97 @@
-"""`yusuan build BUDGET -o DIR`: the complete disclosure of a budget, in the formats asked for."""
+"""`yusuan build BUDGET -o DIR`: the complete disclosure of a budget, in the formats asked for.
+
+Several budgets, or a folder of them (a finance bureau building its units' reports): each into
+DIR/<its name>/, in worker processes; a budget with errors is listed with them and does not stop
+the others; nothing is written for it.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
 
+from ..batch import DEFAULT_JOBS, run_all
+from ..inputs import BUDGET_SUFFIXES
+
+
+def build_one(budget_file: Path, out: Path, formats: list[str], catalog_files: list[Path]) -> list[Path]:
+    """Read, derive and write one budget; raises InputError(s) naming the place of what is wrong."""
+    from ..catalog import Catalog, CatalogError
+    from ..derive import derive
+    from ..errors import InputError
+    from ..inputs import read_budget
+    from ..render import write
+
+    try:
+        codes = Catalog.load(catalog_files) if catalog_files else None
+    except CatalogError as exc:
+        raise InputError(", ".join(map(str, catalog_files)), None, str(exc)) from None
+    budget = read_budget(budget_file, codes)
+    try:
+        report = derive(budget, catalog=codes)
+    except CatalogError as exc:
+        raise InputError(budget_file, None, str(exc)) from None
+    try:
+        return write(report, formats, out, budget)
+    except ValueError as exc:
+        raise InputError(budget_file, None, str(exc)) from None
+
+
+def build_in_batch(budget_file: Path, out: Path, formats: list[str], catalog_files: list[Path]) -> list[str]:
+    """build_one for one budget of many: the errors as lines ([] when built); never raises."""
+    from ..errors import InputError, InputErrors
+
+    try:
+        build_one(budget_file, out, formats, catalog_files)
+        return []
+    except InputErrors as exc:
+        return [str(e) for e in exc.errors]
+    except (InputError, OSError, ValueError) as exc:
+        return [str(exc)]
+    except Exception as exc:  # a bug of ours on this budget: say so, and go on with the others
+        return [f"{budget_file}: internal error ({type(exc).__name__}: {exc}); please report it with this file"]
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def build(
-        budget_file: Path = typer.Argument(..., help="budget.yaml or budget.xlsx"),
+        budget_files: list[Path] = typer.Argument(..., help="budget.yaml or budget.xlsx; several, or a folder, to build each into OUT/<name>/"),
         out: Path = typer.Option(Path("out"), "-o", "--out", help="output folder"),
         format: str = typer.Option("json,text", "--format", "-f", help="comma-separated: json,text,html,pdf,xlsx,docx,datapackage"),
         catalog: list[Path] = typer.Option([], "--catalog", help="a catalog CSV that extends or overrides the built-in one"),
+        jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
+                                 help="with several budgets: how many to build at once (default: one per core)"),
     ) -> None:
         """Derive the Report of a budget and write it (report.json, report.txt, …)."""
-        from ..catalog import Catalog, CatalogError
-        from ..derive import derive
         from ..errors import InputError
-        from ..inputs import read_budget
-        from ..render import write
+        from ..inputs import expand_inputs
+        from ..render import renderers
 
-        try:
-            codes = Catalog.load(catalog) if catalog else None
-        except CatalogError as exc:
-            raise InputError(", ".join(map(str, catalog)), None, str(exc)) from None
-        budget = read_budget(budget_file, codes)
-        try:
-            report = derive(budget, catalog=codes)
-        except CatalogError as exc:
-            raise InputError(budget_file, None, str(exc)) from None
         formats = [f.strip() for f in format.split(",") if f.strip()]
-        try:
-            paths = write(report, formats, out, budget)
-        except ValueError as exc:
-            raise InputError(budget_file, None, str(exc)) from None
-        for path in paths:
-            typer.echo(str(path))
+        files = expand_inputs(budget_files, BUDGET_SUFFIXES + (".xlsx",))
+        if len(files) == 1 and not budget_files[0].is_dir():
+            for path in build_one(files[0], out, formats, catalog):
+                typer.echo(str(path))
+            return
+        unknown = [f for f in formats if f not in renderers()]
+        if unknown:
+            raise InputError(budget_files[0], None, f"unknown format {', '.join(unknown)} (known: {', '.join(sorted(renderers()))})")
+        if not files:
+            raise InputError(budget_files[0], None, "no budget found (.yaml .yml .xlsx)")
+        names = [path.stem for path in files]
+        clashes = sorted({n for n in names if names.count(n) > 1})
+        if clashes:  # two budgets would write one folder: say so rather than number them silently
+            raise InputError(budget_files[0], None, f"several budgets are named {'、'.join(clashes)}: "
+                                                    "give each unit's budget its own file name")
+
+        def progress(count: int, i: int, errors: list[str]) -> None:
+            status = "built" if not errors else f"not built ({len(errors)} errors)"
+            typer.echo(f"[{count}/{len(files)}] {files[i]}: {status}", err=True)
+            for error in errors:
+                typer.echo(f"  error: {error}", err=True)
+
+        results = run_all(build_in_batch, [(path, out / path.stem, formats, catalog) for path in files], jobs, progress)
+        failed = sum(1 for errors in results if errors)
+        typer.echo(f"built {len(files) - failed} of {len(files)} into {out}/<name>/"
+                   + (f"; {failed} with errors, nothing written for them" if failed else ""), err=True)
+        raise typer.Exit(2 if failed else 0)
