@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from typing import Any
 
 DEFAULT_JOBS = os.cpu_count() or 1
@@ -27,3 +29,25 @@ def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
             results[i] = future.result()
             done(count, i, results[i])
     return results
+
+
+@contextmanager
+def progress(total: int, what: str) -> Iterator[Callable[..., None]]:
+    """Yields ``say(line, done=True)``: each line goes to stderr, and on a terminal a Rich progress
+    bar (count and time left) stays under them; in a log or a pipe the lines alone."""
+    if not sys.stderr.isatty():
+        yield lambda line, done=True: print(line, file=sys.stderr, flush=True)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=total)
+
+        def say(line: str, done: bool = True) -> None:
+            bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            if done:
+                bar.advance(task)
+
+        yield say

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from ..batch import DEFAULT_JOBS, run_all
+from ..batch import DEFAULT_JOBS, progress, run_all
 from ..inputs import BUDGET_SUFFIXES
 
 
@@ -84,13 +84,14 @@ def register(app: typer.Typer) -> None:
             raise InputError(budget_files[0], None, f"several budgets are named {'、'.join(clashes)}: "
                                                     "give each unit's budget its own file name")
 
-        def progress(count: int, i: int, errors: list[str]) -> None:
-            status = "built" if not errors else f"not built ({len(errors)} errors)"
-            typer.echo(f"[{count}/{len(files)}] {files[i]}: {status}", err=True)
-            for error in errors:
-                typer.echo(f"  error: {error}", err=True)
+        with progress(len(files), "building") as say:
+            def report_progress(count: int, i: int, errors: list[str]) -> None:
+                for error in errors:
+                    say(f"  error: {error}", done=False)
+                say(f"[{count}/{len(files)}] {files[i]}: " + ("built" if not errors else f"not built ({len(errors)} errors)"))
 
-        results = run_all(build_in_batch, [(path, out / path.stem, formats, catalog) for path in files], jobs, progress)
+            results = run_all(build_in_batch, [(path, out / path.stem, formats, catalog) for path in files], jobs,
+                              report_progress)
         failed = sum(1 for errors in results if errors)
         typer.echo(f"built {len(files) - failed} of {len(files)} into {out}/<name>/"
                    + (f"; {failed} with errors, nothing written for them" if failed else ""), err=True)

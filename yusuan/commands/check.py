@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import InputError, InputErrors
-from ..batch import DEFAULT_JOBS, run_all
+from ..batch import DEFAULT_JOBS, progress, run_all
 
 
 class Format(str, Enum):
@@ -207,14 +207,15 @@ def register(app: typer.Typer) -> None:
                 findings, notes, errors = result
                 return str(path), findings, notes, "; ".join(e.removeprefix(f"{path}: ") for e in errors) or None
 
-            def progress(count: int, i: int, result) -> None:
-                _, findings, _, error = outcome(files[i], result)
-                counts = Counter(f.severity for f in findings)
-                typer.echo(f"[{count}/{len(files)}] {files[i]}: " + (f"unreadable: {error}" if error else
-                           f"{counts.get('error', 0)} error, {counts.get('warning', 0)} warning"), err=True)
+            with progress(len(files), "checking") as say:
+                def report_progress(count: int, i: int, result) -> None:
+                    _, findings, _, error = outcome(files[i], result)
+                    counts = Counter(f.severity for f in findings)
+                    say(f"[{count}/{len(files)}] {files[i]}: " + (f"unreadable: {error}" if error else
+                        f"{counts.get('error', 0)} error, {counts.get('warning', 0)} warning"))
 
-            results = [outcome(path, result)
-                       for path, result in zip(files, run_all(check_in_batch, [(path,) for path in files], jobs, progress))]
+                checked = run_all(check_in_batch, [(path,) for path in files], jobs, report_progress)
+            results = [outcome(path, result) for path, result in zip(files, checked)]
             out = {Format.text: many_as_text, Format.json: many_as_json, Format.html: many_as_html}[format](results)
             code = max(exit_code(findings, error) for _, findings, _, error in results)
         if output is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from ..batch import DEFAULT_JOBS, run_all
+from ..batch import DEFAULT_JOBS, progress, run_all
 
 INDEX_FIELDS = ("file", "folder", "status", "unit", "year", "tables", "sections", "performance_tables",
                 "problems", "total_wan_yuan", "first_problem")
@@ -120,13 +120,14 @@ def register(app: typer.Typer) -> None:
 
         if not files:
             raise InputError(inputs[0], None, "no report or budget found (.pdf .txt .xlsx .yaml .json)")
-        def report_progress(count: int, i: int, result: tuple[dict, int]) -> None:
-            row = result[0]
-            typer.echo(f"[{count}/{len(files)}] {files[i]}: {row['status']}"
-                       + (f" ({row['problems']} problems)" if row["problems"] else ""), err=True)
+        with progress(len(files), "reading") as say:
+            def report_progress(count: int, i: int, result: tuple[dict, int]) -> None:
+                row = result[0]
+                say(f"[{count}/{len(files)}] {files[i]}: {row['status']}"
+                    + (f" ({row['problems']} problems)" if row["problems"] else ""))
 
-        results = run_all(read_into, [(path, name, out, formats) for path, name in zip(files, _folder_names(files))],
-                          jobs, report_progress)
+            results = run_all(read_into, [(path, name, out, formats) for path, name in zip(files, _folder_names(files))],
+                              jobs, report_progress)
         rows = [row for row, _ in results]
         worst = max(code for _, code in results)
         buffer = io.StringIO()
