@@ -11,6 +11,11 @@ from typing import Any
 DEFAULT_JOBS = os.cpu_count() or 1
 
 
+def internal_error(exc: Exception) -> str:
+    """What a worker says of a bug of ours on one input, so that the others go on."""
+    return f"internal error ({type(exc).__name__}: {exc}); please report it with this file"
+
+
 def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
             done: Callable[[int, int, Any], None]) -> list[Any]:
     """``work(*call)`` for every call, results in the calls' order; ``done(count, index, result)``

@@ -16,6 +16,19 @@ EXPECTED_PROSE = ROOT / "tests" / "data" / "tunliu-expected-prose.yaml"
 EXAMPLE_BUDGET = ROOT / "examples" / "tunliu-police-2024" / "budget.yaml"
 
 
+def assert_read_or_one_error(path: Path) -> None:
+    """A bad input ends as a Report (whole or with problems) or one InputError naming the file."""
+    from yusuan.errors import InputError
+    from yusuan.read import published
+
+    try:
+        result = published(path)
+    except InputError as exc:
+        assert str(path) in str(exc)
+        return
+    assert result.report is not None or result.problems
+
+
 def cells(report: Report, table_id: str) -> list[list[str]]:
     """A table's rows as printed strings, in the template's column order ("" for empty)."""
     table = report.table(table_id)

@@ -71,13 +71,7 @@ def _functional_rollup(report: Report, rule_id: str, table: Table, columns: tupl
     findings = []
 
     def add(parent: Row, children: list[Row], what: str) -> None:
-        for key in columns:
-            if parent.value(key) is None and all(c.value(key) is None for c in children):
-                continue
-            found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
-                                [(code_of(c), c.value(key)) for c in children], parent.value(key), what)
-            if found:
-                findings.append(found)
+        findings.extend(_children_sum(rule_id, table, parent, children, columns, what, code_of))
 
     classes = [r for r in coded if len(code_of(r)) == 3]
     total = total_row(table)
@@ -122,19 +116,23 @@ def table9_income_rollup(report: Report) -> list[Finding]:
                                                        code_of=lambda row: row.label("income_code").strip())
 
 
-def _hierarchy(rule_id: str, table: Table, parent_level: int, child_level: int, columns: tuple[str, ...], what: str) -> list[Finding]:
+def _children_sum(rule_id: str, table: Table, parent: Row, children: list[Row], columns: tuple[str, ...], what: str,
+                  term_label=lambda row: "") -> list[Finding]:
+    """In each column the parent row is the sum of its children (a column empty in all of them is skipped)."""
     findings = []
-    for parent, children in children_sums(table, parent_level, child_level):
-        if not children:
+    for key in columns:
+        if parent.value(key) is None and all(c.value(key) is None for c in children):
             continue
-        for key in columns:
-            if parent.value(key) is None and all(c.value(key) is None for c in children):
-                continue
-            found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
-                                [("", c.value(key)) for c in children], parent.value(key), what)
-            if found:
-                findings.append(found)
+        found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
+                            [(term_label(c), c.value(key)) for c in children], parent.value(key), what)
+        if found:
+            findings.append(found)
     return findings
+
+
+def _hierarchy(rule_id: str, table: Table, parent_level: int, child_level: int, columns: tuple[str, ...], what: str) -> list[Finding]:
+    return [finding for parent, children in children_sums(table, parent_level, child_level) if children
+            for finding in _children_sum(rule_id, table, parent, children, columns, what)]
 
 
 @rule("T6.rollup", "In table 6 合计 is the sum of the economic 类 rows and each 类 the sum of its 款 rows.",
@@ -183,26 +181,23 @@ def table11_rollup(report: Report) -> list[Finding]:
 PROJECT_COLUMNS = {"12": ("total", "general", "fund", "soe", "special", "unit_funds"), "13": ("total", "general", "fund", "soe")}
 
 
-@rule("T12.rollup", "In table 12 each unit row is the sum of its project rows (and a department row the sum of its units).",
-      identity="for each column c: T12[unit].c = Σ T12[project of the unit].c; T12[department].c = Σ T12[unit].c")
-def table12_rollup(report: Report) -> list[Finding]:
-    table = report.table("12")
-    if table is None:
-        return []
-    columns = PROJECT_COLUMNS["12"]
-    return _hierarchy("T12.rollup", table, 0, 1, columns, "the department row is not the sum of its units") + _hierarchy(
-        "T12.rollup", table, 1, 2, columns, "the unit row is not the sum of its projects")
+def _project_rollup_rule(table_id: str, description: str, identity: str) -> None:
+    """Tables 12 and 13: department = Σ units, unit = Σ its projects, in each of their columns."""
+    rule_id, columns = f"T{table_id}.rollup", PROJECT_COLUMNS[table_id]
+
+    @rule(rule_id, description, identity=identity)
+    def rollup(report: Report) -> list[Finding]:
+        table = report.table(table_id)
+        if table is None:
+            return []
+        return _hierarchy(rule_id, table, 0, 1, columns, "the department row is not the sum of its units") + _hierarchy(
+            rule_id, table, 1, 2, columns, "the unit row is not the sum of its projects")
 
 
-@rule("T13.rollup", "In table 13 the department row is the sum of its unit rows and each unit row the sum of its projects.",
-      identity="for each column c: T13[department].c = Σ T13[unit].c; T13[unit].c = Σ T13[project of the unit].c")
-def table13_rollup(report: Report) -> list[Finding]:
-    table = report.table("13")
-    if table is None:
-        return []
-    columns = PROJECT_COLUMNS["13"]
-    return _hierarchy("T13.rollup", table, 0, 1, columns, "the department row is not the sum of its units") + _hierarchy(
-        "T13.rollup", table, 1, 2, columns, "the unit row is not the sum of its projects")
+_project_rollup_rule("12", "In table 12 each unit row is the sum of its project rows (and a department row the sum of its units).",
+                     "for each column c: T12[unit].c = Σ T12[project of the unit].c; T12[department].c = Σ T12[unit].c")
+_project_rollup_rule("13", "In table 13 the department row is the sum of its unit rows and each unit row the sum of its projects.",
+                     "for each column c: T13[department].c = Σ T13[unit].c; T13[unit].c = Σ T13[project of the unit].c")
 
 
 # --- the two-sided 收支总表: tables 1 and 4 ------------------------------------------------

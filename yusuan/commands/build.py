@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from ..batch import DEFAULT_JOBS, progress, run_all
+from ..batch import DEFAULT_JOBS, internal_error, progress, run_all
 from ..inputs import BUDGET_SUFFIXES
 
 
@@ -49,7 +49,7 @@ def build_in_batch(budget_file: Path, out: Path, formats: list[str], catalog_fil
     except (InputError, OSError, ValueError) as exc:
         return [str(exc)]
     except Exception as exc:  # a bug of ours on this budget: say so, and go on with the others
-        return [f"{budget_file}: internal error ({type(exc).__name__}: {exc}); please report it with this file"]
+        return [f"{budget_file}: {internal_error(exc)}"]
 
 
 def register(app: typer.Typer) -> None:
@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
         """Derive the Report of a budget and write it (report.json, report.txt, …)."""
         from ..errors import InputError
         from ..inputs import expand_inputs
-        from ..render import renderers
+        from ..render import check_formats
 
         formats = [f.strip() for f in format.split(",") if f.strip()]
         files = expand_inputs(budget_files, BUDGET_SUFFIXES + (".xlsx",))
@@ -73,9 +73,10 @@ def register(app: typer.Typer) -> None:
             for path in build_one(files[0], out, formats, catalog):
                 typer.echo(str(path))
             return
-        unknown = [f for f in formats if f not in renderers()]
-        if unknown:
-            raise InputError(budget_files[0], None, f"unknown format {', '.join(unknown)} (known: {', '.join(sorted(renderers()))})")
+        try:
+            check_formats(formats)
+        except ValueError as exc:
+            raise InputError(budget_files[0], None, str(exc)) from None
         if not files:
             raise InputError(budget_files[0], None, "no budget found (.yaml .yml .xlsx)")
         names = [path.stem for path in files]

@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import InputError, InputErrors
-from ..batch import DEFAULT_JOBS, progress, run_all
+from ..batch import DEFAULT_JOBS, internal_error, progress, run_all
 
 
 class Format(str, Enum):
@@ -124,7 +124,7 @@ def check_in_batch(path: Path) -> tuple[list, list[str], list[str]]:
     try:
         return check_one(path)
     except Exception as exc:
-        return [], [], [f"internal error ({type(exc).__name__}: {exc}); please report it with this file"]
+        return [], [], [internal_error(exc)]
 
 
 def exit_code(findings, error) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from ..batch import DEFAULT_JOBS, progress, run_all
+from ..batch import DEFAULT_JOBS, internal_error, progress, run_all
 
 INDEX_FIELDS = ("file", "folder", "status", "unit", "year", "tables", "sections", "performance_tables",
                 "problems", "total_wan_yuan", "first_problem")
@@ -73,7 +73,7 @@ def read_into(path: Path, name: str, out: Path, formats: list[str]) -> tuple[dic
     except (InputError, OSError, ValueError) as exc:
         problems, code = [str(exc)], 2
     except Exception as exc:  # a bug of ours on this file: say so, and go on with the others
-        problems, code = [f"internal error ({type(exc).__name__}: {exc}); please report it with this file"], 2
+        problems, code = [internal_error(exc)], 2
     row.update(status=STATUS[code], problems=len(problems),
                first_problem=problems[0].removeprefix(f"{path}: ") if problems else "")
     return row, code
@@ -96,12 +96,13 @@ def register(app: typer.Typer) -> None:
         """Read a published report into data. Exit 0: read whole; 1: read in part (problems listed); 2: nothing readable."""
         from ..errors import InputError
         from ..inputs import expand_inputs
-        from ..render import atomic_write, renderers, write
+        from ..render import atomic_write, check_formats, write
 
         formats = [f.strip() for f in format.split(",") if f.strip()]
-        unknown = [f for f in formats if f not in renderers()]
-        if unknown:  # before reading anything: a typo should not cost a folder's worth of PDF reading
-            raise InputError(inputs[0], None, f"unknown format {', '.join(unknown)} (known: {', '.join(sorted(renderers()))})")
+        try:  # before reading anything: a typo should not cost a folder's worth of PDF reading
+            check_formats(formats)
+        except ValueError as exc:
+            raise InputError(inputs[0], None, str(exc)) from None
         files = expand_inputs(inputs)
         if len(files) == 1 and not inputs[0].is_dir():
             result, note = read_one(files[0])

@@ -65,12 +65,18 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write(report: Report, formats: list[str], outdir: str | Path, budget: Budget | None = None) -> list[Path]:
-    """Render every format first, then write them all: a failing renderer leaves nothing half-written."""
+def check_formats(formats: list[str]) -> None:
+    """ValueError naming the formats no renderer is registered for."""
     available = renderers()
     unknown = [f for f in formats if f not in available]
     if unknown:
         raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(sorted(available))})")
+
+
+def write(report: Report, formats: list[str], outdir: str | Path, budget: Budget | None = None) -> list[Path]:
+    """Render every format first, then write them all: a failing renderer leaves nothing half-written."""
+    check_formats(formats)
+    available = renderers()
     rendered = [(available[f], available[f].render(report, budget)) for f in formats]
     paths = []
     for renderer, data in rendered:
