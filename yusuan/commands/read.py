@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
         """Read a published report into data. Exit 0: read whole; 1: read in part (problems listed); 2: nothing readable."""
         from ..errors import InputError
         from ..inputs import expand_inputs
-        from ..render import atomic_write, check_formats, write
+        from ..render import atomic_write, check_formats, csvsafe, write
 
         formats = [f.strip() for f in format.split(",") if f.strip()]
         try:  # before reading anything: a typo should not cost a folder's worth of PDF reading
@@ -134,7 +134,8 @@ def register(app: typer.Typer) -> None:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=INDEX_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # a unit name or a problem quoting a cell may start with "=": written as text (csvsafe)
+        writer.writerows({key: csvsafe.cell(value) for key, value in row.items()} for row in rows)
         index = out / "index.csv"
         atomic_write(index, buffer.getvalue().encode("utf-8-sig"))  # with a BOM, so Excel opens the Chinese right
         counts = {s: sum(r["status"] == s for r in rows) for s in STATUS}

@@ -18,7 +18,7 @@ import json
 import zipfile
 
 from ..report import Report
-from . import lineitems, register
+from . import csvsafe, lineitems, register
 
 CSV_NAME = "line-items.csv"
 # Fixed timestamp inside the zip: the same budget gives the same bytes.
@@ -112,24 +112,27 @@ def descriptor(budget) -> dict:
     }
 
 
-def line_items_csv(budget) -> bytes:
+def line_items_csv(budget, catalog) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([name for name, _ in lineitems.FIELDS])
-    for record in lineitems.records(budget):
-        # the exact 元 amount as written in the budget, never through float
-        writer.writerow([format(record[name], "f") if name == "amount" else record[name] for name, _ in lineitems.FIELDS])
+    for record in lineitems.records(budget, catalog):
+        # the exact 元 amount as written in the budget, never through float; text neutralised
+        # (a name starting with "=" would run as a formula in a spreadsheet: csvsafe)
+        writer.writerow(csvsafe.row(format(record[name], "f") if name == "amount" else record[name]
+                                    for name, _ in lineitems.FIELDS))
     return buffer.getvalue().encode("utf-8")
 
 
 @register("datapackage", "datapackage.zip")
-def render_datapackage(report: Report, budget=None) -> bytes:
+def render_datapackage(rendering: "Rendering") -> bytes:
+    budget = rendering.budget
     if budget is None:
         raise ValueError("the Fiscal Data Package is built from the Budget's line items; "
                          "a Report read back alone has none (use `yusuan build BUDGET --format datapackage`)")
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in (("datapackage.json", json.dumps(descriptor(budget), ensure_ascii=False, indent=1).encode("utf-8")),
-                           (CSV_NAME, line_items_csv(budget))):
+                           (CSV_NAME, line_items_csv(budget, rendering.catalog))):
             archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
     return output.getvalue()

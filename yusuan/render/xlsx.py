@@ -28,6 +28,24 @@ def _yuan_format(value: Decimal) -> str:
     return "#,##0" if value == value.to_integral_value() else "#,##0.0#"
 
 
+def _text(cell, text: str) -> None:
+    """A text cell that stays text: openpyxl turns a string starting with "=" into a formula
+    (and "#N/A" into an error), so a unit or project name like ``=HYPERLINK(…)`` would run in
+    Excel. We write no formula of our own in this workbook, so every string is data_type 's'."""
+    cell.value = text
+    cell.data_type = "s"
+
+
+def _row(ws: Worksheet, row: int, values) -> None:
+    """One sheet row from a list: strings as text cells, numbers as numbers (not ws.append,
+    which would read every string starting with "=" as a formula)."""
+    for col, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            _text(ws.cell(row, col), value)
+        else:
+            ws.cell(row, col).value = value
+
+
 def _column_widths(grid: layout.Grid) -> list[float]:
     """Excel widths (in characters of the default font) fitting the widest unmerged text;
     merged header cells wrap instead of widening a column."""
@@ -100,7 +118,7 @@ def _write_grid(ws: Worksheet, grid: layout.Grid, top: int, styles: dict[tuple, 
             target.value = cell.value
             number_format = _yuan_format(cell.value) if yuan else TABLE_FORMAT
         elif cell.align != "right" and cell.text:
-            target.value = cell.text
+            _text(target, cell.text)
         target.style = styles[_style_key(cell, number_format)]
         if cell.rowspan > 1 or cell.colspan > 1:
             _merge(ws, top + cell.row, cell.col + 1, top + cell.row + cell.rowspan - 1, cell.col + cell.colspan)
@@ -109,7 +127,8 @@ def _write_grid(ws: Worksheet, grid: layout.Grid, top: int, styles: dict[tuple, 
 
 def _title_rows(ws: Worksheet, block: layout.TableBlock, top: int, width: int) -> int:
     def merged(row: int, text: str, align: str, size: int = 10, bold: bool = False, first: int = 1, last: int = width):
-        cell = ws.cell(row, first, text)
+        cell = ws.cell(row, first)
+        _text(cell, text)
         cell.font = Font(name=FONT, size=size, bold=bold)
         cell.alignment = Alignment(horizontal=align, vertical="center")
         if last > first:
@@ -136,7 +155,8 @@ def _official_sheet(ws: Worksheet, block: layout.TableBlock, styles: dict[tuple,
     top = _title_rows(ws, block, 1, grid.columns)
     end = _write_grid(ws, grid, top, styles)
     if block.note:
-        ws.cell(end, 1, block.note).font = Font(name=FONT, size=10)
+        _text(ws.cell(end, 1), block.note)
+        ws.cell(end, 1).font = Font(name=FONT, size=10)
     ws.freeze_panes = ws.cell(top + grid.header_rows, 1)  # caption, title, unit and header stay in view
     for i, width in enumerate(_column_widths(grid), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -152,22 +172,25 @@ def _performance_sheet(ws: Worksheet, blocks: list[layout.TableBlock], styles: d
     for block in blocks:
         top = _title_rows(ws, block, top, layout.PERF_COLUMNS)
         top = _write_grid(ws, block.grid, top, styles, yuan=True)
-        ws.cell(top, 1, block.footer).font = Font(name=FONT, size=10)
+        _text(ws.cell(top, 1), block.footer)
+        ws.cell(top, 1).font = Font(name=FONT, size=10)
         top += 3
     for i, width in enumerate((16, 14, 14, 18, 14, 14, 18, 14), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def _line_item_sheet(ws: Worksheet, budget) -> None:
-    ws.append([title for _, title in lineitems.FIELDS])
+def _line_item_sheet(ws: Worksheet, budget, catalog) -> None:
+    _row(ws, 1, [title for _, title in lineitems.FIELDS])
     for cell in ws[1]:
         cell.font = Font(name=FONT, bold=True)
         cell.fill = HEADER_FILL
-    for record in lineitems.records(budget):
-        ws.append([record[key] for key, _ in lineitems.FIELDS])
-        ws.cell(ws.max_row, len(lineitems.FIELDS)).number_format = "#,##0.00"
+    # The row is counted here: ws.max_row scans every cell, which made 10,000 lines cost minutes.
+    row = 1
+    for row, record in enumerate(lineitems.records(budget, catalog), start=2):
+        _row(ws, row, [record[key] for key, _ in lineitems.FIELDS])
+        ws.cell(row, len(lineitems.FIELDS)).number_format = "#,##0.00"
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(lineitems.FIELDS))}{row}"
     for i, (key, title) in enumerate(lineitems.FIELDS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(layout.text_width(title) + 2, 10)
 
@@ -175,25 +198,25 @@ def _line_item_sheet(ws: Worksheet, budget) -> None:
 INCOME_HEADER = ("收入科目编码", "科目名称", "资金来源", "金额（元）")
 
 
-def _income_item_sheet(ws: Worksheet, budget) -> None:
+def _income_item_sheet(ws: Worksheet, budget, catalog) -> None:
     """The budget's income by 收入科目 (the grain of 表7 and 表9's income side), names from the catalog."""
-    ws.append(list(INCOME_HEADER))
+    _row(ws, 1, INCOME_HEADER)
     for cell in ws[1]:
         cell.font = Font(name=FONT, bold=True)
         cell.fill = HEADER_FILL
-    for record in lineitems.income_records(budget):
-        ws.append(list(record))
-        ws.cell(ws.max_row, len(INCOME_HEADER)).number_format = "#,##0.00"
+    for row, record in enumerate(lineitems.income_records(budget, catalog), start=2):
+        _row(ws, row, record)
+        ws.cell(row, len(INCOME_HEADER)).number_format = "#,##0.00"
     ws.freeze_panes = "A2"
     for i, width in enumerate((14, 30, 16, 16), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def workbook(report: Report, budget=None) -> Workbook:
+def workbook(report: Report, template: "Template", budget=None, catalog=None) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     styles = _styles(book)
-    blocks = [b for b in layout.document(report) if isinstance(b, layout.TableBlock)]
+    blocks = [b for b in layout.document(report, template) if isinstance(b, layout.TableBlock)]
     for block in blocks:
         if block.table_id.isdigit():
             _official_sheet(book.create_sheet(f"表{block.table_id}"), block, styles)
@@ -201,17 +224,17 @@ def workbook(report: Report, budget=None) -> Workbook:
     if performance:
         _performance_sheet(book.create_sheet("绩效目标表"), performance, styles)
     if budget is not None:
-        _line_item_sheet(book.create_sheet("预算明细"), budget)
+        _line_item_sheet(book.create_sheet("预算明细"), budget, catalog)
         if budget.income_items:
-            _income_item_sheet(book.create_sheet("收入科目明细"), budget)
+            _income_item_sheet(book.create_sheet("收入科目明细"), budget, catalog)
     if not book.sheetnames:  # a report without tables still opens (a workbook needs a sheet)
-        book.create_sheet("说明").append([f"{layout.document_title(report)}：本报告无表格"])
-    book.properties.title = layout.document_title(report)
+        _text(book.create_sheet("说明").cell(1, 1), f"{layout.document_title(report, template)}：本报告无表格")
+    book.properties.title = layout.document_title(report, template)
     return book
 
 
 @register("xlsx", "report.xlsx")
-def render_xlsx(report: Report, budget=None) -> bytes:
+def render_xlsx(rendering: "Rendering") -> bytes:
     buffer = io.BytesIO()
-    workbook(report, budget).save(buffer)
+    workbook(rendering.report, rendering.template, rendering.budget, rendering.catalog).save(buffer)
     return buffer.getvalue()
