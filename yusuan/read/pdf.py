@@ -1,4 +1,4 @@
-"""A PDF's text layer as lines for the published-report reader (pdfplumber).
+"""A PDF's text layer as lines for the published-report reader (PDFium, through pdfium.py).
 
 Ruled tables are read from their cell grid (pdf_grid.py). The words outside them are grouped
 into lines by their vertical position and joined left to right (a gap wider than a character
@@ -13,26 +13,29 @@ from pathlib import Path
 
 from ..errors import InputError
 from .pdf_grid import grid_lines, inside
+from .pdfium import Limits, Word, isolated, page_texts, pages
 from .published_lines import NUMERALS, Line
+
+__all__ = ["pdf_lines", "page_texts", "Limits"]
 
 NUMBERED = re.compile(rf"^(?:[{NUMERALS}]+、|（[{NUMERALS}]+）|\d+、)")
 LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one line
 
 
-def _line_text(words: list[dict]) -> str:
-    words = sorted(words, key=lambda w: w["x0"])
-    sizes = sorted(w.get("bottom", 0) - w.get("top", 0) for w in words) or [10.0]
+def _line_text(words: list[Word]) -> str:
+    words = sorted(words, key=lambda w: w.x0)
+    sizes = sorted(w.bottom - w.top for w in words) or [10.0]
     char = max(sizes[len(sizes) // 2], 4.0)  # the line's font size ≈ one CJK character's width
-    parts = [words[0]["text"]]
+    parts = [words[0].text]
     for before, word in zip(words, words[1:]):
-        gap = word["x0"] - before["x1"]
+        gap = word.x0 - before.x1
         if gap > char * 0.8:
             parts.append(" ")
-        parts.append(word["text"])
+        parts.append(word.text)
     return "".join(parts)
 
 
-def _paragraph_rows(rows: list[list[dict]]) -> list[tuple[float, str]]:
+def _paragraph_rows(rows: list[list[Word]]) -> list[tuple[float, str]]:
     """Rows of words as text, a paragraph's wrapped lines joined into one.
 
     A line that reaches the right margin and is followed, one line below, by a line starting
@@ -42,55 +45,51 @@ def _paragraph_rows(rows: list[list[dict]]) -> list[tuple[float, str]]:
     """
     if not rows:
         return []
-    left = min(row[0]["x0"] for row in rows)
-    right = max(max(w["x1"] for w in row) for row in rows)
-    joined: list[tuple[float, list[dict], str]] = []  # (top of the first line, words of the last line, text)
+    left = min(row[0].x0 for row in rows)
+    right = max(max(w.x1 for w in row) for row in rows)
+    joined: list[tuple[float, list[Word], str]] = []  # (top of the first line, words of the last line, text)
     for row in rows:
         text = _line_text(row)
         if joined:
             top, previous, previous_text = joined[-1]
-            size = max(previous[0]["bottom"] - previous[0]["top"], 4.0)
-            reaches_right = max(w["x1"] for w in previous) >= right - 1.5 * size
-            starts_left = row[0]["x0"] <= left + 0.5 * size
-            next_line = 0 < row[0]["top"] - previous[0]["top"] <= 2.2 * size
-            same_font = (previous[-1].get("fontname"), previous[-1].get("size")) == (row[0].get("fontname"), row[0].get("size"))
+            size = max(previous[0].bottom - previous[0].top, 4.0)
+            reaches_right = max(w.x1 for w in previous) >= right - 1.5 * size
+            starts_left = row[0].x0 <= left + 0.5 * size
+            next_line = 0 < row[0].top - previous[0].top <= 2.2 * size
+            same_font = (previous[-1].fontname, previous[-1].size) == (row[0].fontname, row[0].size)
             numbered = NUMBERED.match(text)  # 六、 （一） 1、 start an item, never continue one
             if reaches_right and starts_left and next_line and same_font and not numbered:
                 joined[-1] = (top, row, previous_text + text)
                 continue
-        joined.append((row[0]["top"], row, text))
+        joined.append((row[0].top, row, text))
     return [(top, text) for top, _, text in joined]
 
 
-def pdf_lines(path: str | Path) -> list[Line]:
-    try:
-        import pdfplumber
-    except ModuleNotFoundError:  # pragma: no cover - a dependency of the package
-        raise InputError(path, None, "reading PDFs needs pdfplumber (pip install pdfplumber)") from None
-    lines: list[Line] = []
-    chars = 0
-    try:
-        with pdfplumber.open(str(path)) as pdf:
-            for page_no, page in enumerate(pdf.pages, 1):
-                words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False,
-                                           extra_attrs=["fontname", "size"])
-                chars += sum(len(w["text"]) for w in words)
-                grids, boxes = grid_lines(page)
-                rows: list[list[dict]] = []
-                for word in sorted((w for w in words if not inside(w, boxes)), key=lambda w: (round(w["top"]), w["x0"])):
-                    if rows and abs(rows[-1][0]["top"] - word["top"]) <= LINE_TOLERANCE:
-                        rows[-1].append(word)
-                    else:
-                        rows.append([word])
-                # Text lines and ruled tables, top to bottom.
-                blocks = [(top, [text]) for top, text in _paragraph_rows(rows)] + grids
-                for _, texts in sorted(blocks, key=lambda block: block[0]):
-                    lines += [Line(text, len(lines) + 1 + i, page_no) for i, text in enumerate(texts)]
-    except InputError:
-        raise
-    except Exception as exc:  # pdfminer raises many kinds on a damaged file
-        raise InputError(path, None, f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+def pdf_lines(path: str | Path, limits: Limits | None = None) -> list[Line]:
+    """The lines of a PDF, top to bottom on each page; reading runs bounded (pdfium.Limits)."""
+    limits = limits or Limits.from_env()
+    lines, chars = isolated(path, limits, lambda progress: _read(path, limits, progress))
     if chars == 0:
         raise InputError(path, None, "the PDF has no text layer (a scanned document?): run OCR on it first, "
                                      "e.g. ocrmypdf --language chi_sim in.pdf out.pdf")
     return lines
+
+
+def _read(path, limits: Limits, progress) -> tuple[list[Line], int]:
+    lines: list[Line] = []
+    chars = 0
+    for page in pages(path, limits, progress):
+        words = page.words(x_tolerance=1.5, y_tolerance=2)
+        chars += sum(len(w.text) for w in words)
+        grids, boxes = grid_lines(page)
+        rows: list[list[Word]] = []
+        for word in sorted((w for w in words if not inside(w, boxes)), key=lambda w: (round(w.top), w.x0)):
+            if rows and abs(rows[-1][0].top - word.top) <= LINE_TOLERANCE:
+                rows[-1].append(word)
+            else:
+                rows.append([word])
+        # Text lines and ruled tables, top to bottom.
+        blocks = [(top, [text]) for top, text in _paragraph_rows(rows)] + grids
+        for _, texts in sorted(blocks, key=lambda block: block[0]):
+            lines += [Line(text, len(lines) + 1 + i, page.number) for i, text in enumerate(texts)]
+    return lines, chars

@@ -1,0 +1,470 @@
+"""A PDF page through PDFium (pypdfium2): characters, words, ruling lines, ruled tables.
+
+PDFium parses a page in C in about a millisecond where pdfminer (under pdfplumber) took
+60–70 ms in Python; the reader's lines come from what is gathered here. The geometry keeps
+pdfplumber's conventions so the lines stay what they were: coordinates in points from the
+top-left of the MediaBox, a character as wide as its advance and as high as its font size
+(from the font's descent up), words as ``extract_words(x_tolerance=1.5, y_tolerance=2)``
+with the font and size as extra attributes made them, and tables as cellgrid.py rebuilds them
+from the ruling lines (every horizontal or vertical straight piece of a drawn path).
+
+A published PDF is untrusted input. Every count that costs time or memory here is checked
+against Limits before the work it would cost (pages, page size, objects drawn, ruling lines,
+grid rectangles, characters), each refusal an InputError naming the file and the page. What
+PDFium itself spends parsing a page (a decompression bomb, a form drawn thousands of times)
+happens before any count can be taken, so reading runs in a forked child process whose
+address space is capped and whose every page has a deadline (``isolated``): a child that
+runs out of memory or time is ended and the error names the page it was on.
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import pickle
+import select
+import signal
+import struct
+import sys
+import time
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from ..errors import InputError
+from . import cellgrid
+from .cellgrid import Segment
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds for one PDF. Each is also read from YUSUAN_MAX_PDF_<NAME> (e.g. YUSUAN_MAX_PDF_PAGES=5000), as yusuan.limits names its limits.
+
+    The defaults are 10–100× what the published reports seen so far need (31 pages, under 1,300
+    objects, 70 ruling lines and 1,200 characters a page).
+    """
+    pages: int = 2_000
+    page_size: float = 14_400.0  # points on either side: the largest page the PDF specification allows (200 in)
+    objects: int = 100_000  # objects drawn on one page, a form's counted each time it is drawn
+    rulings: int = 20_000  # horizontal and vertical pieces of drawn paths on one page
+    grid: int = 200_000  # rectangles the merged ruling lines cut one page into (the table finder's work)
+    chars: int = 100_000  # characters on one page
+    memory_mb: int = 1_024  # address space the reading process may grow by
+    page_seconds: float = 20.0  # time for one page, parsing included
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Limits":
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"YUSUAN_MAX_PDF_{f.name.upper()}")
+            if raw:
+                try:
+                    values[f.name] = type(getattr(cls, f.name))(float(raw))
+                except ValueError:
+                    raise ValueError(f"YUSUAN_MAX_PDF_{f.name.upper()}={raw!r} is not a number") from None
+        return replace(cls(**values), **overrides)
+
+
+def _hint(name: str) -> str:
+    return f"(limit {getattr(Limits.from_env(), name):,}; set YUSUAN_MAX_PDF_{name.upper()} to allow more)"
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    fontname: str
+    space_before: bool = False  # a blank was drawn (or inferred by PDFium) just before it: a word ends there
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    fontname: str
+
+
+@dataclass
+class Page:
+    number: int  # from 1
+    width: float
+    height: float
+    chars: list[Char]
+    horizontals: list[Segment]  # merged ruling lines (cellgrid.merge)
+    verticals: list[Segment]
+
+    def words(self, x_tolerance: float = 1.5, y_tolerance: float = 2.0) -> list[Word]:
+        """Words as pdfplumber's extract_words(extra_attrs=["fontname", "size"]) makes them:
+        runs of characters of one font and size, in drawing order, each cut into lines by
+        their tops and the lines into words."""
+        words: list[Word] = []
+        run: list[Char] = []
+        for c in self.chars + [None]:  # type: ignore[list-item]
+            if run and (c is None or (c.fontname, c.size) != (run[0].fontname, run[0].size)):
+                for line in cellgrid.cluster(run, lambda ch: ch.top, y_tolerance):
+                    for w in cellgrid.split_words(sorted(line, key=lambda ch: ch.x0), x_tolerance, y_tolerance):
+                        words.append(Word("".join(ch.text for ch in w), min(ch.x0 for ch in w), max(ch.x1 for ch in w),
+                                          min(ch.top for ch in w), max(ch.bottom for ch in w), w[0].size, w[0].fontname))
+                run = []
+            if c is not None:
+                run.append(c)
+        return words
+
+    def tables(self) -> list[cellgrid.Table]:
+        return cellgrid.tables(self.horizontals, self.verticals)
+
+
+def _open(path: str | Path, limits: Limits):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        if raw.FPDF_GetLastError() == raw.FPDF_ERR_PASSWORD:
+            raise InputError(path, None, "the PDF is encrypted with a password: save an unprotected copy first") from None
+        raise InputError(path, None, "not a readable PDF (PDFium cannot open it)") from None
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    count = len(document)
+    if count > limits.pages:
+        document.close()
+        raise InputError(path, None, f"{count:,} pages is more than a budget report has {_hint('pages')}")
+    if count == 0:
+        document.close()
+        raise InputError(path, None, "the PDF has no pages")
+    return document
+
+
+def _page_box(path, number: int, page, limits: Limits) -> tuple[float, float, float, float]:
+    left, bottom, right, top = page.get_mediabox()
+    width, height = abs(right - left), abs(top - bottom)
+    if not (math.isfinite(width) and math.isfinite(height)) or max(width, height) > limits.page_size:
+        raise InputError(path, f"page {number}", f"a page of {width:,.0f}×{height:,.0f} points is larger "
+                                                  f"than a printed page can be {_hint('page_size')}")
+    return left, bottom, right, top
+
+
+def _rulings(path, number: int, page, top_of_page: float, limits: Limits) -> tuple[list[Segment], list[Segment]]:
+    """The horizontal and vertical straight pieces of every stroked or filled path on the page.
+
+    A rectangle gives its four sides and a thin filled rectangle (how WPS draws a table's
+    lines) two close parallel sides that the snapping merges, as in pdfplumber. Curves are
+    left out. Objects inside forms are placed with the forms' matrices.
+    """
+    import pypdfium2.raw as raw
+
+    horizontals: list[Segment] = []
+    verticals: list[Segment] = []
+    matrix, fill, stroke = raw.FS_MATRIX(), ctypes.c_int(), ctypes.c_int()
+    px, py = ctypes.c_float(), ctypes.c_float()
+    objects = 0
+    # (object, matrix of its container to page space) — a form's contents are in form space.
+    todo = [(raw.FPDFPage_GetObject(page, i), None) for i in range(raw.FPDFPage_CountObjects(page))]
+    while todo:
+        obj, outer = todo.pop()
+        objects += 1
+        if objects > limits.objects:
+            raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
+                                                      f"{_hint('objects')}")
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+            continue
+        if not raw.FPDFPageObj_GetMatrix(obj, matrix):
+            continue
+        m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        if outer is not None:
+            m = _compose(m, outer)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            inner = raw.FPDFFormObj_CountObjects(obj)
+            if objects + len(todo) + inner > limits.objects:
+                raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
+                                                          f"{_hint('objects')}")
+            todo += [(raw.FPDFFormObj_GetObject(obj, k), m) for k in range(inner)]
+            continue
+        if not raw.FPDFPath_GetDrawMode(obj, fill, stroke) or (not fill.value and not stroke.value):
+            continue  # drawn neither stroked nor filled: no line on the page
+        a, b, c, d, e, f = m
+        start = current = None
+        for k in range(raw.FPDFPath_CountSegments(obj)):
+            segment = raw.FPDFPath_GetPathSegment(obj, k)
+            raw.FPDFPathSegment_GetPoint(segment, px, py)
+            x, y = px.value, py.value
+            point = (a * x + c * y + e, b * x + d * y + f)
+            kind_ = raw.FPDFPathSegment_GetType(segment)
+            if kind_ == raw.FPDF_SEGMENT_MOVETO:
+                start = point
+            elif kind_ == raw.FPDF_SEGMENT_LINETO and current is not None:
+                _add(current, point, top_of_page, horizontals, verticals)
+            current = point
+            if raw.FPDFPathSegment_GetClose(segment) and start is not None:
+                _add(current, start, top_of_page, horizontals, verticals)
+                current = start
+        if len(horizontals) + len(verticals) > limits.rulings:
+            raise InputError(path, f"page {number}", f"more than {limits.rulings:,} ruling lines on this page "
+                                                      f"{_hint('rulings')}")
+    return horizontals, verticals
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """inner then outer, as PDF matrices [a b c d e f] (row vectors: p' = p·inner·outer)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+STRAIGHT = 0.1  # points: a piece whose ends differ by less across its direction is horizontal (vertical)
+
+
+def _add(p, q, top_of_page: float, horizontals: list[Segment], verticals: list[Segment]) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) <= STRAIGHT and x0 != x1:
+        horizontals.append(Segment(top_of_page - (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+    elif abs(x0 - x1) <= STRAIGHT and y0 != y1:
+        verticals.append(Segment((x0 + x1) / 2, top_of_page - max(y0, y1), top_of_page - min(y0, y1)))
+
+
+def _chars(path, number: int, textpage, top_of_page: float, limits: Limits) -> list[Char]:
+    """Every character drawn but the blanks, each marked when a blank came before it.
+
+    PDFium replaces some blanks of the file by ones it infers (flagged as generated, and placed
+    at the end of the line), so a blank's position cannot be trusted; that there was one
+    before a character is what cuts a word (pdfplumber's keep_blank_chars=False)."""
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFText_CountChars(textpage)
+    if count > limits.chars:
+        raise InputError(path, f"page {number}", f"{count:,} characters on one page {_hint('chars')}")
+    box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    names: dict[bytes, str] = {}
+    chars: list[Char] = []
+    blank = False
+    for i in range(count):
+        code = raw.FPDFText_GetUnicode(textpage, i)
+        if code in (0x0D, 0x0A) and raw.FPDFText_IsGenerated(textpage, i):
+            blank = False  # a line break PDFium infers: the next character starts a line anyway
+            continue
+        if code == 0 or 0xD800 <= code <= 0xDFFF or chr(code).isspace():
+            blank = blank or chr(code).isspace()
+            continue
+        raw.FPDFText_GetLooseCharBox(textpage, i, box)
+        raw.FPDFText_GetMatrix(textpage, i, matrix)
+        # The font size in text space times the matrix's vertical scale: pdfminer's "size".
+        size = raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d)
+        length = raw.FPDFText_GetFontInfo(textpage, i, name, len(name), flags)
+        key = name.raw[:max(length - 1, 0)] if 0 < length <= len(name) else b""
+        fontname = names.get(key)
+        if fontname is None:
+            fontname = names[key] = key.decode("utf-8", "replace")
+        bottom = top_of_page - box.bottom  # the font's descent below the baseline, as pdfminer places it
+        chars.append(Char(chr(code), box.left, box.right, bottom - size, bottom, round(size, 4), fontname, blank))
+        blank = False
+    return chars
+
+
+def pages(path: str | Path, limits: Limits | None = None, progress: Callable[[int], None] = lambda n: None) -> Iterator[Page]:
+    """Each page's characters and merged ruling lines, every limit checked (in this process)."""
+    import pypdfium2.raw as raw
+
+    limits = limits or Limits.from_env()
+    document = _open(path, limits)
+    try:
+        for index in range(len(document)):
+            number = index + 1
+            progress(number)
+            page = _load(document, index, path)
+            try:
+                left, bottom, right, top = _page_box(path, number, page, limits)
+                horizontals, verticals = _rulings(path, number, page.raw, top, limits)
+                horizontals, verticals = cellgrid.merge(horizontals), cellgrid.merge(verticals)
+                cells = cellgrid.grid_size(horizontals, verticals)
+                if cells > limits.grid:
+                    raise InputError(path, f"page {number}", f"the ruling lines cut this page into {cells:,} rectangles "
+                                                              f"{_hint('grid')}")
+                textpage = raw.FPDFText_LoadPage(page.raw)
+                try:
+                    chars = _chars(path, number, textpage, top, limits)
+                finally:
+                    raw.FPDFText_ClosePage(textpage)
+            finally:
+                page.close()
+            yield Page(number, right - left, top - bottom, chars, horizontals, verticals)
+    finally:
+        document.close()
+
+
+def _load(document, index: int, path):
+    import pypdfium2 as pdfium
+
+    try:
+        return document[index]
+    except pdfium.PdfiumError:
+        raise InputError(path, f"page {index + 1}", "PDFium cannot load this page") from None
+
+
+def _texts(path, limits: Limits, progress: Callable[[int], None]) -> list[str]:
+    import pypdfium2.raw as raw
+
+    document = _open(path, limits)
+    texts = []
+    try:
+        for index in range(len(document)):
+            progress(index + 1)
+            page = _load(document, index, path)
+            textpage = raw.FPDFText_LoadPage(page.raw)
+            try:
+                count = raw.FPDFText_CountChars(textpage)
+                if count > limits.chars:
+                    raise InputError(path, f"page {index + 1}", f"{count:,} characters on one page {_hint('chars')}")
+                buffer = ctypes.create_string_buffer(2 * (count + 1))
+                written = raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+                text = buffer.raw[:2 * max(written - 1, 0)].decode("utf-16-le", "replace")
+            finally:
+                raw.FPDFText_ClosePage(textpage)
+                page.close()
+            texts.append(text.replace("\r\n", "\n").replace("\r", "\n"))
+    finally:
+        document.close()
+    return texts
+
+
+def page_texts(path: str | Path, limits: Limits | None = None) -> list[str]:
+    """The plain text of each page straight from PDFium (no tables, no layout): fast, for
+    telling which template a report follows before reading it."""
+    limits = limits or Limits.from_env()
+    return isolated(path, limits, lambda progress: _texts(path, limits, progress))
+
+
+# --- the child process -------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform.startswith("linux") and os.environ.get("YUSUAN_PDF_ISOLATE", "1") != "0"
+
+
+def _address_space() -> int | None:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _child(work: Callable[[Callable[[int], None]], T], limits: Limits, out: int) -> None:
+    import resource
+
+    def send(tag: bytes, payload: bytes) -> None:
+        data = tag + struct.pack(">Q", len(payload)) + payload
+        while data:
+            data = data[os.write(out, data):]
+
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        used = _address_space()
+        if used is not None:
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            cap = used + limits.memory_mb * 1024 * 1024
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            if soft == resource.RLIM_INFINITY or cap < soft:
+                resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        result = work(lambda number: send(b"P", struct.pack(">Q", number)))
+        send(b"R", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except InputError as exc:
+        send(b"E", pickle.dumps((exc.file, exc.place, exc.message)))
+    except MemoryError:
+        send(b"M", b"")
+    except BaseException as exc:  # noqa: BLE001 - a bug or a PDFium failure: the parent names the page
+        try:
+            send(b"X", pickle.dumps(f"{type(exc).__name__}: {exc}"))
+        except BaseException:  # noqa: BLE001
+            pass
+    finally:
+        os._exit(0)
+
+
+def isolated(path: str | Path, limits: Limits, work: Callable[[Callable[[int], None]], T]) -> T:
+    """work(progress) run in a forked child with limits.memory_mb more address space and
+    limits.page_seconds per page (progress(n) starts page n); its result, or its InputError,
+    comes back here. Without fork (or YUSUAN_PDF_ISOLATE=0) it runs in this process, unbounded."""
+    if not _can_fork():
+        return work(lambda number: None)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child ends in os._exit
+        os.close(read_end)
+        _child(work, limits, write_end)
+    os.close(write_end)
+    page = 0
+    buffer = b""
+    deadline = time.monotonic() + limits.page_seconds
+    try:
+        while True:
+            while len(buffer) >= 9 and len(buffer) >= 9 + struct.unpack(">Q", buffer[1:9])[0]:
+                tag, size = buffer[:1], struct.unpack(">Q", buffer[1:9])[0]
+                payload, buffer = buffer[9:9 + size], buffer[9 + size:]
+                if tag == b"P":
+                    page = struct.unpack(">Q", payload)[0]
+                    deadline = time.monotonic() + limits.page_seconds
+                elif tag == b"R":
+                    return pickle.loads(payload)
+                elif tag == b"E":
+                    raise InputError(*pickle.loads(payload))
+                elif tag == b"M":
+                    raise _out_of_memory(path, page, limits)
+                else:
+                    raise InputError(path, f"page {page}" if page else None,
+                                     f"not a readable PDF ({pickle.loads(payload)})")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise InputError(path, f"page {page}" if page else None,
+                                 f"reading took more than {limits.page_seconds:g} s {_hint('page_seconds')}")
+            ready, _, _ = select.select([read_end], [], [], remaining)
+            if ready:
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:  # the child died without an answer: killed for memory, or PDFium crashed
+                    status = _reap(pid)
+                    pid = 0
+                    raise _died(path, page, limits, status)
+                buffer += chunk
+    finally:
+        os.close(read_end)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _reap(pid)
+
+
+def _reap(pid: int) -> int:
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def _out_of_memory(path, page: int, limits: Limits) -> InputError:
+    return InputError(path, f"page {page}" if page else None,
+                      f"reading needs more than {limits.memory_mb:,} MB of memory (a decompression bomb, or a drawing "
+                      f"repeated too often?) {_hint('memory_mb')}")
+
+
+def _died(path, page: int, limits: Limits, status: int) -> InputError:
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGTRAP,
+                                                           signal.SIGILL, signal.SIGKILL):
+        # PDFium aborts when an allocation fails; under the capped address space that is the usual cause.
+        return _out_of_memory(path, page, limits)
+    return InputError(path, f"page {page}" if page else None, f"PDFium stopped while reading (status {status})")
