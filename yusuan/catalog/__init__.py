@@ -15,6 +15,17 @@ Five CSV files ship with the package (UTF-8, no BOM):
 ``economic-mapping.csv``
     部门预算 款 → 政府预算 款, per unit kind (行政 = 机关 and 参公 units, 事业).
 
+Years (:meth:`Catalog.for_year`)
+--------------------------------
+The 支出功能分类 changes from year to year, so each year from 2023 to 2026 has a catalog of
+its own.  ``functional-2024.csv`` is the full base.  Every other year is a *delta* in the
+format of an extra file (below), applied in turn from the base: 2025 = 2024 +
+``functional-2025.csv``, 2026 = 2025 + ``functional-2026.csv``, 2023 = 2024 +
+``functional-2023.csv``.  A delta holds what changed (a new code, a new name, ``-`` for a code
+the year does not have) and, re-stated with that year's source, the codes that year's real
+reports print.  The other four catalogs are the same for every year (no change is known).
+:meth:`Catalog.default` is the 2024 catalog, as before.
+
 The three catalogs have the columns ``code,name,level,parent,source``; ``level`` is
 类/款/项, ``parent`` the parent code ('' for a 类), ``source`` where the entry was
 confirmed.  Row order is the official order.  (收入分类 also has 目, 9 digits.)  The mapping has the columns
@@ -53,6 +64,7 @@ from typing import Iterable, Iterator
 
 __all__ = [
     "CATALOG_KINDS",
+    "YEARS",
     "Catalog",
     "CatalogError",
     "DEFAULT_YEAR",
@@ -62,6 +74,10 @@ __all__ = [
 ]
 
 DEFAULT_YEAR = 2024
+#: the year whose catalogs are shipped whole; the other years are deltas from it
+BASE_YEAR = 2024
+#: the years with a packaged catalog
+YEARS = (2023, 2024, 2025, 2026)
 
 #: catalog kinds, as used in the ``catalog`` column of an extra CSV
 CATALOG_KINDS = ("functional", "dept", "gov", "income", "mapping")
@@ -142,14 +158,26 @@ def _package_file(name: str):
     return resources.files(__name__).joinpath(name)
 
 
-def _package_files(year: int) -> dict[str, str]:
+def _package_files(year: int = BASE_YEAR) -> dict[str, str]:
+    """The whole catalogs every year starts from (those of :data:`BASE_YEAR`)."""
     return {
-        "functional": f"functional-{year}.csv",
+        "functional": f"functional-{BASE_YEAR}.csv",
         "dept": "dept-economic.csv",
         "gov": "gov-economic.csv",
-        "income": f"income-{year}.csv",
+        "income": f"income-{BASE_YEAR}.csv",
         "mapping": "economic-mapping.csv",
     }
+
+
+def _year_deltas(year: int) -> list[str]:
+    """The functional deltas that turn the base year into ``year``, in the order applied:
+    forwards for a later year (2025, then 2026), backwards for an earlier one."""
+    if year not in YEARS:
+        known = ", ".join(map(str, YEARS))
+        raise CatalogError(f"no packaged catalogs for year {year} (known: {known}; add codes with --catalog)",
+                           catalog_file=f"functional-{year}.csv")
+    step = 1 if year > BASE_YEAR else -1
+    return [f"functional-{y}.csv" for y in range(BASE_YEAR + step, year + step, step)] if year != BASE_YEAR else []
 
 
 def _read_csv(text: str, fname: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -196,14 +224,31 @@ class Catalog:
         return _default_catalog()
 
     @classmethod
+    def for_year(cls, year: int) -> "Catalog":
+        """The packaged catalogs of ``year`` (one of :data:`YEARS`; loaded once, cached).
+
+        A report is read and checked against its own year's codes: a code created in 2024
+        is unknown to a 2023 report.  :class:`CatalogError` for a year without a catalog.
+        """
+        return _year_catalog(int(year))
+
+    @classmethod
     def load(cls, extra: Iterable[str | os.PathLike] = (), year: int = DEFAULT_YEAR) -> "Catalog":
-        """Load the packaged catalogs, then apply each ``extra`` CSV in order."""
+        """Load the packaged catalogs of ``year``, then apply each ``extra`` CSV in order."""
+        deltas = _year_deltas(year)
         cat = cls(year)
-        for kind, name in _package_files(year).items():
+        for kind, name in _package_files().items():
             res = _package_file(name)
             if not res.is_file():
                 raise CatalogError(f"no packaged {kind} catalog {name} for year {year}", catalog_file=name)
             cat._apply(res.read_text(encoding="utf-8"), name, fixed_kind=kind)
+        for name in deltas:
+            cat._apply(_package_file(name).read_text(encoding="utf-8"), name, fixed_kind="functional")
+        if deltas:
+            # a delta appends its new codes; the official order is code order, so a year's
+            # catalog is put back in it (an extra file's codes still go last, as documented)
+            table = cat._entries["functional"]
+            cat._entries["functional"] = {code: table[code] for code in sorted(table)}
         for path in extra:
             p = Path(path)
             try:
@@ -447,3 +492,9 @@ class Catalog:
 @functools.cache
 def _default_catalog() -> Catalog:
     return Catalog.load()
+
+
+@functools.cache
+def _year_catalog(year: int) -> Catalog:
+    # the default year shares the default's cached instance
+    return _default_catalog() if year == DEFAULT_YEAR else Catalog.load(year=year)
