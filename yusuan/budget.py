@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from . import xmltext
 from .money import parse_amount
 
 SCHEMA = "yusuan-budget/1"
@@ -25,6 +26,20 @@ ProjectKind = Literal["其他运转类", "特定目标类"]
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _xml_text(cls, value: object) -> object:
+        """A control character in a name would stop the XLSX and DOCX at render time (xmltext):
+        refused here, where the error can name the line or cell that holds it."""
+        def check(text: str) -> str:
+            bad = xmltext.first_bad(text)
+            if bad:
+                raise ValueError(f"the text {text[:30]!r} holds the control character {bad}, "
+                                 "which no spreadsheet or Word file can hold: remove it")
+            return text
+
+        return xmltext.walk(value, check) if isinstance(value, (str, list, dict)) else value
 
 
 def _amount(value: object) -> Decimal:

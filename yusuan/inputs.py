@@ -60,19 +60,33 @@ def is_published(path: str | Path) -> bool:
 def load_report_json(path: Path):
     """The Report in ``path``; a broken file is an InputError naming the file and the place."""
     import json
+    from decimal import Decimal
 
     from pydantic import ValidationError
 
+    from .limits import env_name, limit
     from .report import Report
 
     try:
+        size = path.stat().st_size
+        if size > limit("json_bytes"):  # refused before it is read: the limit is there to spare the memory
+            raise InputError(path, None, f"{size:,} bytes: larger than a report.json may be ({limit('json_bytes'):,}; "
+                                         f"{env_name('json_bytes')} raises the limit)")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(path, None, f"cannot read the report ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(path, None, "not UTF-8 text") from None
     try:
-        data = json.loads(text)
+        # Numbers as Decimal, exactly (never through float); the Report's amounts then go through
+        # money.parse_amount, which refuses 1e10000000 with its place.
+        data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise InputError(path, f"{exc.lineno}:{exc.colno}", f"not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(path, None, "not a report: JSON nested too deeply") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise InputError(path, None, f"not a report: {exc}") from None
     if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("yusuan-report/"):
         found = data.get("schema") if isinstance(data, dict) else type(data).__name__
         raise InputError(path, "schema", f"not a yusuan report (schema {found!r}, expected yusuan-report/1)")
@@ -85,9 +99,10 @@ def load_report_json(path: Path):
         raise InputError(path, place, f"{error['msg']}{more}") from None
 
 
-def load_report(path: Path):
+def load_report(path: Path, context):
     """The Report behind any input, and notes on how it was read (the reader's problems):
-    a budget (yaml/xlsx) is derived, a report.json loaded, a published report read."""
+    a budget (yaml/xlsx) is derived (in the context's template), a report.json loaded, a
+    published report read (its template detected unless the context names one)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
@@ -95,7 +110,7 @@ def load_report(path: Path):
     if is_published(path):
         from .read.published import published  # lazily: the PDF stack is heavy
 
-        result = published(path)
+        result = published(path, context)
         notes = [str(p) for p in result.problems]
         if result.report is None:
             raise InputError(path, None, "no report could be read: " + ("; ".join(notes[:3]) or "nothing recognised"))
@@ -103,7 +118,9 @@ def load_report(path: Path):
     if suffix in BUDGET_SUFFIXES or suffix == ".xlsx":
         from .derive import derive
 
-        return derive(read_budget(path)), []
+        if context.template_ref is None:
+            raise InputError(path, None, "a budget has no layout of its own: name one with --template (see `yusuan templates`)")
+        return derive(read_budget(path, context.catalog), context), []
     if suffix == ".json":
         return load_report_json(path), []
     raise InputError(path, None, "expected a budget (.yaml/.xlsx), a report.json, or a published report (.txt/.pdf/.xlsx)")

@@ -5,7 +5,8 @@ and rounded only when a cell is displayed (DESIGN.md, "Money is exact").
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 YUAN_PER_WAN = Decimal(10000)
@@ -16,31 +17,77 @@ class AmountError(ValueError):
     """A value that is not an exact, non-negative amount."""
 
 
-def parse_amount(value: object, *, allow_negative: bool = False) -> Decimal:
-    """An exact Decimal from an int, Decimal or numeric string ("1,234.5" allowed).
+# What docs/budget-format.md calls a number, the one rule for YAML, the workbook and report.json:
+# digits with an optional sign and decimals, no leading zero (013 is a code, not 13), or
+# thousands grouped by three (1,234.56). Not 1.000,00 (European), 1,0,0, .5, 1e3, 0x10, ０１.
+# ASCII digits only: Python's Decimal would read full-width １２ as 12.
+_PLAIN = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_GROUPED = re.compile(r"[-+]?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+# report.json is written by a program: Python writes some Decimals as 1E+2, so there (only) an
+# exponent is read too, and the magnitude check below refuses 1e10000000 before any arithmetic.
+_SCIENTIFIC = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[eE][-+]?[0-9]{1,9}")
+MAX_AMOUNT = Decimal(10) ** 15  # 元: a thousand trillion, beyond any unit's budget; more is a typo or an attack
+MAX_DIGITS = 28  # Decimal's precision: a 29th significant digit would be rounded away in a sum, silently
+MAX_DECIMALS = 10  # finer than 10⁻¹⁰ is no amount; bounding it keeps every sum exact at 28 digits
+_MAX_TEXT = 64  # characters: no number we accept is longer, and a 10-million-digit text is not echoed
 
-    Floats are refused: a YAML `1234.56` arrives as a string (see budget loader),
-    so a float here means a bug that would lose cents.
+
+def number(text: str, *, scientific: bool = False) -> Decimal | None:
+    """The Decimal ``text`` writes when it is a number as docs/budget-format.md lists them, else None."""
+    text = text.strip()
+    if len(text) > _MAX_TEXT:
+        return None
+    if _PLAIN.fullmatch(text) or (scientific and _SCIENTIFIC.fullmatch(text)):
+        return Decimal(text)
+    if _GROUPED.fullmatch(text):
+        return Decimal(text.replace(",", ""))
+    return None
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    return text if len(text) <= 40 else text[:20] + f"…({len(text)} characters)"
+
+
+def check_amount(amount: Decimal, *, allow_negative: bool = False, what: object = None) -> Decimal:
+    """``amount`` if it is finite, within 10¹⁵ 元 and exact in Decimal's 28 digits; else AmountError."""
+    shown = _shown(amount if what is None else what)
+    if not amount.is_finite():
+        raise AmountError(f"{shown} is not an amount")
+    if amount.copy_abs() > MAX_AMOUNT:
+        raise AmountError(f"amount {shown} is over 10^15 元 (the limit of an amount)")
+    sign, digits, exponent = amount.as_tuple()
+    if exponent < -MAX_DECIMALS and amount != amount.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP):
+        raise AmountError(f"amount {shown} has more than {MAX_DECIMALS} decimals")
+    if len(digits) > MAX_DIGITS and amount != amount.normalize():
+        raise AmountError(f"amount {shown} has more than {MAX_DIGITS} significant digits: it would be rounded")
+    if amount < 0 and not allow_negative:
+        raise AmountError(f"amount {shown} is negative")
+    return amount
+
+
+def parse_amount(value: object, *, allow_negative: bool = False, scientific: bool = False) -> Decimal:
+    """An exact Decimal from an int, Decimal or numeric string (see ``number``) — the one function
+    that decides what an amount is, for the YAML, the workbook and report.json.
+
+    Floats are refused: a YAML `1234.56` arrives as a Decimal (see budget loader), so a float
+    here means a bug that would lose cents.
     """
     if isinstance(value, bool) or isinstance(value, float):
         raise AmountError(f"amount {value!r} must be written exactly (a number in 元, not a float)")
     if isinstance(value, int):
+        if abs(value) > MAX_AMOUNT:  # before Decimal(): a 5000-digit int is refused, not converted
+            raise AmountError(f"amount {_shown(value)} is over 10^15 元 (the limit of an amount)")
         amount = Decimal(value)
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
-        text = value.strip().replace(",", "")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise AmountError(f"{value!r} is not an amount") from None
-        if not amount.is_finite():
-            raise AmountError(f"{value!r} is not an amount")
+        amount = number(value, scientific=scientific)
+        if amount is None:
+            raise AmountError(f"{_shown(value)} is not an amount")
     else:
-        raise AmountError(f"{value!r} is not an amount")
-    if amount < 0 and not allow_negative:
-        raise AmountError(f"amount {value!r} is negative")
-    return amount
+        raise AmountError(f"{_shown(value)} is not an amount")
+    return check_amount(amount, allow_negative=allow_negative, what=value)
 
 
 def round_half_up(amount: Decimal, places: int = 2) -> Decimal:

@@ -13,14 +13,39 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from . import xmltext
+from .money import parse_amount
 
 SCHEMA = "yusuan-report/1"
 
 
+def _amount(value: object) -> object:
+    """Every amount of a Report through money.parse_amount, as the budget's: a report.json with
+    "1e10000000" is refused at load with its place, not rendered as ten million digits.
+    A value may be negative (a change), and written as Python writes a Decimal (1E+2)."""
+    if value is None or isinstance(value, Decimal) and value.is_finite() and value.copy_abs() < 10**12:
+        return value  # what derive computes: checked cheaply
+    if isinstance(value, float):  # a JSON number read by pydantic itself: its shortest exact text
+        value = repr(value)
+    return parse_amount(value, allow_negative=True, scientific=True)
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _xml_text(cls, value: object) -> object:
+        # A control character (debris of a PDF's text, or typed into a report.json) would stop
+        # the XLSX and DOCX renderers: removed here (xmltext).
+        return xmltext.walk(value, xmltext.clean) if isinstance(value, (str, list, dict)) else value
 
 
 class Row(Model):
@@ -28,7 +53,7 @@ class Row(Model):
     both keyed by the template's column keys; a missing or None value is an empty cell."""
 
     labels: dict[str, str] = Field(default_factory=dict)
-    values: dict[str, Decimal | None] = Field(default_factory=dict)
+    values: dict[str, Amount | None] = Field(default_factory=dict)
     level: int = 0  # hierarchy depth: 0 total, 1 类, 2 款, 3 项 (projects: 0 dept, 1 unit, 2 project)
     code: str | None = None  # classification code or project id, when the row has one
 
@@ -58,13 +83,13 @@ class Table(Model):
 class Claim(Model):
     """A figure stated in the prose, with what it is about, so a checker can recompute it.
 
-    ``subject`` is a key of the claim vocabulary (see yusuan/narrative.py, CLAIM_SUBJECTS):
+    ``subject`` is a key of the claim vocabulary (see yusuan/templates/shanxi_2024/prose.py, CLAIM_SUBJECTS):
     e.g. ``income.total``, ``income.total.change``, ``income.total.growth``,
     ``income.share.一般公共预算``, ``general.class.204``.
     """
 
     subject: str
-    value: Decimal
+    value: Amount
     unit: str  # 万元, %, 个, 辆, 平方米, 台（套）, 人
     text: str = ""  # the words of the report that state it
 
@@ -79,12 +104,12 @@ class Section(Model):
 class Funding(Model):
     """Project funding by level, in 元 (None: the cell is empty)."""
 
-    total: Decimal | None = None
-    central: Decimal | None = None  # 中央财政资金
-    provincial: Decimal | None = None  # 省级财政资金
-    local: Decimal | None = None  # 市县（区）财政资金
-    self_raised: Decimal | None = None  # 单位自筹
-    other: Decimal | None = None  # 其他资金
+    total: Amount | None = None
+    central: Amount | None = None  # 中央财政资金
+    provincial: Amount | None = None  # 省级财政资金
+    local: Amount | None = None  # 市县（区）财政资金
+    self_raised: Amount | None = None  # 单位自筹
+    other: Amount | None = None  # 其他资金
 
 
 class Indicator(Model):
@@ -134,7 +159,7 @@ class Assets(Model):
     vehicle_quota: int | None = None  # 编制
     vehicle_count: int | None = None  # 实有
     vehicles: dict[str, int] = Field(default_factory=dict)  # kind -> count, official order
-    building_area: Decimal | None = None  # 平方米
+    building_area: Amount | None = None  # 平方米
     equipment_over_50w: int | None = None
     equipment_over_100w: int | None = None
 
@@ -142,10 +167,10 @@ class Assets(Model):
 class Procurement(Model):
     """政府采购 in 万元, as displayed."""
 
-    total: Decimal | None = None
-    goods: Decimal | None = None
-    works: Decimal | None = None
-    services: Decimal | None = None
+    total: Amount | None = None
+    goods: Amount | None = None
+    works: Amount | None = None
+    services: Amount | None = None
 
 
 class Term(Model):

@@ -7,26 +7,91 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+from yaml.composer import Composer
+from yaml.events import AliasEvent
 
 from ..budget import Budget, code_errors, consistency_errors
 from ..errors import InputError
+from ..money import number
+
+# What one budget file may be. A consolidated department's budget is a few MB and nests about
+# six levels; the limits refuse, with the file's name and line, what would otherwise exhaust
+# memory or the stack: a huge file, a deeply nested one ([[[[…), and an alias bomb (anchors
+# that expand to each other twice over, or merge keys `<<` doing the same, grow exponentially
+# once pydantic walks the data even though PyYAML shares the objects).
+MAX_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 100
+MAX_ALIASES = 100  # *name references in one file
+MAX_ALIAS_NODES = 10_000  # nodes an alias repeats, counted as if written out
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps decimals exact and remembers the line of every mapping and key."""
+class _LimitError(yaml.MarkedYAMLError):
+    """A file beyond one of the limits above: its own message, not "malformed YAML"."""
+
+
+class _Composing:
+    """Composes nodes in Python from the parser's events, counting depth and aliases as it goes.
+
+    With libyaml the events come from C, but the nodes must not be composed by the C extension:
+    its composer recurses in C without a limit, so ten thousand ``[`` crash the process (a
+    segfault, not an exception). PyYAML's Composer, run here, costs ≈1.5 ms on the seed.
+    """
+
+    get_single_node = Composer.get_single_node
+    compose_document = Composer.compose_document
+    compose_scalar_node = Composer.compose_scalar_node
+    compose_sequence_node = Composer.compose_sequence_node
+    compose_mapping_node = Composer.compose_mapping_node
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self.anchors = {}  # Composer's state; the C parser's __init__ does not set it
+        self._depth = 0
+        self._nodes = 0  # nodes composed so far, an alias counting as the nodes it repeats
+        self._aliases = 0
+        self._alias_nodes = 0
+        self._anchor_sizes: dict[str, int] = {}
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            self._aliases += 1
+            # An alias of a node still being composed (a recursive one) counts as one; the
+            # constructor refuses it anyway.
+            size = self._anchor_sizes.get(event.anchor, 1)
+            self._alias_nodes += size
+            self._nodes += size
+            if self._aliases > MAX_ALIASES:
+                raise _LimitError(None, None, f"more than {MAX_ALIASES} aliases (*name); write the values out", event.start_mark)
+            if self._alias_nodes > MAX_ALIAS_NODES:
+                raise _LimitError(None, None, f"aliases (*name, or merge keys <<) repeat more than {MAX_ALIAS_NODES} "
+                                              "values; write the values out", event.start_mark)
+            return Composer.compose_node(self, parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise _LimitError(None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+        first = self._nodes
+        self._depth += 1
+        try:
+            node = Composer.compose_node(self, parent, index)
+        finally:
+            self._depth -= 1
+        self._nodes += 1
+        if event.anchor is not None:
+            self._anchor_sizes[event.anchor] = self._nodes - first
+        return node
 
 
 # YAML 1.1 reads 1:30 as 90, 0x10 as 16, 013 as 11 and .inf as infinity: for amounts and codes
-# that is a silent misreading. Only plain numbers are numbers; anything else stays the text typed,
-# which the model then refuses with its line ("'1:30' is not an amount") or keeps ("013", a code).
-_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9]\d*)")
-_PLAIN_DECIMAL = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+# that is a silent misreading. Only plain numbers are numbers (money.number, the one rule for the
+# YAML, the workbook and report.json); anything else stays the text typed, which the model then
+# refuses with its line ("'1:30' is not an amount") or keeps ("013", a code).
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9]\d{0,39})")  # 40 digits at most: int() of 5,000 digits raises
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | str:
     text = loader.construct_scalar(node)
-    plain = text.replace("_", "")
-    return Decimal(plain) if _PLAIN_DECIMAL.fullmatch(plain) else text
+    value = number(text.replace("_", ""))
+    return text if value is None else value
 
 
 def _int(loader: yaml.SafeLoader, node: yaml.Node) -> int | str:
@@ -66,10 +131,22 @@ def _sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
-_LineLoader.add_constructor("tag:yaml.org,2002:int", _int)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+# libyaml's parser is ≈7× faster than PyYAML's pure-Python one (the seed: ≈7 ms against ≈50 ms
+# per load). PyYAML without libyaml has no CSafeLoader; the pure parser then does the same work.
+class _LineLoader(_Composing, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader that keeps decimals exact and remembers the line of every mapping and key."""
+
+
+class _PureLineLoader(_Composing, yaml.SafeLoader):
+    """The same loader on PyYAML's pure-Python parser: what the tests compare the C one with,
+    and the baseline of benchmarks/bench_load.py."""
+
+
+for _loader in (_LineLoader, _PureLineLoader):
+    _loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+    _loader.add_constructor("tag:yaml.org,2002:int", _int)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 def line_of(data: object, loc: tuple) -> int | None:
@@ -98,6 +175,9 @@ def _field(loc: tuple) -> str:
 def load_yaml(path: str | Path) -> object:
     path = Path(path)
     try:
+        # Refused before it is read: the limit is there to spare the memory.
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(path, None, f"{path.stat().st_size:,} bytes: larger than a budget file may be ({MAX_BYTES:,})")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(path, None, f"cannot read: {exc.strerror}") from None
@@ -105,6 +185,8 @@ def load_yaml(path: str | Path) -> object:
         raise InputError(path, None, "not UTF-8 text") from None
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except _LimitError as exc:
+        raise InputError(path, exc.problem_mark.line + 1, exc.problem) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

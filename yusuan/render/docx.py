@@ -18,7 +18,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ..report import Report
-from . import layout, register
+from . import layout, register, reproducible
 
 BODY_FONT = "宋体"  # the published reports' text face
 HEADING_FONT = "黑体"
@@ -190,13 +190,19 @@ def _table_block(document, block: layout.TableBlock) -> None:
             _paragraph(document, extra)
 
 
-def build(report: Report):
+def build(report: Report, template: "Template"):
     document = Document()
     _styles(document)
     _page(document)
-    document.core_properties.title = layout.document_title(report)
-    _paragraph(document, layout.document_title(report), WD_ALIGN_PARAGRAPH.CENTER, 20, True)
-    for block in layout.document(report):
+    properties = document.core_properties
+    # Word's core properties hold 255 characters at most (python-docx raises beyond): a long unit
+    # name shortens the property only, the title page keeps it whole.
+    title = layout.document_title(report, template)
+    properties.title = title if len(title) <= 255 else title[:254] + "…"
+    properties.created = properties.modified = properties.last_printed = reproducible.build_time(report.year)
+    properties.revision = 1
+    _paragraph(document, layout.document_title(report, template), WD_ALIGN_PARAGRAPH.CENTER, 20, True)
+    for block in layout.document(report, template):
         if isinstance(block, layout.Heading):
             heading = document.add_heading(block.text, level=block.level)
             heading.paragraph_format.page_break_before = block.new_page
@@ -212,7 +218,7 @@ def build(report: Report):
 
 
 @register("docx", "report.docx")
-def render_docx(report: Report, budget=None) -> bytes:
+def render_docx(rendering: "Rendering") -> bytes:
     buffer = io.BytesIO()
-    build(report).save(buffer)
-    return buffer.getvalue()
+    build(rendering.report, rendering.template).save(buffer)
+    return reproducible.fixed_zip(buffer.getvalue(), reproducible.build_time(rendering.report.year))  # zip members dated by the clock otherwise

@@ -17,7 +17,7 @@ from pathlib import Path
 import typst
 
 from ..report import Report
-from . import layout, register
+from . import layout, register, reproducible
 
 # Serif first (the published reports are set in 宋体); Sans as fallback for missing glyphs.
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", "Source Han Sans SC")
@@ -59,9 +59,16 @@ def _plain(value):
     return value
 
 
-def typst_data(report: Report) -> str:
+def _date(report: Report) -> dict:
+    """The document date typst writes into the PDF (else the clock: two builds would differ)."""
+    when = reproducible.build_time(report.year)
+    return {"year": when.year, "month": when.month, "day": when.day, "hour": when.hour, "minute": when.minute,
+            "second": when.second}
+
+
+def typst_data(report: Report, template: "Template") -> str:
     return json.dumps(
-        {"title": layout.document_title(report), "fonts": list(FONTS), "blocks": _plain(layout.document(report))},
+        {"date": _date(report), "title": layout.document_title(report, template), "fonts": list(FONTS), "blocks": _plain(layout.document(report, template))},
         ensure_ascii=False,
     )
 
@@ -71,13 +78,13 @@ def _template() -> bytes:
     return resources.files("yusuan.render").joinpath("templates/report.typ").read_bytes()
 
 
-def render_pdf_bytes(report: Report) -> bytes:
+def render_pdf_bytes(report: Report, template: "Template") -> bytes:
     if not cjk_font_files():
         raise FontMissing(
             "no CJK font found for the PDF (install Debian's fonts-noto-cjk, or name a folder holding "
             f"Noto CJK fonts in YUSUAN_FONT_PATH; searched {', '.join(FONT_DIRS)})"
         )
-    return _compiler().compile(input=_template(), format="pdf", sys_inputs={"data": typst_data(report)})
+    return _compiler().compile(input=_template(), format="pdf", sys_inputs={"data": typst_data(report, template)})
 
 
 @cache
@@ -89,5 +96,5 @@ def _compiler() -> typst.Compiler:
 
 
 @register("pdf", "report.pdf")
-def render_pdf(report: Report, budget=None) -> bytes:
-    return render_pdf_bytes(report)
+def render_pdf(rendering: "Rendering") -> bytes:
+    return render_pdf_bytes(rendering.report, rendering.template)

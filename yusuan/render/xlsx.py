@@ -5,16 +5,18 @@ frozen — a sheet with the performance-target tables, and the line items when a
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..report import Report
-from . import layout, lineitems, register
+from . import layout, lineitems, register, reproducible
 
 FONT = "宋体"  # what the official workbooks use; Excel/WPS substitute where it is missing
 THIN = Side(style="thin", color="000000")
@@ -236,5 +238,9 @@ def workbook(report: Report, template: "Template", budget=None, catalog=None) ->
 @register("xlsx", "report.xlsx")
 def render_xlsx(rendering: "Rendering") -> bytes:
     buffer = io.BytesIO()
-    workbook(rendering.report, rendering.template, rendering.budget, rendering.catalog).save(buffer)
-    return buffer.getvalue()
+    book = workbook(rendering.report, rendering.template, rendering.budget, rendering.catalog)
+    # openpyxl's save() dates the workbook with the clock; one fixed time instead (reproducible)
+    when = reproducible.build_time(rendering.report.year)
+    book.properties.created = book.properties.modified = when
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return reproducible.fixed_zip(buffer.getvalue(), when)

@@ -1,0 +1,94 @@
+"""Amounts and text that used to end in "internal error" (exit 3) or be misread: each is refused
+with exit 2 and one line naming the file and the place — the same rule for YAML, the workbook
+and report.json (money.number / money.parse_amount)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from .run import refused, small_budget, yusuan
+
+AMOUNT = "amount: 1000000.00}"  # the first line's amount, line 4 of small-budget.yaml
+
+
+@pytest.mark.parametrize("typed", ["1e400", "1.0e+400", '"1e100000000"', "'1.000,00'", "'1,0,0'", "013",
+                                   "1000000000000001", "12345678901234567890123456789",
+                                   "0.12345678901234567890123456789", "０１", ".5"])
+def test_a_budget_amount_that_is_not_a_plain_number_is_refused_with_its_line(tmp_path, typed):
+    path = tmp_path / "budget.yaml"
+    path.write_text(small_budget((AMOUNT, f"amount: {typed}}}")), encoding="utf-8")
+    line = refused(yusuan("build", path, "-o", tmp_path / "out"), f"{path}:4:", "lines[0].amount")
+    assert len(line) < 300  # a ten-million-digit amount is not echoed
+    assert not (tmp_path / "out").exists()
+
+
+def test_grouped_thousands_are_an_amount(tmp_path):
+    path = tmp_path / "budget.yaml"
+    path.write_text(small_budget((AMOUNT, "amount: '1,000,000.00'}")), encoding="utf-8")
+    assert yusuan("build", path, "-o", tmp_path / "out").code == 0
+
+
+def test_a_control_character_in_a_name_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "budget.yaml"
+    path.write_text(small_budget(("name: 测试项目", 'name: "测试\\x01项目"')), encoding="utf-8")
+    refused(yusuan("build", path, "-f", "xlsx,docx", "-o", tmp_path / "out"), f"{path}:11:", "U+0001")
+
+
+def test_a_unit_name_over_255_characters_builds_every_format(tmp_path):
+    path = tmp_path / "budget.yaml"
+    path.write_text(small_budget(("{name: 测试局,", "{name: " + "很长的单位名称" * 40 + ",")), encoding="utf-8")
+    run = yusuan("build", path, "-f", "xlsx,docx,html", "-o", tmp_path / "out")
+    assert run.code == 0, run.stderr
+    from docx import Document
+
+    document = Document(tmp_path / "out" / "report.docx")
+    assert len(document.core_properties.title) <= 255
+    assert any("很长的单位名称" * 40 in p.text for p in document.paragraphs)  # the content whole
+
+
+def _report_json(tmp_path):
+    path = tmp_path / "budget.yaml"
+    path.write_text(small_budget(), encoding="utf-8")
+    assert yusuan("build", path, "-f", "json", "-o", tmp_path / "built").code == 0
+    return tmp_path / "built" / "report.json"
+
+
+def test_an_amount_of_ten_million_digits_in_report_json_is_refused_at_load_with_its_path(tmp_path):
+    report = _report_json(tmp_path)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    key = next(k for k, v in data["tables"][0]["rows"][0]["values"].items() if v is not None)
+    data["tables"][0]["rows"][0]["values"][key] = "1e10000000"
+    report.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    refused(yusuan("render", report, "-f", "xlsx", "-o", tmp_path / "out"), str(report), f"tables.0.rows.0.values.{key}")
+    data["tables"][0]["rows"][0]["values"][key] = "1.000,00"
+    report.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    refused(yusuan("render", report, "-f", "xlsx", "-o", tmp_path / "out"), str(report), f"tables.0.rows.0.values.{key}")
+    report.write_text(json.dumps(data, ensure_ascii=False).replace('"1.000,00"', "1" + "0" * 5000), encoding="utf-8")
+    refused(yusuan("render", report, "-f", "xlsx", "-o", tmp_path / "out"), str(report))
+
+
+def test_a_control_character_in_report_json_is_dropped_and_every_format_renders(tmp_path):
+    report = _report_json(tmp_path)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data["unit_name"] = "测试\x01局\x0b"
+    report.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    run = yusuan("render", report, "-f", "xlsx,docx", "-o", tmp_path / "out")
+    assert run.code == 0, run.stderr
+
+
+def test_a_workbook_amount_typed_the_european_way_is_refused_with_its_cell(tmp_path, edited_workbook):
+    from yusuan.read.budget_yaml import read_budget
+    from yusuan.workbook.layout import LINES
+    from yusuan.workbook.write import write_workbook
+
+    source = tmp_path / "budget.yaml"
+    source.write_text(small_budget(), encoding="utf-8")
+    column = [c.header for c in LINES.columns].index("金额（元）") + 1
+    for typed in ("1.000,00", "1,0,0", "013", "1e400"):
+        book = edited_workbook(tmp_path / "budget.xlsx", write_workbook(read_budget(source)), [(LINES.name, 3, column, typed)])
+        line = refused(yusuan("build", book, "-o", tmp_path / "out"), str(book), f"{LINES.name}!")
+        assert "is not an amount" in line, line
+    sheet = load_workbook(book)[LINES.name]
+    assert sheet.cell(3, column).value == "1e400"

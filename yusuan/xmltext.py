@@ -1,0 +1,37 @@
+"""Text that an XLSX or DOCX file can hold.
+
+XML 1.0 has no way to write the control characters U+0000–U+001F (other than tab, line feed
+and carriage return), the surrogates or U+FFFE/U+FFFF: openpyxl raises IllegalCharacterError
+and python-docx ValueError when one reaches a cell or a paragraph, long after the file that
+brought it was read. So they are dealt with where text comes in: a budget (written by a
+person, who can fix it) is refused with the place; a Report (often read from a PDF, where such
+a character is debris of the extraction) has them removed.
+"""
+from __future__ import annotations
+
+import re
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def first_bad(text: str) -> str | None:
+    """The first character of ``text`` that XML cannot hold, as U+XXXX, or None."""
+    match = _NOT_XML.search(text)
+    return None if match is None else f"U+{ord(match.group()):04X}"
+
+
+def clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def walk(value: object, on_text) -> object:
+    """``value`` with ``on_text`` applied to every string in it (in lists, tuples and dicts, keys too)."""
+    if isinstance(value, str):
+        return on_text(value)
+    if isinstance(value, list):
+        return [walk(v, on_text) for v in value]
+    if isinstance(value, tuple):
+        return tuple(walk(v, on_text) for v in value)
+    if isinstance(value, dict):
+        return {walk(k, on_text): walk(v, on_text) for k, v in value.items()}
+    return value
