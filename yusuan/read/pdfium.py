@@ -40,14 +40,16 @@ from .cellgrid import Segment
 class Limits:
     """Bounds for one PDF. Each is also read from YUSUAN_MAX_PDF_<NAME> (e.g. YUSUAN_MAX_PDF_PAGES=5000), as yusuan.limits names its limits.
 
-    The defaults are 10–100× what the published reports seen so far need (31 pages, under 1,300
-    objects, 70 ruling lines and 1,200 characters a page).
+    The defaults are 35–350× what the published reports seen so far need (our renderer's and
+    eight Shanghai reports: at most 31 pages, and on one page 1,407 objects, 548 ruling pieces
+    cutting it into 287 rectangles, 1,694 characters). The memory and time bounds are for PDFium's
+    own parsing, which no count can precede.
     """
     pages: int = 2_000
     page_size: float = 14_400.0  # points on either side: the largest page the PDF specification allows (200 in)
-    objects: int = 100_000  # objects drawn on one page, a form's counted each time it is drawn
+    objects: int = 100_000  # objects drawn on one page and the pieces of its paths, a form's each time it is drawn
     rulings: int = 20_000  # horizontal and vertical pieces of drawn paths on one page
-    grid: int = 200_000  # rectangles the merged ruling lines cut one page into (the table finder's work)
+    grid: int = 100_000  # rectangles the merged ruling lines cut one page into (the table finder's work, ~0.5 s)
     chars: int = 100_000  # characters on one page
     memory_mb: int = 1_024  # address space the reading process may grow by
     page_seconds: float = 20.0  # time for one page, parsing included
@@ -194,7 +196,12 @@ def _rulings(path, number: int, page, top_of_page: float, limits: Limits) -> tup
             continue  # drawn neither stroked nor filled: no line on the page
         a, b, c, d, e, f = m
         start = current = None
-        for k in range(raw.FPDFPath_CountSegments(obj)):
+        pieces = raw.FPDFPath_CountSegments(obj)
+        objects += pieces  # one path may hold millions of pieces: each costs as much as an object
+        if objects > limits.objects:
+            raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
+                                                      f"{_hint('objects')}")
+        for k in range(pieces):
             segment = raw.FPDFPath_GetPathSegment(obj, k)
             raw.FPDFPathSegment_GetPoint(segment, px, py)
             x, y = px.value, py.value
