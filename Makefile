@@ -3,7 +3,7 @@ PY ?= python3
 EXAMPLE = examples/tunliu-police-2024/budget.yaml
 FORMATS ?= json,text,html,pdf,xlsx,docx
 
-.PHONY: install demo test bench
+.PHONY: install demo test bench audit
 
 install:
 	./scripts/install-debian-packages.sh
@@ -18,3 +18,9 @@ test: install
 
 bench: install
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+
+# Known vulnerabilities in the installed packages (best effort, not part of `make test`: it needs
+# the advisory database online). pip-audit exits non-zero when it finds one.
+audit: install
+	$(PY) -m pip install -q pip-audit || { echo "pip-audit could not be installed: audit skipped"; exit 0; }
+	$(PY) -m pip_audit --progress-spinner off --skip-editable

@@ -34,8 +34,8 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputErrors as exc:
-        for error in exc.errors:
-            typer.echo(f"error: {error}", err=True)
+        for line in exc.lines():  # at most limits "errors" lines, then "… and N more"
+            typer.echo(f"error: {line}", err=True)
         sys.exit(2)
     except InputError as exc:
         typer.echo(f"error: {exc}", err=True)

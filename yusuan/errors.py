@@ -17,8 +17,22 @@ class InputError(ValueError):
 
 
 class InputErrors(ValueError):
-    """Several input errors found at once (a workbook reports all its errors, not only the first)."""
+    """Several input errors found at once (a workbook reports all its errors, not only the first).
 
-    def __init__(self, errors: list[InputError]):
-        self.errors = list(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
+    ``more`` counts the errors past the listing limit (limits "errors"): a broken sheet of
+    200,000 rows is 100 lines and "… and N more", not millions of lines."""
+
+    def __init__(self, errors: list[InputError], more: int = 0):
+        from .limits import limit
+
+        shown = limit("errors")
+        self.errors = list(errors)[:shown]
+        self.more = more + max(0, len(errors) - shown)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """The errors as lines, the last saying how many more were found when some were left out."""
+        lines = [str(e) for e in self.errors]
+        if self.more:
+            lines.append(f"… and {self.more} more errors in {self.errors[-1].file if self.errors else 'this file'}")
+        return lines

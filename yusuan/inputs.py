@@ -42,7 +42,10 @@ def is_budget_workbook(path: str | Path) -> bool:
     """A workbook from `yusuan template` (a budget), as against a published report's tables."""
     from .workbook.layout import LINES, UNIT
 
+    from .limits import check_zip
+
     try:
+        check_zip(path)  # before openpyxl reads the shared strings whole; the budget reader says why
         import openpyxl
 
         names = openpyxl.load_workbook(str(path), read_only=True).sheetnames

@@ -8,11 +8,12 @@ defaults are far above any real budget; each can be raised with an environment v
 from __future__ import annotations
 
 import os
+import re
 
 DEFAULTS = {
     "json_bytes": 200_000_000,  # report.json
-    "workbook_bytes": 500_000_000,  # uncompressed size of all parts of an .xlsx (its zip directory)
-    "sheet_bytes": 200_000_000,  # uncompressed size of one worksheet's XML
+    "workbook_bytes": 300_000_000,  # uncompressed size of all parts of an .xlsx (its zip directory)
+    "sheet_bytes": 100_000_000,  # uncompressed size of one part (a sheet's XML, the shared strings)
     "sheet_rows": 200_000,  # rows read from one sheet
     "sheet_columns": 200,  # columns read from one sheet (the template uses fewer than 30)
     "errors": 100,  # errors listed for one file; then "… and N more"
@@ -27,3 +28,58 @@ def limit(name: str) -> int:
 
 def env_name(name: str) -> str:
     return f"YUSUAN_MAX_{name.upper()}"
+
+
+_ROOT_OR_DOCTYPE = re.compile(rb"<(!DOCTYPE|[A-Za-z_])")
+
+
+def _has_doctype(path, member) -> bool:
+    """Whether the XML part declares a DTD before its root element. Excel, LibreOffice and openpyxl
+    never write one; the XML libraries behind openpyxl are safe against entities (defusedxml, or
+    lxml without entity resolution) but would then read such a file in silence or in part, so it
+    is refused outright, naming the part."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive, archive.open(member) as part:
+        head = b""
+        while len(head) < limit("sheet_bytes"):
+            chunk = part.read(65536)
+            if not chunk:
+                break
+            head += chunk
+            text = head.decode("utf-16", "replace").encode("utf-8", "replace") if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head
+            found = _ROOT_OR_DOCTYPE.search(text)
+            if found:
+                return found.group(1) == b"!DOCTYPE"
+    return False
+
+
+def check_zip(path, *, what: str = "workbook") -> None:
+    """Refuse an .xlsx whose parts would unpack to more than the limits, before any XML is parsed.
+
+    The sizes come from the zip's central directory; Python's zipfile never returns more bytes
+    than a member declares (a member that lies fails its CRC check), so they bound what the
+    reader will see: a 4 MB workbook can declare 1 GB of sheet XML, which openpyxl would load
+    whole. Not a zip at all is left to the reader, which says so in its own words."""
+    import zipfile
+
+    from .errors import InputError
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.filename.startswith("xl/") and member.file_size > limit("sheet_bytes"):
+            raise InputError(path, member.filename, f"this part of the {what} unpacks to {member.file_size:,} bytes, "
+                                                    f"more than the limit of {limit('sheet_bytes'):,} "
+                                                    f"({env_name('sheet_bytes')} raises it)")
+        if member.filename.endswith((".xml", ".rels")) and _has_doctype(path, member):
+            raise InputError(path, member.filename, f"this part of the {what} declares a DTD (<!DOCTYPE …>), which no "
+                                                    "spreadsheet writes: entities there are how XML bombs and XXE work")
+    if total > limit("workbook_bytes"):
+        raise InputError(path, None, f"the {what} unpacks to {total:,} bytes, more than the limit of "
+                                     f"{limit('workbook_bytes'):,} ({env_name('workbook_bytes')} raises it)")

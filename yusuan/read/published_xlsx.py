@@ -94,6 +94,11 @@ def _sheet_lines(ws) -> list[tuple[int, str]]:
 
 def xlsx_lines(path: str | Path) -> list[Line]:
     """The lines of every sheet that holds an official table or the performance-target tables."""
+    from ..limits import check_zip
+
+    # Loaded whole (the borders and merges tell the tables), so the zip's declared sizes are checked
+    # first: a 4 MB workbook declaring 1 GB of sheet XML would otherwise need some 20 GB.
+    check_zip(path, what="report workbook")
     try:
         import openpyxl
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from ..budget import SOURCES, Budget, code_errors, consistency_errors
 from ..errors import InputError, InputErrors
+from ..limits import check_zip, env_name, limit
 from ..money import AmountError, parse_amount
 from . import layout as L
 
@@ -92,12 +93,47 @@ def convert(value: object, kind: str) -> object:
     raise ValueError(f"unknown cell kind {kind}")
 
 
+class SheetTooLarge(ValueError):
+    """A sheet with a value beyond the rows or columns a budget workbook may use (limits)."""
+
+    def __init__(self, place: str, message: str):
+        self.place = place
+        super().__init__(message)
+
+
 class _Grid:
-    """A sheet's values by 1-based row and column (read once, row by row: fast in read-only mode)."""
+    """A sheet's values by 1-based row and column (read once, row by row: fast in read-only mode).
+
+    Bounded: a sheet's declared <dimension> is ignored (a forged A1:XFD1048576 would pad every
+    row to 16,384 cells), each row is kept up to its last value, the rows up to the last one
+    with a value, and a value past limits "sheet_rows" / "sheet_columns" stops the reading with
+    its cell (a 500 KB workbook once cost 109 s and 2 million error lines)."""
 
     def __init__(self, ws):
         self.name = ws.title
-        self.rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        max_rows, max_columns = limit("sheet_rows"), limit("sheet_columns")
+        rows: list[tuple] = []
+        last = 0  # rows up to the last one holding a value
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            width = len(row)
+            while width and row[width - 1] is None:
+                width -= 1
+            if not width:
+                rows.append(())
+                continue
+            if number > max_rows:
+                first = next(i for i, value in enumerate(row) if value is not None) + 1
+                raise SheetTooLarge(self.ref(number, first), f"the sheet has values beyond row {max_rows:,}, more than a budget "
+                                                         f"workbook may have ({env_name('sheet_rows')} raises the limit)")
+            if width > max_columns:
+                raise SheetTooLarge(self.ref(number, width), f"a value beyond column {get_column_letter(max_columns)}, more "
+                                                             f"than a budget workbook uses ({env_name('sheet_columns')} "
+                                                             "raises the limit)")
+            rows.append(tuple(row[:width]))
+            last = number
+        self.rows = rows[:last]
 
     def get(self, row: int, col: int) -> object:
         if row - 1 < len(self.rows):
@@ -123,11 +159,15 @@ class _Reader:
         self.path = path
         self.catalog = catalog
         self.errors: list[InputError] = []
+        self.more = 0  # errors past the listing limit
         self.places: dict[tuple, tuple[str, str]] = {}  # path into the Budget → (sheet!cell, label)
         self.failed: set[tuple] = set()  # paths whose cell already has an error of its own
         self.found: dict[str, dict[str, int]] = {}  # sheet → header text → column, as found
 
     def error(self, place: str, message: str) -> None:
+        if len(self.errors) >= limit("errors"):
+            self.more += 1  # counted, not kept: "… and N more"
+            return
         self.errors.append(InputError(self.path, place, message))
 
     def cell(self, grid: _Grid, row: int, col: int, kind: str, loc: tuple, label: str) -> object:
@@ -212,16 +252,28 @@ class _Reader:
 
     # ------------------------------------------------------------------ sheets
     def read(self) -> Budget:
+        check_zip(self.path)  # sizes from the zip's directory, before any XML is parsed
+        sheet = None
         try:
             wb = load_workbook(self.path, read_only=True, data_only=True)
+            try:
+                grids = {}
+                for ws in wb.worksheets:  # read-only: each sheet's XML is parsed here, as it is read
+                    sheet = ws.title
+                    grids[sheet] = _Grid(ws)
+            finally:
+                wb.close()
         except FileNotFoundError:
             raise InputError(self.path, None, "no such file") from None
+        except SheetTooLarge as exc:
+            raise InputError(self.path, exc.place, str(exc)) from None
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise InputError(self.path, None, f"not an XLSX workbook ({exc})") from None
-        try:
-            grids = {ws.title: _Grid(ws) for ws in wb.worksheets}
-        finally:
-            wb.close()
+            raise InputError(self.path, sheet, f"not an XLSX workbook ({exc})") from None
+        except (SyntaxError, ValueError) as exc:
+            # Broken or hostile XML: expat's ParseError (a SyntaxError), defusedxml's refusal of a
+            # DTD or an entity (a ValueError; openpyxl uses defusedxml when it is installed, and
+            # yusuan depends on it), openpyxl's own complaints about a part.
+            raise InputError(self.path, sheet, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
         expected = set(L.REQUIRED_SHEETS) | {L.INCOME_ITEMS.name, L.GLOSSARY.name, L.INSTRUCTIONS_SHEET, L.CODES_SHEET}
         strangers = [name for name in grids if name not in expected]
         for name in L.REQUIRED_SHEETS:
@@ -426,7 +478,7 @@ class _Reader:
                     continue
                 self.error(self.place(loc)[0], message)
         if self.errors:
-            raise InputErrors(self.errors)
+            raise InputErrors(self.errors, self.more)
         return budget
 
     def codes(self, data: dict) -> None:
