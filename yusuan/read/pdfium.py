@@ -239,6 +239,31 @@ def _add(p, q, top_of_page: float, horizontals: list[Segment], verticals: list[S
         verticals.append(Segment((x0 + x1) / 2, top_of_page - max(y0, y1), top_of_page - min(y0, y1)))
 
 
+class _Fast:
+    """The per-character PDFium calls with plain C types: pypdfium2's bindings convert their
+    typed handles on every call (about 2 µs each), which made these calls most of the reading."""
+
+    def __init__(self) -> None:
+        import pypdfium2.raw as raw
+
+        def fast(function, restype, *argtypes):
+            return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+        handle, index = ctypes.c_void_p, ctypes.c_int
+        self.box = fast(raw.FPDFText_GetLooseCharBox, ctypes.c_int, handle, index, ctypes.POINTER(raw.FS_RECTF))
+        self.unicode = fast(raw.FPDFText_GetUnicode, ctypes.c_uint, handle, index)
+        self.size = fast(raw.FPDFText_GetFontSize, ctypes.c_double, handle, index)
+        self.matrix = fast(raw.FPDFText_GetMatrix, ctypes.c_int, handle, index, ctypes.POINTER(raw.FS_MATRIX))
+        self.font = fast(raw.FPDFText_GetFontInfo, ctypes.c_ulong, handle, index, ctypes.c_char_p, ctypes.c_ulong,
+                         ctypes.POINTER(ctypes.c_int))
+        # Older PDFium builds lack it; then the font is asked for every character.
+        get_object = getattr(raw, "FPDFText_GetTextObject", None)
+        self.text_object = fast(get_object, handle, handle, index) if get_object is not None else None
+
+
+_FAST: _Fast | None = None
+
+
 def _chars(path, number: int, textpage, top_of_page: float, limits: Limits) -> list[Char]:
     """Every character drawn but the blanks, each marked when a blank came before it.
 
@@ -247,36 +272,57 @@ def _chars(path, number: int, textpage, top_of_page: float, limits: Limits) -> l
     before a character is what cuts a word (pdfplumber's keep_blank_chars=False)."""
     import pypdfium2.raw as raw
 
+    global _FAST
+    fast = _FAST = _FAST or _Fast()
     count = raw.FPDFText_CountChars(textpage)
     if count > limits.chars:
         raise InputError(path, f"page {number}", f"{count:,} characters on one page {_hint('chars')}")
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    text = _text(textpage, count)
+    if len(text) != count:  # a character outside the BMP took two UTF-16 units: ask one by one
+        text = "".join(chr(fast.unicode(handle, i)) for i in range(count))
     box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    box_p, matrix_p = ctypes.pointer(box), ctypes.pointer(matrix)
     name = ctypes.create_string_buffer(256)
-    flags = ctypes.c_int()
+    flags = ctypes.pointer(ctypes.c_int())
+    fonts: dict[object, tuple[float, str]] = {}  # text object -> (size, font name): one font and size each
     names: dict[bytes, str] = {}
     chars: list[Char] = []
     blank = False
-    for i in range(count):
-        code = raw.FPDFText_GetUnicode(textpage, i)
-        if code in (0x0D, 0x0A) and raw.FPDFText_IsGenerated(textpage, i):
-            blank = False  # a line break PDFium infers: the next character starts a line anyway
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            blank = False  # a line break (PDFium's): the next character starts a line anyway
             continue
-        if code == 0 or 0xD800 <= code <= 0xDFFF or chr(code).isspace():
-            blank = blank or chr(code).isspace()
+        if ch.isspace() or ch == "\0" or "\ud800" <= ch <= "\udfff":
+            blank = blank or ch.isspace()
             continue
-        raw.FPDFText_GetLooseCharBox(textpage, i, box)
-        raw.FPDFText_GetMatrix(textpage, i, matrix)
-        # The font size in text space times the matrix's vertical scale: pdfminer's "size".
-        size = raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d)
-        length = raw.FPDFText_GetFontInfo(textpage, i, name, len(name), flags)
-        key = name.raw[:max(length - 1, 0)] if 0 < length <= len(name) else b""
-        fontname = names.get(key)
-        if fontname is None:
-            fontname = names[key] = key.decode("utf-8", "replace")
+        fast.box(handle, i, box_p)
+        key = fast.text_object(handle, i) if fast.text_object else None
+        font = fonts.get(key) if key is not None else None
+        if font is None:
+            fast.matrix(handle, i, matrix_p)
+            # The font size in text space times the matrix's vertical scale: pdfminer's "size".
+            size = round(fast.size(handle, i) * math.hypot(matrix.c, matrix.d), 4)
+            length = fast.font(handle, i, name, len(name), flags)
+            raw_name = name.raw[:length - 1] if 0 < length <= len(name) else b""
+            fontname = names.get(raw_name)
+            if fontname is None:
+                fontname = names[raw_name] = raw_name.decode("utf-8", "replace")
+            font = (size, fontname)
+            if key is not None:
+                fonts[key] = font
         bottom = top_of_page - box.bottom  # the font's descent below the baseline, as pdfminer places it
-        chars.append(Char(chr(code), box.left, box.right, bottom - size, bottom, round(size, 4), fontname, blank))
+        chars.append(Char(ch, box.left, box.right, bottom - font[0], bottom, font[0], font[1], blank))
         blank = False
     return chars
+
+
+def _text(textpage, count: int) -> str:
+    import pypdfium2.raw as raw
+
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    written = raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    return buffer.raw[:2 * max(written - 1, 0)].decode("utf-16-le", "surrogatepass")
 
 
 def pages(path: str | Path, limits: Limits | None = None, progress: Callable[[int], None] = lambda n: None) -> Iterator[Page]:
@@ -333,9 +379,7 @@ def _texts(path, limits: Limits, progress: Callable[[int], None]) -> list[str]:
                 count = raw.FPDFText_CountChars(textpage)
                 if count > limits.chars:
                     raise InputError(path, f"page {index + 1}", f"{count:,} characters on one page {_hint('chars')}")
-                buffer = ctypes.create_string_buffer(2 * (count + 1))
-                written = raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
-                text = buffer.raw[:2 * max(written - 1, 0)].decode("utf-16-le", "replace")
+                text = _text(textpage, count).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
             finally:
                 raw.FPDFText_ClosePage(textpage)
                 page.close()
