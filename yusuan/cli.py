@@ -13,6 +13,7 @@ import sys
 import typer
 
 from . import commands
+from .batch import Interrupted
 from .errors import InputError, InputErrors
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -42,6 +43,8 @@ def main() -> None:
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except Interrupted as exc:  # a batch stopped by a signal: it said what was done
+        sys.exit(exc.code)
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("aborted", err=True)
         sys.exit(130)

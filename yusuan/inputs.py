@@ -11,14 +11,19 @@ PUBLISHED_SUFFIXES = (".txt", ".pdf")
 ANY_SUFFIXES = BUDGET_SUFFIXES + PUBLISHED_SUFFIXES + (".xlsx", ".json")
 
 
-def expand_inputs(paths: list[Path], suffixes: tuple[str, ...] = ANY_SUFFIXES) -> list[Path]:
+def expand_inputs(paths: list[Path], suffixes: tuple[str, ...] = ANY_SUFFIXES, *, out: Path | None = None) -> list[Path]:
     """The files to work on: each path as given, a folder as the files under it with one of
-    ``suffixes`` (sorted, sub-folders included; hidden files and Excel's ~$ lock files left out)."""
+    ``suffixes`` (sorted, sub-folders included; hidden files and Excel's ~$ lock files left out).
+
+    Nothing under ``out`` is taken from a folder: an output folder inside the input folder would
+    otherwise be read again by the next run (2 inputs, then 6, then 14)."""
+    skip = out.resolve() if out is not None else None
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files += sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                            and not any(part.startswith((".", "~$")) for part in f.relative_to(path).parts))
+                            and not any(part.startswith((".", "~$")) for part in f.relative_to(path).parts)
+                            and not (skip is not None and f.resolve().is_relative_to(skip)))
         else:
             files.append(path)
     return files

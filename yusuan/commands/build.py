@@ -10,42 +10,44 @@ from pathlib import Path
 
 import typer
 
-from ..batch import DEFAULT_JOBS, internal_error, progress, run_all
+from ..batch import DEFAULT_JOBS, folder_name, internal_error, progress, run_all
 from ..inputs import BUDGET_SUFFIXES
+from . import make_context
 
 
-def build_one(budget_file: Path, out: Path, formats: list[str], catalog_files: list[Path]) -> list[Path]:
+DEFAULT_TEMPLATE = "shanxi-2024"  # what `build` lays a budget out in unless --template says otherwise
+
+
+def build_one(budget_file: Path, out: Path, formats: list[str], context: "Context") -> list[Path]:
     """Read, derive and write one budget; raises InputError(s) naming the place of what is wrong."""
-    from ..catalog import Catalog, CatalogError
+    from ..catalog import CatalogError
     from ..derive import derive
     from ..errors import InputError
     from ..inputs import read_budget
     from ..render import write
 
+    budget = read_budget(budget_file, context.catalog)
     try:
-        codes = Catalog.load(catalog_files) if catalog_files else None
-    except CatalogError as exc:
-        raise InputError(", ".join(map(str, catalog_files)), None, str(exc)) from None
-    budget = read_budget(budget_file, codes)
-    try:
-        report = derive(budget, catalog=codes)
+        report = derive(budget, context)
     except CatalogError as exc:
         raise InputError(budget_file, None, str(exc)) from None
     try:
-        return write(report, formats, out, budget)
+        return write(context.rendering(report, budget), formats, out)
     except ValueError as exc:
         raise InputError(budget_file, None, str(exc)) from None
 
 
-def build_in_batch(budget_file: Path, out: Path, formats: list[str], catalog_files: list[Path]) -> list[str]:
-    """build_one for one budget of many: the errors as lines ([] when built); never raises."""
+def build_in_batch(budget_file: Path, out: Path, formats: list[str], template: str, catalog_files: tuple[str, ...]) -> list[str]:
+    """build_one for one budget of many, in a worker process: the errors as lines ([] when
+    built); never raises. (The context is made again here: a worker receives plain arguments.)"""
+    from ..context import Context
     from ..errors import InputError, InputErrors
 
     try:
-        build_one(budget_file, out, formats, catalog_files)
+        build_one(budget_file, out, formats, Context.create(template, catalog_files))
         return []
     except InputErrors as exc:
-        return [str(e) for e in exc.errors]
+        return exc.lines()
     except (InputError, OSError, ValueError) as exc:
         return [str(exc)]
     except Exception as exc:  # a bug of ours on this budget: say so, and go on with the others
@@ -59,6 +61,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("out"), "-o", "--out", help="output folder"),
         format: str = typer.Option("json,text", "--format", "-f", help="comma-separated: json,text,html,pdf,xlsx,docx,datapackage"),
         catalog: list[Path] = typer.Option([], "--catalog", help="a catalog CSV that extends or overrides the built-in one"),
+        template: str = typer.Option(DEFAULT_TEMPLATE, "--template", "-t", help="the layout: a template id (`yusuan templates`) or a template folder"),
         jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
                                  help="with several budgets: how many to build at once (default: one per core)"),
     ) -> None:
@@ -68,9 +71,10 @@ def register(app: typer.Typer) -> None:
         from ..render import check_formats
 
         formats = [f.strip() for f in format.split(",") if f.strip()]
-        files = expand_inputs(budget_files, BUDGET_SUFFIXES + (".xlsx",))
+        files = expand_inputs(budget_files, BUDGET_SUFFIXES + (".xlsx",), out=out)
+        context = make_context(template, catalog)
         if len(files) == 1 and not budget_files[0].is_dir():
-            for path in build_one(files[0], out, formats, catalog):
+            for path in build_one(files[0], out, formats, context):
                 typer.echo(str(path))
             return
         try:
@@ -79,8 +83,9 @@ def register(app: typer.Typer) -> None:
             raise InputError(budget_files[0], None, str(exc)) from None
         if not files:
             raise InputError(budget_files[0], None, "no budget found (.yaml .yml .xlsx)")
-        names = [path.stem for path in files]
-        clashes = sorted({n for n in names if names.count(n) > 1})
+        # a name from folder_name never leaves OUT ("...yaml" would write into OUT/..); compared without case
+        names = [folder_name(path) for path in files]
+        clashes = sorted({n for n in names if [m.casefold() for m in names].count(n.casefold()) > 1})
         if clashes:  # two budgets would write one folder: say so rather than number them silently
             raise InputError(budget_files[0], None, f"several budgets are named {'、'.join(clashes)}: "
                                                     "give each unit's budget its own file name")
@@ -91,8 +96,8 @@ def register(app: typer.Typer) -> None:
                     say(f"  error: {error}", done=False)
                 say(f"[{count}/{len(files)}] {files[i]}: " + ("built" if not errors else f"not built ({len(errors)} errors)"))
 
-            results = run_all(build_in_batch, [(path, out / path.stem, formats, catalog) for path in files], jobs,
-                              report_progress)
+            results = run_all(build_in_batch, [(path, out / name, formats, template, context.catalog_files) for path, name in zip(files, names)], jobs,
+                              report_progress, names=files)
         failed = sum(1 for errors in results if errors)
         typer.echo(f"built {len(files) - failed} of {len(files)} into {out}/<name>/"
                    + (f"; {failed} with errors, nothing written for them" if failed else ""), err=True)

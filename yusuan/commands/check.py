@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import InputError, InputErrors
+from . import make_context
 from ..batch import DEFAULT_JOBS, internal_error, progress, run_all
 
 
@@ -95,34 +96,52 @@ def as_html(findings, notes: list[str], source: str) -> str:
                            counts=Counter(f.severity for f in findings))
 
 
-def rules_text() -> str:
-    from ..check import RULES
+def rules_text(template_ref: str, year: int, selected: list[str], ignored: list[str]) -> str:
+    """The rules a report of the template is checked by, with where each is defined."""
+    from ..check.registry import rules_for, select
+    from ..templates import load
 
-    width = max(len(r.id) for r in RULES)
-    return "\n".join(f"{r.id:<{width}}  {r.severity:<8}  {r.description}" for r in RULES) + "\n"
+    rules = select(rules_for(load(template_ref, year)), selected, ignored)
+    width = max((len(r.id) for r in rules), default=4)
+    return "".join(f"{r.id:<{width}}  {r.severity:<8}  {r.origin:<9}  {r.defined_in}\n{'':<{width}}  {r.description}\n"
+                   for r in rules)
 
 
-def check_one(path: Path) -> tuple[list, list[str], list[str]]:
+def check_one(path: Path, template: str | None = None, catalog_files: tuple[str, ...] = (),
+              selected: tuple[str, ...] = (), ignored: tuple[str, ...] = ()) -> tuple[list, list[str], list[str]]:
     """(findings, the reader's notes, []) for a readable input; ([], [], the errors) otherwise.
     Never raises for a bad input (it runs in a worker process when a folder is checked)."""
     from ..check import check
-    from ..inputs import load_report
+    from ..check.registry import rules_for, select
+    from ..context import Context
+    from ..inputs import load_report, BUDGET_SUFFIXES
+    from ..templates import load
 
     try:
-        report, notes = load_report(path)
+        context = Context.create(template, catalog_files)
+        if context.template_ref is None and path.suffix.lower() in BUDGET_SUFFIXES + (".xlsx",):
+            from ..inputs import is_published
+
+            if not is_published(path):  # a budget: laid out in the default layout of `build`
+                from .build import DEFAULT_TEMPLATE
+
+                context = context.with_template(DEFAULT_TEMPLATE)
+        report, notes = load_report(path, context)
     except InputErrors as exc:
-        return [], [], [str(e) for e in exc.errors]
+        return [], [], exc.lines()
     except (InputError, OSError) as exc:
         return [], [], [str(exc)]
     except ValueError as exc:  # an unknown code met while deriving, and the like
         return [], [], [f"{path}: {exc}"]
-    return check(report), notes, []
+    layout = load(template or report.template, report.year)
+    rules = select(rules_for(layout), list(selected), list(ignored))
+    return check(report, list(rules), layout), notes, []
 
 
-def check_in_batch(path: Path) -> tuple[list, list[str], list[str]]:
+def check_in_batch(path: Path, *options) -> tuple[list, list[str], list[str]]:
     """check_one for one input of many: a bug of ours on one file is said, not fatal to the rest."""
     try:
-        return check_one(path)
+        return check_one(path, *options)
     except Exception as exc:
         return [], [], [internal_error(exc)]
 
@@ -171,7 +190,12 @@ def register(app: typer.Typer) -> None:
         inputs: Optional[list[Path]] = typer.Argument(None, help="budget.yaml/.xlsx, report.json, or a published report "
                                                                  ".txt/.pdf/.xlsx (its tables); several, or a folder, to check each"),
         format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or html"),
-        rules: bool = typer.Option(False, "--rules", help="list the rules and exit"),
+        rules: bool = typer.Option(False, "--rules", help="list the rules (of --template, default shanxi-2024) with where each is defined, and exit"),
+        template: Optional[str] = typer.Option(None, "--template", "-t", help="the layout (default: detected from a published report, "
+                                                                              "named by a report.json, shanxi-2024 for a budget)"),
+        catalog: list[Path] = typer.Option([], "--catalog", help="a catalog CSV that extends or overrides the built-in one"),
+        select_: list[str] = typer.Option([], "--select", help="only these rules (an id, or a prefix such as T5. or X.); repeatable"),
+        ignore: list[str] = typer.Option([], "--ignore", help="not these rules (an id or a prefix); repeatable"),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the findings to this file (atomically)"),
         jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
                                  help="with several inputs: how many to check at once (default: one per core)"),
@@ -182,8 +206,13 @@ def register(app: typer.Typer) -> None:
         others, progress goes to stderr and a summary ends the output; the exit code is the worst
         of them (2 unreadable, 1 errors, 0 clean)."""
         if rules:
-            typer.echo(rules_text(), nl=False)
+            from .build import DEFAULT_TEMPLATE
+
+            make_context(template)
+            typer.echo(rules_text(template or DEFAULT_TEMPLATE, 2024, select_, ignore), nl=False)
             raise typer.Exit(0)
+        context = make_context(template, catalog)
+        options = (template, context.catalog_files, tuple(select_), tuple(ignore))
         if not inputs:
             typer.echo("error: give INPUT (or --rules)", err=True)
             raise typer.Exit(2)
@@ -191,7 +220,7 @@ def register(app: typer.Typer) -> None:
 
         files = expand_inputs(inputs)
         if len(files) == 1 and not inputs[0].is_dir():
-            findings, notes, errors = check_one(files[0])
+            findings, notes, errors = check_one(files[0], *options)
             for line in errors:
                 typer.echo(f"error: {line}", err=True)
             if errors:
@@ -214,7 +243,7 @@ def register(app: typer.Typer) -> None:
                     say(f"[{count}/{len(files)}] {files[i]}: " + (f"unreadable: {error}" if error else
                         f"{counts.get('error', 0)} error, {counts.get('warning', 0)} warning"))
 
-                checked = run_all(check_in_batch, [(path,) for path in files], jobs, report_progress)
+                checked = run_all(check_in_batch, [(path, *options) for path in files], jobs, report_progress, names=files)
             results = [outcome(path, result) for path, result in zip(files, checked)]
             out = {Format.text: many_as_text, Format.json: many_as_json, Format.html: many_as_html}[format](results)
             code = max(exit_code(findings, error) for _, findings, _, error in results)

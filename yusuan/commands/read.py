@@ -15,61 +15,62 @@ from pathlib import Path
 
 import typer
 
-from ..batch import DEFAULT_JOBS, internal_error, progress, run_all
+from ..batch import DEFAULT_JOBS, folder_names, internal_error, progress, run_all
+from . import make_context
 
 INDEX_FIELDS = ("file", "folder", "status", "unit", "year", "tables", "sections", "performance_tables",
                 "problems", "total_wan_yuan", "first_problem")
 
 
-def read_one(path: Path):
+def read_one(path: Path, context):
     """The ReadResult of any input: a published report is read, a budget derived, a report.json loaded."""
-    from ..inputs import is_published, load_report
+    from ..inputs import BUDGET_SUFFIXES, is_published, load_report
     from ..read.published import ReadResult, published
 
     if path.exists() and not is_published(path):
-        report = load_report(path)[0]
+        if context.template_ref is None and path.suffix.lower() != ".json":
+            from .build import DEFAULT_TEMPLATE
+
+            context = context.with_template(DEFAULT_TEMPLATE)
+        report = load_report(path, context)[0]
         return ReadResult(report, template=report.template), "a budget or a report.json, not a published report: its Report is written as is"
-    return published(path), None
+    return published(path, context), None
 
 
 def _total(report) -> str:
-    """收入总计 of 预算公开表1 (万元), the one figure that sizes a budget."""
-    table = report.table("1")
-    row = next((r for r in table.rows if r.label("income_item").strip() == "收入总计"), None) if table else None
-    value = row.value("income_amount") if row else None
+    """The one figure that sizes a budget (the template's ``headline`` cell: 收入总计), in its table's unit."""
+    from ..templates import load
+
+    headline = load(report.template, report.year).data.get("headline")
+    table = report.table(str(headline["table"])) if headline else None
+    row = next((r for r in table.rows if r.label(headline["label_column"]).strip() == headline["label"]), None) if table else None
+    value = row.value(headline["column"]) if row else None
     return "" if value is None else f"{value:.2f}"
 
 
-def _folder_names(files: list[Path]) -> list[str]:
-    """A folder name per input: its stem, numbered where two inputs share one."""
-    names, seen = [], {}
-    for path in files:
-        stem = path.stem
-        seen[stem] = seen.get(stem, 0) + 1
-        names.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
-    return names
-
-
-def read_into(path: Path, name: str, out: Path, formats: list[str]) -> tuple[dict, int]:
+def read_into(path: Path, name: str, out: Path, formats: list[str], template: str | None,
+              catalog_files: tuple[str, ...]) -> tuple[dict, int]:
     """Read one input of a batch into out/name/: (its index row, its exit code). Never raises
     for a bad input, so one file cannot stop the others (it runs in a worker process)."""
+    from ..context import Context
     from ..errors import InputError, InputErrors
     from ..render import write
 
     row = dict.fromkeys(INDEX_FIELDS, "")
     row.update(file=str(path), folder=name)
     try:
-        result, _ = read_one(path)
+        context = Context.create(template, catalog_files)
+        result, _ = read_one(path, context)
         problems = [str(p) for p in result.problems]
         report = result.report
         if report is not None:
-            write(report, formats, out / name)
+            write(context.rendering(report), formats, out / name)
             row.update(unit=report.unit_name, year=report.year, tables=len(report.tables),
                        sections=len(report.explanations), performance_tables=len(report.performance),
                        total_wan_yuan=_total(report))
         code = result.exit_code
     except InputErrors as exc:
-        problems, code = [str(e) for e in exc.errors], 2
+        problems, code = exc.lines(), 2
     except (InputError, OSError, ValueError) as exc:
         problems, code = [str(exc)], 2
     except Exception as exc:  # a bug of ours on this file: say so, and go on with the others
@@ -92,6 +93,8 @@ def register(app: typer.Typer) -> None:
         format: str = typer.Option("json,text", "--format", "-f", help="comma-separated formats to write"),
         jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
                                  help="with several inputs: how many to read at once (default: one per core)"),
+        template: str = typer.Option(None, "--template", "-t", help="the layout (default: detected from each document)"),
+        catalog: list[Path] = typer.Option([], "--catalog", help="a catalog CSV that extends or overrides the built-in one"),
     ) -> None:
         """Read a published report into data. Exit 0: read whole; 1: read in part (problems listed); 2: nothing readable."""
         from ..errors import InputError
@@ -103,16 +106,17 @@ def register(app: typer.Typer) -> None:
             check_formats(formats)
         except ValueError as exc:
             raise InputError(inputs[0], None, str(exc)) from None
-        files = expand_inputs(inputs)
+        files = expand_inputs(inputs, out=out)
+        context = make_context(template, catalog)
         if len(files) == 1 and not inputs[0].is_dir():
-            result, note = read_one(files[0])
+            result, note = read_one(files[0], context)
             if note:
                 typer.echo(f"{files[0]}: {note}", err=True)
             for problem in result.problems:
                 typer.echo(f"{files[0]}: {problem}", err=True)
             if result.report is None:
                 raise typer.Exit(2)
-            for path in write(result.report, formats, out):
+            for path in write(context.rendering(result.report), formats, out):
                 typer.echo(str(path))
             report = result.report
             typer.echo(f"read {len(report.tables)} tables, {len(report.explanations)} sections, "
@@ -127,8 +131,8 @@ def register(app: typer.Typer) -> None:
                 say(f"[{count}/{len(files)}] {files[i]}: {row['status']}"
                     + (f" ({row['problems']} problems)" if row["problems"] else ""))
 
-            results = run_all(read_into, [(path, name, out, formats) for path, name in zip(files, _folder_names(files))],
-                              jobs, report_progress)
+            results = run_all(read_into, [(path, name, out, formats, template, context.catalog_files) for path, name in zip(files, folder_names(files))],
+                              jobs, report_progress, names=files)
         rows = [row for row, _ in results]
         worst = max(code for _, code in results)
         buffer = io.StringIO()

@@ -1,21 +1,35 @@
 """Renderers, registered by format (the datasette way): adding a format touches one file.
 
-A renderer is ``render(report, budget) -> bytes`` registered under its format name and file
-name; ``write`` writes each requested format atomically into a folder.
+A renderer is ``render(rendering) -> bytes`` registered under its format name and file name:
+a ``Rendering`` is the Report with its template and catalog (and, when the report was derived
+here, the Budget, whose line items two formats export); ``write`` writes each requested format
+atomically into a folder.
 """
 from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..budget import Budget
+from ..catalog import Catalog
 from ..report import Report
+from ..templates import Template
 
-RenderFunction = Callable[[Report, "Budget | None"], bytes]
+
+@dataclass(frozen=True)
+class Rendering:
+    report: Report
+    template: Template  # the report's layout, for its year
+    catalog: Catalog
+    budget: Budget | None = None  # the line items, when the report was derived from them
+
+
+RenderFunction = Callable[[Rendering], bytes]
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,36 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def write_together(files: list[tuple[str, bytes]], outdir: str | Path) -> list[Path]:
+    """Write ``files`` (name, bytes) into ``outdir`` as one step: each into a temporary folder
+    inside ``outdir`` first, then all moved into place (a rename each, on the same disk), so a full
+    disk or a crash while writing leaves the folder as it was — not report.json new beside an
+    old report.pdf. An OSError names the file it was writing."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=outdir, prefix=".yusuan-writing-"))
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        staged = []
+        for name, data in files:
+            target = staging / name
+            try:
+                with open(target, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())  # on the disk before it replaces the previous file
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(outdir / name)) from None
+            os.chmod(target, 0o666 & ~umask)
+            staged.append((target, outdir / name))
+        for target, path in staged:
+            os.replace(target, path)
+        return [path for _, path in staged]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def check_formats(formats: list[str]) -> None:
     """ValueError naming the formats no renderer is registered for."""
     available = renderers()
@@ -73,14 +117,9 @@ def check_formats(formats: list[str]) -> None:
         raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(sorted(available))})")
 
 
-def write(report: Report, formats: list[str], outdir: str | Path, budget: Budget | None = None) -> list[Path]:
+def write(rendering: Rendering, formats: list[str], outdir: str | Path) -> list[Path]:
     """Render every format first, then write them all: a failing renderer leaves nothing half-written."""
     check_formats(formats)
     available = renderers()
-    rendered = [(available[f], available[f].render(report, budget)) for f in formats]
-    paths = []
-    for renderer, data in rendered:
-        path = Path(outdir) / renderer.filename
-        atomic_write(path, data)
-        paths.append(path)
-    return paths
+    rendered = [(available[f], available[f].render(rendering)) for f in formats]
+    return write_together([(renderer.filename, data) for renderer, data in rendered], outdir)
