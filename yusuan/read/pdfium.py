@@ -169,16 +169,27 @@ def _rulings(path, number: int, page, top_of_page: float, limits: Limits) -> tup
     matrix, fill, stroke = raw.FS_MATRIX(), ctypes.c_int(), ctypes.c_int()
     px, py = ctypes.c_float(), ctypes.c_float()
     objects = 0
+    fast = _fast()
+    count = raw.FPDFPage_CountObjects(page)
+    if count > limits.objects:
+        raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
+                                                  f"{_hint('objects')}")
+    # Most objects are text (WPS makes one per character): only paths and forms are looked into.
+    address = ctypes.cast(page, ctypes.c_void_p).value
+    path_type, form_type = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    top_level = [fast.page_object(address, i) for i in range(count)]
+    objects = count
     # (object, matrix of its container to page space) — a form's contents are in form space.
-    todo = [(raw.FPDFPage_GetObject(page, i), None) for i in range(raw.FPDFPage_CountObjects(page))]
+    todo = [(ctypes.cast(o, raw.FPDF_PAGEOBJECT), None) for o in top_level if fast.object_type(o) in (path_type, form_type)]
     while todo:
         obj, outer = todo.pop()
-        objects += 1
-        if objects > limits.objects:
-            raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
-                                                      f"{_hint('objects')}")
+        if outer is not None:
+            objects += 1
+            if objects > limits.objects:
+                raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
+                                                          f"{_hint('objects')}")
         kind = raw.FPDFPageObj_GetType(obj)
-        if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+        if kind not in (path_type, form_type):
             continue
         if not raw.FPDFPageObj_GetMatrix(obj, matrix):
             continue
@@ -256,12 +267,22 @@ class _Fast:
         self.matrix = fast(raw.FPDFText_GetMatrix, ctypes.c_int, handle, index, ctypes.POINTER(raw.FS_MATRIX))
         self.font = fast(raw.FPDFText_GetFontInfo, ctypes.c_ulong, handle, index, ctypes.c_char_p, ctypes.c_ulong,
                          ctypes.POINTER(ctypes.c_int))
+        page = ctypes.c_void_p
+        self.page_object = fast(raw.FPDFPage_GetObject, handle, page, index)
+        self.object_type = fast(raw.FPDFPageObj_GetType, ctypes.c_int, handle)
         # Older PDFium builds lack it; then the font is asked for every character.
         get_object = getattr(raw, "FPDFText_GetTextObject", None)
         self.text_object = fast(get_object, handle, handle, index) if get_object is not None else None
 
 
 _FAST: _Fast | None = None
+
+
+def _fast() -> _Fast:
+    global _FAST
+    if _FAST is None:
+        _FAST = _Fast()
+    return _FAST
 
 
 def _chars(path, number: int, textpage, top_of_page: float, limits: Limits) -> list[Char]:
@@ -272,8 +293,7 @@ def _chars(path, number: int, textpage, top_of_page: float, limits: Limits) -> l
     before a character is what cuts a word (pdfplumber's keep_blank_chars=False)."""
     import pypdfium2.raw as raw
 
-    global _FAST
-    fast = _FAST = _FAST or _Fast()
+    fast = _fast()
     count = raw.FPDFText_CountChars(textpage)
     if count > limits.chars:
         raise InputError(path, f"page {number}", f"{count:,} characters on one page {_hint('chars')}")

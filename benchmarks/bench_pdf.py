@@ -1,0 +1,78 @@
+"""Reading PDFs, pages per second: yusuan's PDF layer (pdf_lines: characters, words, ruled
+tables rebuilt, lines; in its bounded child process), pdfplumber's extract_text (the library
+it replaced, no tables), and PDFium's plain text (page_texts, no layout). On the seed's PDF
+(built with `yusuan build --format pdf`) and on the Shanghai PDFs in tests/data/shanghai.
+Run: python benchmarks/bench_pdf.py [PDF ...]"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from yusuan.read.pdf import pdf_lines  # noqa: E402
+from yusuan.read.pdfium import page_texts  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "tunliu-police-2024" / "budget.yaml"
+SHANGHAI = ROOT / "tests" / "data" / "shanghai"
+
+
+def best(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def seed_pdf() -> Path | None:
+    out = Path(tempfile.mkdtemp())
+    done = subprocess.run([sys.executable, "-m", "yusuan.cli", "build", str(EXAMPLE), "--format", "pdf", "-o", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    pdf = out / "report.pdf"
+    if done.returncode != 0 or not pdf.exists():
+        print(f"(the seed's PDF was not built: {done.stderr.strip()[-300:]})")
+        return None
+    return pdf
+
+
+def plumber_text(path: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as document:
+        for page in document.pages:
+            page.extract_text()
+
+
+def main() -> None:
+    files = [Path(a) for a in sys.argv[1:]] or [p for p in [seed_pdf()] if p] + sorted(SHANGHAI.glob("*.pdf"))
+    try:
+        import pdfplumber  # noqa: F401
+        plumber = True
+    except ModuleNotFoundError:
+        plumber = False
+    totals = {"ours": 0.0, "pdfplumber": 0.0, "pdfium": 0.0}
+    pages_total = 0
+    for path in files:
+        pdf_lines(path)  # warm imports and the page cache
+        pages = len(page_texts(path))
+        pages_total += pages
+        times = {"ours": best(lambda: pdf_lines(path)), "pdfium": best(lambda: page_texts(path))}
+        if plumber:
+            times["pdfplumber"] = best(lambda: plumber_text(path), 1)
+        for key, seconds in times.items():
+            totals[key] += seconds
+        figures = ", ".join(f"{key} {pages / seconds:.0f}" for key, seconds in times.items())
+        print(f"{path.name} ({pages} pages): pages/s {figures}")
+    if len(files) > 1:
+        figures = ", ".join(f"{key} {pages_total / seconds:.0f}" for key, seconds in totals.items() if seconds)
+        print(f"all {len(files)} PDFs ({pages_total} pages): pages/s {figures}")
+
+
+if __name__ == "__main__":
+    main()
