@@ -67,8 +67,8 @@ class Limits:
         return replace(cls(**values), **overrides)
 
 
-def _hint(name: str) -> str:
-    return f"(limit {getattr(Limits.from_env(), name):,}; set YUSUAN_MAX_PDF_{name.upper()} to allow more)"
+def _hint(name: str, limits: "Limits") -> str:
+    return f"(limit {getattr(limits, name):,}; set YUSUAN_MAX_PDF_{name.upper()} to allow more)"
 
 
 @dataclass(slots=True)
@@ -139,7 +139,7 @@ def _open(path: str | Path, limits: Limits):
     count = len(document)
     if count > limits.pages:
         document.close()
-        raise InputError(path, None, f"{count:,} pages is more than a budget report has {_hint('pages')}")
+        raise InputError(path, None, f"{count:,} pages is more than a budget report has {_hint('pages', limits)}")
     if count == 0:
         document.close()
         raise InputError(path, None, "the PDF has no pages")
@@ -151,7 +151,7 @@ def _page_box(path, number: int, page, limits: Limits) -> tuple[float, float, fl
     width, height = abs(right - left), abs(top - bottom)
     if not (math.isfinite(width) and math.isfinite(height)) or max(width, height) > limits.page_size:
         raise InputError(path, f"page {number}", f"a page of {width:,.0f}×{height:,.0f} points is larger "
-                                                  f"than a printed page can be {_hint('page_size')}")
+                                                  f"than a printed page can be {_hint('page_size', limits)}")
     return left, bottom, right, top
 
 
@@ -173,7 +173,7 @@ def _rulings(path, number: int, page, top_of_page: float, limits: Limits) -> tup
     count = raw.FPDFPage_CountObjects(page)
     if count > limits.objects:
         raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
-                                                  f"{_hint('objects')}")
+                                                  f"{_hint('objects', limits)}")
     # Most objects are text (WPS makes one per character): only paths and forms are looked into.
     address = ctypes.cast(page, ctypes.c_void_p).value
     path_type, form_type = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
@@ -187,7 +187,7 @@ def _rulings(path, number: int, page, top_of_page: float, limits: Limits) -> tup
             objects += 1
             if objects > limits.objects:
                 raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
-                                                          f"{_hint('objects')}")
+                                                          f"{_hint('objects', limits)}")
         kind = raw.FPDFPageObj_GetType(obj)
         if kind not in (path_type, form_type):
             continue
@@ -200,7 +200,7 @@ def _rulings(path, number: int, page, top_of_page: float, limits: Limits) -> tup
             inner = raw.FPDFFormObj_CountObjects(obj)
             if objects + len(todo) + inner > limits.objects:
                 raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
-                                                          f"{_hint('objects')}")
+                                                          f"{_hint('objects', limits)}")
             todo += [(raw.FPDFFormObj_GetObject(obj, k), m) for k in range(inner)]
             continue
         if not raw.FPDFPath_GetDrawMode(obj, fill, stroke) or (not fill.value and not stroke.value):
@@ -211,7 +211,7 @@ def _rulings(path, number: int, page, top_of_page: float, limits: Limits) -> tup
         objects += pieces  # one path may hold millions of pieces: each costs as much as an object
         if objects > limits.objects:
             raise InputError(path, f"page {number}", f"more than {limits.objects:,} objects are drawn on this page "
-                                                      f"{_hint('objects')}")
+                                                      f"{_hint('objects', limits)}")
         for k in range(pieces):
             segment = raw.FPDFPath_GetPathSegment(obj, k)
             raw.FPDFPathSegment_GetPoint(segment, px, py)
@@ -228,7 +228,7 @@ def _rulings(path, number: int, page, top_of_page: float, limits: Limits) -> tup
                 current = start
         if len(horizontals) + len(verticals) > limits.rulings:
             raise InputError(path, f"page {number}", f"more than {limits.rulings:,} ruling lines on this page "
-                                                      f"{_hint('rulings')}")
+                                                      f"{_hint('rulings', limits)}")
     return horizontals, verticals
 
 
@@ -296,7 +296,7 @@ def _chars(path, number: int, textpage, top_of_page: float, limits: Limits) -> l
     fast = _fast()
     count = raw.FPDFText_CountChars(textpage)
     if count > limits.chars:
-        raise InputError(path, f"page {number}", f"{count:,} characters on one page {_hint('chars')}")
+        raise InputError(path, f"page {number}", f"{count:,} characters on one page {_hint('chars', limits)}")
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
     text = _text(textpage, count)
     if len(text) != count:  # a character outside the BMP took two UTF-16 units: ask one by one
@@ -363,7 +363,7 @@ def pages(path: str | Path, limits: Limits | None = None, progress: Callable[[in
                 cells = cellgrid.grid_size(horizontals, verticals)
                 if cells > limits.grid:
                     raise InputError(path, f"page {number}", f"the ruling lines cut this page into {cells:,} rectangles "
-                                                              f"{_hint('grid')}")
+                                                              f"{_hint('grid', limits)}")
                 textpage = raw.FPDFText_LoadPage(page.raw)
                 try:
                     chars = _chars(path, number, textpage, top, limits)
@@ -398,7 +398,7 @@ def _texts(path, limits: Limits, progress: Callable[[int], None]) -> list[str]:
             try:
                 count = raw.FPDFText_CountChars(textpage)
                 if count > limits.chars:
-                    raise InputError(path, f"page {index + 1}", f"{count:,} characters on one page {_hint('chars')}")
+                    raise InputError(path, f"page {index + 1}", f"{count:,} characters on one page {_hint('chars', limits)}")
                 text = _text(textpage, count).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
             finally:
                 raw.FPDFText_ClosePage(textpage)
@@ -501,7 +501,7 @@ def isolated(path: str | Path, limits: Limits, work: Callable[[Callable[[int], N
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise InputError(path, f"page {page}" if page else None,
-                                 f"reading took more than {limits.page_seconds:g} s {_hint('page_seconds')}")
+                                 f"reading took more than {limits.page_seconds:g} s {_hint('page_seconds', limits)}")
             ready, _, _ = select.select([read_end], [], [], remaining)
             if ready:
                 chunk = os.read(read_end, 1 << 20)
@@ -530,7 +530,7 @@ def _reap(pid: int) -> int:
 def _out_of_memory(path, page: int, limits: Limits) -> InputError:
     return InputError(path, f"page {page}" if page else None,
                       f"reading needs more than {limits.memory_mb:,} MB of memory (a decompression bomb, or a drawing "
-                      f"repeated too often?) {_hint('memory_mb')}")
+                      f"repeated too often?) {_hint('memory_mb', limits)}")
 
 
 def _died(path, page: int, limits: Limits, status: int) -> InputError:
