@@ -13,15 +13,23 @@ from .run import refused, small_budget, yusuan
 AMOUNT = "amount: 1000000.00}"  # the first line's amount, line 4 of small-budget.yaml
 
 
-@pytest.mark.parametrize("typed", ["1e400", "1.0e+400", '"1e100000000"', "'1.000,00'", "'1,0,0'", "013",
-                                   "1000000000000001", "12345678901234567890123456789",
-                                   "0.12345678901234567890123456789", "０１", ".5"])
-def test_a_budget_amount_that_is_not_a_plain_number_is_refused_with_its_line(tmp_path, typed):
-    path = tmp_path / "budget.yaml"
-    path.write_text(small_budget((AMOUNT, f"amount: {typed}}}")), encoding="utf-8")
-    line = refused(yusuan("build", path, "-o", tmp_path / "out"), f"{path}:4:", "lines[0].amount")
-    assert len(line) < 300  # a ten-million-digit amount is not echoed
-    assert not (tmp_path / "out").exists()
+TYPED = ["1e400", "1.0e+400", '"1e100000000"', "'1.000,00'", "'1,0,0'", "013", "1000000000000001",
+         "12345678901234567890123456789", "0.12345678901234567890123456789", "０１", ".5"]
+
+
+def test_a_budget_amount_that_is_not_a_plain_number_is_refused_with_its_line(tmp_path):
+    # one folder, one process: each budget is refused with its own line (a batch lists them all)
+    folder = tmp_path / "budgets"
+    folder.mkdir()
+    for n, typed in enumerate(TYPED):
+        (folder / f"b{n:02}.yaml").write_text(small_budget((AMOUNT, f"amount: {typed}}}")), encoding="utf-8")
+    run = yusuan("build", folder, "-o", tmp_path / "out", "--jobs", "1")
+    assert run.code == 2 and "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    for n, typed in enumerate(TYPED):
+        lines = [line for line in run.stderr.splitlines() if f"b{n:02}.yaml:4: lines[0].amount: " in line]
+        assert len(lines) == 1 and len(lines[0]) < 300, (typed, run.stderr)
+    assert f"built 0 of {len(TYPED)}" in run.stderr
+    assert not any((tmp_path / "out").glob("*/report.json"))
 
 
 def test_grouped_thousands_are_an_amount(tmp_path):
