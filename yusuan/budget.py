@@ -295,12 +295,17 @@ def consistency_errors(budget: Budget) -> list[tuple[tuple, str]]:
                     (("income", source), f"{source} income {declared} 元 does not add up: its current-year lines sum to {from_lines} 元")
                 )
     errors += _income_item_errors(budget)
+    # Each project's current-year lines summed in one pass, not one pass per project (quadratic).
+    by_project: dict[str, Decimal] = {}
+    for line in budget.lines:
+        if line.project is not None and not line.carryover:
+            by_project[line.project] = by_project.get(line.project, Decimal(0)) + line.amount
     for i, project in enumerate(budget.projects):
         perf = project.performance
         if perf is None:
             continue
         annual = perf.funding_annual or perf.funding
-        current = sum((l.amount for l in budget.lines if l.project == project.id and not l.carryover), Decimal(0))
+        current = by_project.get(project.id, Decimal(0))
         if current and annual.total != current:
             errors.append(
                 (("projects", i, "performance", "funding_annual" if perf.funding_annual else "funding"),

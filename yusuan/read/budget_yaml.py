@@ -1,6 +1,7 @@
 """Read a budget YAML file into a Budget, with every error naming file:line and the field."""
 from __future__ import annotations
 
+import gc
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -183,6 +184,11 @@ def load_yaml(path: str | Path) -> object:
         raise InputError(path, None, f"cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise InputError(path, None, "not UTF-8 text") from None
+    # Everything the loader makes stays alive until it returns, so the cyclic collector's passes
+    # find nothing, yet they walk an ever larger heap: with them a 3 MB budget loaded at 1.9 µs a
+    # byte, without them at 1.1 µs, as a small one does.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return yaml.load(text, Loader=_LineLoader)
     except _LimitError as exc:
@@ -193,6 +199,9 @@ def load_yaml(path: str | Path) -> object:
         raise InputError(path, line, f"malformed YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise InputError(path, None, f"malformed YAML: {exc}") from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def read_budget(path: str | Path, catalog=None) -> Budget:
