@@ -94,9 +94,15 @@ def test_a_workbook_amount_typed_the_european_way_is_refused_with_its_cell(tmp_p
     source = tmp_path / "budget.yaml"
     source.write_text(small_budget(), encoding="utf-8")
     column = [c.header for c in LINES.columns].index("金额（元）") + 1
-    for typed in ("1.000,00", "1,0,0", "013", "1e400"):
-        book = edited_workbook(tmp_path / "budget.xlsx", write_workbook(read_budget(source)), [(LINES.name, 3, column, typed)])
-        line = refused(yusuan("build", book, "-o", tmp_path / "out"), str(book), f"{LINES.name}!")
-        assert "is not an amount" in line, line
-    sheet = load_workbook(book)[LINES.name]
-    assert sheet.cell(3, column).value == "1e400"
+    workbook = write_workbook(read_budget(source))
+    folder = tmp_path / "books"
+    folder.mkdir()
+    typed = ("1.000,00", "1,0,0", "013", "1e400")
+    for n, text in enumerate(typed):
+        edited_workbook(folder / f"b{n}.xlsx", workbook, [(LINES.name, 3, column, text)])
+    run = yusuan("build", folder, "-f", "json", "-o", tmp_path / "out", "--jobs", "1")
+    assert run.code == 2 and "internal error" not in run.stderr, run.stderr
+    for n, text in enumerate(typed):
+        lines = [line for line in run.stderr.splitlines() if f"b{n}.xlsx:{LINES.name}!" in line]
+        assert len(lines) == 1 and f"{text!r} is not an amount" in lines[0], (text, run.stderr)
+    assert load_workbook(folder / "b3.xlsx")[LINES.name].cell(3, column).value == "1e400"
