@@ -7,7 +7,7 @@ from pathlib import Path
 from yusuan.catalog import Catalog
 from yusuan.derive import derive
 from yusuan.read.budget_yaml import read_budget
-from yusuan.render.text import render_text
+from tests.contexts import SHANXI, text_of
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "tunliu-police-2024" / "budget.yaml"
 
@@ -17,20 +17,20 @@ def main() -> None:
     budget = read_budget(EXAMPLE)
     load_s = time.perf_counter() - started
     Catalog.default()
-    derive(budget)  # warm: template and catalog caches
+    derive(budget, SHANXI)  # warm: template and catalog caches
 
     started = time.perf_counter()
-    report = derive(budget)
+    report = derive(budget, SHANXI)
     one = time.perf_counter() - started
 
     copies = 1000
     started = time.perf_counter()
     for _ in range(copies):
-        derive(budget)
+        derive(budget, SHANXI)
     many = time.perf_counter() - started
 
     started = time.perf_counter()
-    text = render_text(report)
+    text = text_of(report)
     text_s = time.perf_counter() - started
 
     cells = sum(len(r.values) for t in report.tables for r in t.rows)

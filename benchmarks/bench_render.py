@@ -26,6 +26,7 @@ from yusuan.derive import derive  # noqa: E402
 from yusuan.read.budget_yaml import read_budget  # noqa: E402
 from yusuan.render import renderers  # noqa: E402
 from yusuan.render.html import render_html  # noqa: E402
+from tests.contexts import rendering, SHANXI
 
 BUDGET = ROOT / "examples" / "tunliu-police-2024" / "budget.yaml"
 
@@ -67,7 +68,7 @@ def main() -> None:
 
     cold, warm, budget = timed(lambda _: read_budget(BUDGET), args.repeat)
     print(f"{'read budget.yaml':<22} cold {cold:7.3f} s   warm {warm:7.3f} s")
-    cold, warm, report = timed(lambda _: derive(budget), args.repeat)
+    cold, warm, report = timed(lambda _: derive(budget, SHANXI), args.repeat)
     print(f"{'derive':<22} cold {cold:7.3f} s   warm {warm:7.3f} s")
     results = {}
     for name in ("json", "text", "html", "pdf", "xlsx", "docx", "datapackage"):
@@ -88,7 +89,7 @@ def main() -> None:
         print("WeasyPrint not installed (pip install weasyprint): no engine comparison")
         return
     weasy_repeat = max(1, min(args.repeat, 2))
-    pages_html = [render_html(r, budget).decode("utf-8") for r in variants(report, weasy_repeat + 1)]
+    pages_html = [render_html(rendering(r, budget)).decode("utf-8") for r in variants(report, weasy_repeat + 1)]
     cold, warm, weasy_pdf = timed(lambda html: weasyprint.HTML(string=html).write_pdf(), weasy_repeat, pages_html)
     print(f"{'pdf (WeasyPrint)':<22} cold {cold:7.3f} s   warm {warm:7.3f} s   {len(weasy_pdf) / 1024:8.0f} KiB"
           f"   pages {pages(weasy_pdf)}")

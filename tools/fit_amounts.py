@@ -45,7 +45,10 @@ from yusuan.budget import Budget, FISCAL_SOURCES  # noqa: E402
 from yusuan.derive import derive  # noqa: E402
 from yusuan.money import percent, to_wan  # noqa: E402
 from yusuan.read.budget_yaml import load_yaml  # noqa: E402
+from yusuan.context import Context  # noqa: E402
 from yusuan.templates import load as load_template  # noqa: E402
+
+SHANXI = Context.create("shanxi-2024")  # the seed's layout
 
 HALF = Decimal(50)  # half a displayed 0.01 万元, in 元
 
@@ -72,7 +75,7 @@ def cells(budget: Budget, expected: dict) -> tuple[list[Cell], list[str]]:
     probe = budget.model_copy(update={
         "lines": [line.model_copy(update={"amount": Decimal(2) ** i * 100}) for i, line in enumerate(budget.lines)]
     })
-    report = derive(probe)
+    report = derive(probe, SHANXI)
     template = load_template(report.template, budget.year)
     found: list[Cell] = []
     problems: list[str] = []

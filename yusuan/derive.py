@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .budget import FISCAL_SOURCES, SOURCES, Budget, LineItem
 from .catalog import Catalog
 from .money import ZERO, to_unit
 from .report import Funding, Indicator, PerformanceTable, Profile, Report, Row, Table
-from .templates import TableSpec, Template, load
+from .templates import TableSpec, Template
+
+if TYPE_CHECKING:
+    from .context import Context
 
 NUMERALS = "一二三四五六七八九十"
-EMPTY_NOTE = "注：本表无数据"
 
 
 def chinese_number(n: int) -> str:
@@ -29,7 +32,7 @@ def chinese_number(n: int) -> str:
 
 
 def matches(line: LineItem, where: dict) -> bool:
-    """Whether a line item passes a template filter (see templates/shanxi-2024.yaml)."""
+    """Whether a line item passes a template filter (docs/architecture.md, "Filters")."""
     for key, wanted in where.items():
         if key == "source":
             allowed = FISCAL_SOURCES if wanted == "fiscal" else ((wanted,) if isinstance(wanted, str) else tuple(wanted))
@@ -54,7 +57,9 @@ def total(lines: Iterable[LineItem]) -> Decimal:
 
 
 @dataclass
-class Context:
+class Derivation:
+    """What one derive needs: the budget, its year's template and the catalog."""
+
     budget: Budget
     template: Template
     catalog: Catalog
@@ -69,7 +74,7 @@ class Context:
 class TableBuilder:
     """Fills one table of the template: rows from a dimension, cells from the column filters."""
 
-    def __init__(self, spec: TableSpec, context: Context):
+    def __init__(self, spec: TableSpec, context: Derivation):
         self.spec = spec
         self.context = context
         self.lines = [line for line in context.budget.lines if matches(line, spec.where)]
@@ -108,14 +113,14 @@ class TableBuilder:
         return Row(labels=labels, values=self.values(lines), level=level, code=code)
 
     def build(self) -> Table:
-        dimension: Callable[[], list[Row]] = getattr(self, f"rows_{self.spec.rows}")
+        dimension: Callable[[], list[Row]] = getattr(self, f"rows_{self.spec.rows.dimension}")
         rows = dimension()
         budget = self.context.budget
         has_data = any(v is not None for r in rows for v in r.values.values())
         note = None
         if not has_data:
             rows = self.empty_rows()
-            note = EMPTY_NOTE
+            note = self.spec.empty_note
         return Table(
             id=self.spec.id,
             caption=self.spec.caption,
@@ -128,7 +133,7 @@ class TableBuilder:
 
     def empty_rows(self) -> list[Row]:
         first = self.spec.label_columns[0].key
-        return [Row(labels={first: "合计"}, level=0), Row(level=0)]
+        return [Row(labels={first: self.spec.rows.total}, level=0), Row(level=0)]
 
     # --- row dimensions -------------------------------------------------------------------
 
@@ -141,7 +146,7 @@ class TableBuilder:
         for line in self.lines:
             codes.update({line.func[:3], line.func[:5], line.func})
         for code in sorted(codes):
-            entry = catalog.functional(code, where=f"预算公开表{self.spec.id}")
+            entry = catalog.functional(code, where=self.spec.name)
             in_row = self.under(code)
             level = {3: 1, 5: 2, 7: 3}[len(code)]
             rows.append(self.row({code_key: code, name_key: entry.name}, in_row, level, code))
@@ -153,7 +158,7 @@ class TableBuilder:
         rows = [self.row({"dept_name": "合计"}, self.lines, 0)]
         pairs: dict[tuple[str, str], list[LineItem]] = {}
         for line in self.lines:
-            catalog.dept_economic(line.econ, where=f"预算公开表{self.spec.id}")
+            catalog.dept_economic(line.econ, where=self.spec.name)
             pairs.setdefault((line.econ, self.context.gov_code(line)), []).append(line)
         for class_code in sorted({econ[:3] for econ, _ in pairs}):
             in_class = [line for (econ, _), lines in pairs.items() if econ[:3] == class_code for line in lines]
@@ -210,7 +215,7 @@ class TableBuilder:
             for i, source in enumerate(sources)
         ]
 
-    def rows_summary_all(self) -> list[Row]:
+    def rows_summary(self) -> list[Row]:
         return self._summary(self._by_source(SOURCES, False), None)
 
     def rows_summary_fiscal(self) -> list[Row]:
@@ -244,7 +249,7 @@ class TableBuilder:
             row.values["income_amount"] = amount
         return rows
 
-    def rows_income_codes(self) -> list[Row]:
+    def rows_income(self) -> list[Row]:
         """预算公开表7: 合计, then 类 → 款 → 项 (→ 目) of the income items (none given: 合计 only)."""
         rows = [self.row({"code": "合计"}, self.lines, 0)]
         for code, name, amount, level in self._income_by_code():
@@ -333,14 +338,12 @@ def _funding(funding) -> Funding:
     return Funding(total=funding.total, **funding.model_dump())
 
 
-def derive(budget: Budget, template_id: str = "shanxi-2024", catalog: Catalog | None = None) -> Report:
-    """The complete Report of a budget: the 13 tables, the explanations, the performance targets."""
-    from . import narrative
-    from .templates.glossary import standard_glossary
-
-    template = load(template_id, budget.year)
-    context = Context(budget, template, catalog or Catalog.default())
-    tables = [TableBuilder(spec, context).build() for spec in template.tables]
+def derive(budget: Budget, context: "Context") -> Report:
+    """The complete Report of a budget in the context's template: every table, the
+    explanations (the template's own prose module, when it has one), the project forms."""
+    template = context.template(budget.year)
+    derivation = Derivation(budget, template, context.catalog)
+    tables = [TableBuilder(spec, derivation).build() for spec in template.tables]
     report = Report(
         template=template.id,
         year=budget.year,
@@ -348,6 +351,7 @@ def derive(budget: Budget, template_id: str = "shanxi-2024", catalog: Catalog | 
         profile=Profile(**budget.profile.model_dump()),
         tables=tables,
         performance=performance_tables(budget),
-        glossary=[t.model_dump() for t in budget.glossary] if budget.glossary is not None else standard_glossary(template.id),
+        glossary=[t.model_dump() for t in budget.glossary] if budget.glossary is not None else template.standard_glossary(),
     )
-    return narrative.explain(report, budget, context)
+    prose = template.module("prose")
+    return prose.explain(report, budget, derivation) if prose else report

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.contexts import SHANXI, DETECT
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_TEXT = ROOT / "tests" / "data" / "tunliu-police-2024.txt"
@@ -15,14 +16,14 @@ def derived_seed():
     from yusuan.derive import derive
     from yusuan.inputs import read_budget
 
-    return derive(read_budget(SEED_BUDGET))
+    return derive(read_budget(SEED_BUDGET), SHANXI)
 
 
 @pytest.fixture(scope="session")
 def published_seed():
     from yusuan.read.published import published
 
-    return published(SEED_TEXT).report
+    return published(SEED_TEXT, DETECT).report
 
 
 @pytest.fixture

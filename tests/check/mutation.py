@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from yusuan.check import RULES, support
+from yusuan.check import support
+from yusuan.check.registry import rules_for
 from yusuan.report import Report
 from yusuan.templates import load
 
@@ -21,19 +22,21 @@ CHANGE_DELTA = Decimal("1.00")
 
 
 def baseline(report: Report) -> dict[str, frozenset]:
+    template = load(report.template, report.year)
     support.begin_run()
     try:
-        return {r.id: frozenset(r(report)) for r in RULES}
+        return {r.id: frozenset(r(report, template)) for r in rules_for(template)}
     finally:
         support.end_run()
 
 
 def caught_by(report: Report, before: dict[str, frozenset]) -> str | None:
     """The id of the first rule whose findings changed, or None."""
-    for r in RULES:
+    template = load(report.template, report.year)
+    for r in rules_for(template):
         support.begin_run()  # fresh per rule: the report changed since the last run
         try:
-            if frozenset(r(report)) != before[r.id]:
+            if frozenset(r(report, template)) != before[r.id]:
                 return r.id
         finally:
             support.end_run()

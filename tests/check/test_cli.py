@@ -7,10 +7,15 @@ import sys
 
 from typer.testing import CliRunner
 
-from yusuan.check import RULES, rules_markdown
+from yusuan.check import rules_markdown
+from yusuan.check.registry import rules_for
+from yusuan.templates import load
+
+RULES = rules_for(load("shanxi-2024", 2024))
 from yusuan.cli import app
 
 from .conftest import ROOT, SEED_BUDGET, SEED_TEXT
+from tests.contexts import SHANXI
 
 runner = CliRunner()
 
@@ -50,7 +55,7 @@ def test_a_budget_and_a_report_json_are_checked_the_same(tmp_path):
     from yusuan.inputs import read_budget
 
     path = tmp_path / "report.json"
-    path.write_text(derive(read_budget(SEED_BUDGET)).to_json(), encoding="utf-8")
+    path.write_text(derive(read_budget(SEED_BUDGET), SHANXI).to_json(), encoding="utf-8")
     from_budget, from_json = run(SEED_BUDGET, "-f", "json"), run(path, "-f", "json")
     assert from_budget.exit_code == from_json.exit_code == 1  # the seed's own cost indicators
     assert json.loads(from_budget.stdout)["findings"] == json.loads(from_json.stdout)["findings"]
@@ -63,7 +68,7 @@ def test_a_clean_report_exits_0(tmp_path):
 
     from .generate import generate_budget
 
-    report = derive(generate_budget(random.Random(7)))
+    report = derive(generate_budget(random.Random(7)), SHANXI)
     path = tmp_path / "report.json"
     path.write_text(report.to_json(), encoding="utf-8")
     result = run(path)
@@ -123,6 +128,9 @@ def test_the_installed_command_passes_the_exit_code_on():
 def test_rules_are_listed_and_documented():
     result = run("--rules")
     assert result.exit_code == 0
-    assert [l.split()[0] for l in result.stdout.splitlines()] == [r.id for r in RULES]
+    listed = [l.split() for l in result.stdout.splitlines() if not l.startswith(" ")]
+    assert [l[0] for l in listed] == [r.id for r in RULES]
+    assert {l[2] for l in listed} == {"generated", "generic", "template"}  # where each comes from
+    assert any(l[0] == "N.amounts" and l[3].startswith("yusuan.templates.shanxi_2024.rules.prose:") for l in listed)
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), "regenerate: python -m yusuan.check > docs/rules.md"
     assert all(r.identity and r.description.endswith(".") for r in RULES)

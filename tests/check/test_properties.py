@@ -13,6 +13,7 @@ from yusuan.derive import derive
 
 from .generate import generate_budget
 from .mutation import uncaught_cells, uncaught_claims
+from tests.contexts import SHANXI
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 
@@ -20,7 +21,7 @@ SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], der
 @settings(max_examples=40, **SETTINGS)
 @given(st.randoms(use_true_random=False))
 def test_a_derived_report_has_no_error(rng: random.Random):
-    report = derive(generate_budget(rng))
+    report = derive(generate_budget(rng), SHANXI)
     errors = [f.line() for f in check(report) if f.severity == "error"]
     assert errors == []
     assert not [f for f in check(report) if "could not be applied" in f.message]
@@ -29,14 +30,14 @@ def test_a_derived_report_has_no_error(rng: random.Random):
 @settings(max_examples=4, **SETTINGS)
 @given(st.randoms(use_true_random=False))
 def test_every_cell_changed_by_two_cents_is_caught(rng: random.Random):
-    report = derive(generate_budget(rng))
+    report = derive(generate_budget(rng), SHANXI)
     assert uncaught_cells(report) == []
 
 
 @settings(max_examples=6, **SETTINGS)
 @given(st.randoms(use_true_random=False))
 def test_every_figure_of_the_prose_changed_is_caught(rng: random.Random):
-    report = derive(generate_budget(rng))
+    report = derive(generate_budget(rng), SHANXI)
     assert uncaught_claims(report) == []
 
 

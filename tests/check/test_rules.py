@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from yusuan.check import RULES, check
+from yusuan.check import check
+from yusuan.check.registry import rules_for
+from yusuan.templates import load
+
+RULES = rules_for(load("shanxi-2024", 2024))
 from yusuan.report import Claim, Report, Row, Section, Table
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from yusuan.derive import derive
 from yusuan.errors import InputError
 from yusuan.read.budget_yaml import read_budget
+from tests.contexts import SHANXI
 
 FUND = Path(__file__).parent.parent / "data" / "fund-budget.yaml"
 LINES = FUND.read_text(encoding="utf-8").splitlines()
@@ -45,4 +46,4 @@ def test_a_hand_edited_budget_reads_or_names_its_line(tmp_path, text):
         assert exc.file == str(path) and exc.message
         assert exc.place, f"no place in: {exc}"
         return
-    derive(budget)  # what reads must also derive
+    derive(budget, SHANXI)  # what reads must also derive

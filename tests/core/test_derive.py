@@ -5,14 +5,14 @@ import pytest
 
 from yusuan.derive import chinese_number, derive
 from yusuan.read.budget_yaml import read_budget
-from yusuan.render.text import render_text
+from tests.contexts import SHANXI, text_of
 
 SMALL = Path(__file__).parent.parent / "data" / "small-budget.yaml"
 
 
 @pytest.fixture(scope="module")
 def report():
-    return derive(read_budget(SMALL))
+    return derive(read_budget(SMALL), SHANXI)
 
 
 def cells(table, code):
@@ -83,14 +83,14 @@ def test_decrease_is_worded_and_signed(tmp_path):
     text = SMALL.read_text(encoding="utf-8").replace("total: 1000000,", "total: 2000000,")
     path = tmp_path / "b.yaml"
     path.write_text(text, encoding="utf-8")
-    report = derive(read_budget(path))
+    report = derive(read_budget(path), SHANXI)
     assert "比上年减少57.50万元，下降28.75%" in report.section("一").text
     claims = {c.subject: c.value for c in report.section("一").claims}
     assert claims["income.total.change"] == D("-57.50") and claims["income.total.growth"] == D("-28.75")
 
 
 def test_text_rendering_puts_each_table_under_its_caption(report):
-    text = render_text(report)
+    text = text_of(report)
     lines = text.splitlines()
     for table in report.tables:
         i = lines.index(table.caption)
@@ -111,7 +111,7 @@ def test_chinese_numbers(n, text):
 
 
 def test_income_by_code_fills_table_7_and_the_income_side_of_table_9():
-    fund = derive(read_budget(SMALL.with_name("fund-budget.yaml")))
+    fund = derive(read_budget(SMALL.with_name("fund-budget.yaml")), SHANXI)
     t7 = fund.table("7")
     assert [(r.labels.get("code"), r.labels.get("name"), r.value("amount"), r.level) for r in t7.rows] == [
         ("合计", None, D("370.00"), 0),
@@ -131,5 +131,5 @@ def test_income_by_code_fills_table_7_and_the_income_side_of_table_9():
 
 def test_without_income_items_table_7_shows_its_total_only():
     budget = read_budget(SMALL.with_name("fund-budget.yaml"))
-    t7 = derive(budget.model_copy(update={"income_items": []})).table("7")
+    t7 = derive(budget.model_copy(update={"income_items": []}), SHANXI).table("7")
     assert [(r.labels, r.value("amount")) for r in t7.rows] == [({"code": "合计"}, D("370.00"))]

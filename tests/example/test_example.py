@@ -4,7 +4,7 @@ Three fixtures stand for the seed (tests/data/tunliu-police-2024.txt):
 tests/data/tunliu-expected-tables.yaml (its 13 tables cell for cell), tunliu-expected-prose.yaml
 (第一/三/四部分), and the budget itself. These tests check the fixtures against the seed's text,
 the budget's own sums against the tables (an aggregation independent of yusuan.derive), and
-derive(budget) against the tables and the prose. Where the seed contradicts itself the expected
+derive(budget, SHANXI) against the tables and the prose. Where the seed contradicts itself the expected
 value is listed below with the reason; DISCREPANCIES.md holds the arithmetic.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ from yusuan.derive import derive
 from yusuan.money import fmt_table, fmt_yuan, to_wan
 from yusuan.read.budget_yaml import read_budget
 from yusuan.templates import load as load_template
+from tests.contexts import SHANXI, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = (ROOT / "tests/data/tunliu-police-2024.txt").read_text(encoding="utf-8")
@@ -59,7 +60,7 @@ def budget():
 
 @pytest.fixture(scope="module")
 def report(budget):
-    return derive(budget)
+    return derive(budget, SHANXI)
 
 
 # --- the fixtures against the seed's text ---------------------------------------------------------
@@ -253,7 +254,7 @@ def test_the_lines_sum_to_every_printed_cell_by_our_own_aggregation(budget):
     print(f"{len(cells)} cells met by the lines (own aggregation)")
 
 
-# --- derive(budget) against the seed -----------------------------------------------------------------
+# --- derive(budget, SHANXI) against the seed -----------------------------------------------------------------
 
 
 def test_derived_tables_are_the_seeds_cell_for_cell(report):
@@ -336,9 +337,8 @@ def test_derived_performance_tables_in_the_seeds_order(report):
 
 
 def test_report_txt_holds_in_each_table_exactly_the_seeds_numbers(report):
-    from yusuan.render.text import render_text
-
-    text = render_text(report)
+    
+    text = text_of(report)
     captions = [TABLES["tables"][str(i)]["caption"] for i in range(1, 14)]
     starts = [text.index(f"{c}\n") for c in captions] + [text.index("第三部分")]
     seed = seed_table_sections()

@@ -8,6 +8,7 @@ import pytest
 from yusuan.money import fmt_table
 from yusuan.report import Report
 from yusuan.templates import load
+from tests.contexts import DETECT
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "tunliu-police-2024.txt"
@@ -22,7 +23,7 @@ def assert_read_or_one_error(path: Path) -> None:
     from yusuan.read import published
 
     try:
-        result = published(path)
+        result = published(path, DETECT)
     except InputError as exc:
         assert str(path) in str(exc)
         return
@@ -40,4 +41,4 @@ def cells(report: Report, table_id: str) -> list[list[str]]:
 def seed_result():
     from yusuan.read import published
 
-    return published(SEED)
+    return published(SEED, DETECT)

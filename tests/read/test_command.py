@@ -33,7 +33,7 @@ def test_a_published_workbook_is_read_in_part_and_says_what_is_missing(tmp_path)
     assert runner.invoke(app, ["build", str(EXAMPLE_BUDGET), "-o", str(built), "--format", "xlsx,json"]).exit_code == 0
     result = read(built / "report.xlsx", tmp_path / "read")
     assert result.exit_code == 1
-    assert "第三部分 (the explanations) is missing" in result.output
+    assert "第三部分 2024年度单位预算情况说明 is missing" in result.output
     read_back, derived = Report.load(tmp_path / "read" / "report.json"), Report.load(built / "report.json")
     assert [cells(read_back, t.id) for t in derived.tables] == [cells(derived, t.id) for t in derived.tables]
 

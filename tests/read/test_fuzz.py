@@ -13,6 +13,7 @@ from yusuan.errors import InputError
 from yusuan.read.published import published, read_text
 
 from .conftest import SEED, assert_read_or_one_error
+from tests.contexts import DETECT
 
 TEXT = SEED.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")
@@ -22,7 +23,7 @@ LIMIT = 5.0  # seconds for one read: the seed takes a few ms
 
 def read_bounded(text: str):
     started = time.perf_counter()
-    result = read_text(text, "fuzz.txt")
+    result = read_text(text, "fuzz.txt", DETECT)
     assert time.perf_counter() - started < LIMIT
     assert result.report is not None or result.problems, "nothing read and nothing said"
     if result.report is not None:
@@ -47,7 +48,7 @@ def test_a_missing_table_is_named():
 
 def test_another_template_is_said_plainly():
     text = "2023年度部门决算\n收入支出决算总表\n公开01表\n2023年收入支出决算总表\n项目 行次 金额\n"
-    result = read_text(text)
+    result = read_text(text, "<text>", DETECT)
     assert result.report is None and result.exit_code == 2
     assert "决算" in result.problems[0].message and "2023年收入支出决算总表" in result.problems[0].message
 
@@ -85,6 +86,6 @@ def test_random_bytes_from_a_file(tmp_path_factory, data):
 def test_unreadable_file_is_one_input_error(tmp_path):
     for name in ("nope.txt", "nope.pdf", "nope.xlsx"):
         with pytest.raises(InputError, match="no such file"):
-            published(tmp_path / name)
+            published(tmp_path / name, DETECT)
     with pytest.raises(InputError, match="not a file"):
-        published(tmp_path)
+        published(tmp_path, DETECT)

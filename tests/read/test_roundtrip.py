@@ -1,14 +1,14 @@
-"""Round trip: published(render_text(derive(budget))) == derive(budget), on every cell and field."""
+"""Round trip: published(text_of(derive(budget, SHANXI)), DETECT) == derive(budget, SHANXI), on every cell and field."""
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
 from yusuan.derive import derive
 from yusuan.read.published import read_text
-from yusuan.render.text import render_text
 
 from .conftest import cells
 from .strategies import budgets
+from tests.contexts import SHANXI, DETECT, text_of
 
 
 def _sorted(section):
@@ -42,8 +42,8 @@ def assert_same(read, derived) -> int:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(budgets())
 def test_text_round_trip(budget):
-    derived = derive(budget)
-    result = read_text(render_text(derived), "rendered.txt")
+    derived = derive(budget, SHANXI)
+    result = read_text(text_of(derived), "rendered.txt", DETECT)
     assert [str(p) for p in result.problems] == []
     assert assert_same(result.report, derived) > 0
 
@@ -53,7 +53,7 @@ def test_round_trip_of_the_example_budget():
 
     from .conftest import EXAMPLE_BUDGET
 
-    derived = derive(read_budget(EXAMPLE_BUDGET))
-    result = read_text(render_text(derived))
+    derived = derive(read_budget(EXAMPLE_BUDGET), SHANXI)
+    result = read_text(text_of(derived), "<text>", DETECT)
     compared = assert_same(result.report, derived)
     print(f"\nround trip of the example: {compared} cells equal")

@@ -9,6 +9,7 @@ from yusuan.derive import derive
 from yusuan.inputs import read_budget
 
 from .conftest import EXAMPLE_BUDGET, EXPECTED_PROSE, EXPECTED_TABLES, cells
+from tests.contexts import SHANXI
 
 
 def test_seed_tables_equal_the_expected_fixture_cell_for_cell(seed_result):
@@ -73,7 +74,7 @@ def test_seed_claims_carry_signed_values_and_units(seed_result):
 
 
 def test_seed_performance_tables_equal_those_derived_from_the_example_budget(seed_result):
-    derived = derive(read_budget(EXAMPLE_BUDGET)).performance
+    derived = derive(read_budget(EXAMPLE_BUDGET), SHANXI).performance
     got = seed_result.report.performance
     assert [p.project_name for p in got] == [p.project_name for p in derived]
     fields, clipped = 0, []

@@ -16,8 +16,9 @@ from yusuan.render.xlsx import render_xlsx
 from .conftest import EXAMPLE_BUDGET, assert_read_or_one_error, cells
 from .strategies import budgets
 from .test_roundtrip import assert_same_tables
+from tests.contexts import SHANXI, DETECT, rendering
 
-PROSE_MISSING = ["第一部分 概况 is missing", "第三部分 (the explanations) is missing", "第四部分 名词解释 is missing"]
+PROSE_MISSING = ["第一部分 概况 is missing", "第三部分 2024年度单位预算情况说明 is missing", "第四部分 名词解释 is missing"]
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +26,14 @@ def example():
     from yusuan.inputs import read_budget
 
     budget = read_budget(EXAMPLE_BUDGET)
-    return budget, derive(budget)
+    return budget, derive(budget, SHANXI)
 
 
 def test_our_workbook_reads_back_every_table_cell_and_performance_field(example, tmp_path):
     budget, derived = example
     path = tmp_path / "report.xlsx"
-    path.write_bytes(render_xlsx(derived, budget))
-    result = published(path)
+    path.write_bytes(render_xlsx(rendering(derived, budget)))
+    result = published(path, DETECT)
     # A workbook holds the tables, not the prose: the read is partial and says so.
     assert [str(p) for p in result.problems] == PROSE_MISSING
     assert result.exit_code == 1
@@ -46,13 +47,13 @@ def test_an_edited_cell_is_read_as_shown_and_check_finds_what_no_longer_adds_up(
 
     budget, derived = example
     path = tmp_path / "report.xlsx"
-    path.write_bytes(render_xlsx(derived, budget))
+    path.write_bytes(render_xlsx(rendering(derived, budget)))
     book = openpyxl.load_workbook(path)
     sheet = book["表5"]
     row = next(r for r in sheet.iter_rows() if r[0].value == "2080505")
     row[3].value = 262.3  # basic expenditure of one 项, without touching its 类/款 or 合计
     book.save(path)
-    result = published(path)
+    result = published(path, DETECT)
     got = {r[0]: r for r in cells(result.report, "5")}
     assert "262.30" in got["2080505"]
     errors = [(f.rule, f.location.row, f.location.column) for f in check(result.report) if f.severity == "error"]
@@ -66,7 +67,7 @@ def test_a_workbook_without_ruling_is_read_from_where_its_grid_starts(example, t
 
     budget, derived = example
     path = tmp_path / "report.xlsx"
-    path.write_bytes(render_xlsx(derived, budget))
+    path.write_bytes(render_xlsx(rendering(derived, budget)))
     book = openpyxl.load_workbook(path)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
@@ -74,7 +75,7 @@ def test_a_workbook_without_ruling_is_read_from_where_its_grid_starts(example, t
                 if type(cell).__name__ != "MergedCell":
                     cell.border = Border()
     book.save(path)
-    result = published(path)
+    result = published(path, DETECT)
     assert [str(p) for p in result.problems] == PROSE_MISSING
     assert assert_same_tables(result.report, derived) == 1232
 
@@ -85,23 +86,23 @@ def test_a_workbook_without_tables_is_one_clear_error(tmp_path):
     book.active.append(["说明", "本表无内容"])
     book.save(path)
     with pytest.raises(InputError, match="no sheet holds an official table"):
-        published(path)
+        published(path, DETECT)
 
 
 def test_a_damaged_workbook_is_one_input_error(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 not a zip")
     with pytest.raises(InputError, match="not a readable workbook"):
-        published(path)
+        published(path, DETECT)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(budget=budgets())
 def test_workbook_round_trip(budget, tmp_path):
-    derived = derive(budget)
+    derived = derive(budget, SHANXI)
     path = tmp_path / "generated.xlsx"
-    path.write_bytes(render_xlsx(derived, budget))
-    result = published(path)
+    path.write_bytes(render_xlsx(rendering(derived, budget)))
+    result = published(path, DETECT)
     assert [str(p) for p in result.problems] == PROSE_MISSING
     assert assert_same_tables(result.report, derived) > 0
 
@@ -111,7 +112,7 @@ def _example_workbook() -> bytes:
     from yusuan.inputs import read_budget
 
     budget = read_budget(EXAMPLE_BUDGET)
-    return render_xlsx(derive(budget), budget)
+    return render_xlsx(rendering(derive(budget, SHANXI), budget))
 
 
 printable = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=8)  # what a cell can hold

@@ -10,6 +10,7 @@ import pytest
 
 from yusuan.budget import Budget
 from yusuan.render.datapackage import render_datapackage
+from tests.contexts import rendering
 
 from .fixtures import small_report
 
@@ -33,7 +34,7 @@ def budget():
 
 @pytest.fixture(scope="module")
 def package(budget):
-    archive = zipfile.ZipFile(io.BytesIO(render_datapackage(small_report(), budget)))
+    archive = zipfile.ZipFile(io.BytesIO(render_datapackage(rendering(small_report(), budget))))
     return json.loads(archive.read("datapackage.json")), archive.read("line-items.csv").decode("utf-8")
 
 
@@ -65,12 +66,12 @@ def test_descriptor_fields_and_model_refer_to_the_csv(package):
 
 
 def test_same_budget_same_bytes(budget):
-    assert render_datapackage(small_report(), budget) == render_datapackage(small_report(), budget)
+    assert render_datapackage(rendering(small_report(), budget)) == render_datapackage(rendering(small_report(), budget))
 
 
 def test_needs_a_budget():
     with pytest.raises(ValueError, match="line items"):
-        render_datapackage(small_report(), None)
+        render_datapackage(rendering(small_report(), None))
 
 
 def test_frictionless_validates_the_resource(package, tmp_path):

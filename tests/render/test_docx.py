@@ -11,6 +11,7 @@ from yusuan.render.docx import render_docx
 from .expect import expected_rows, header_rows, normalize
 from .fixtures import small_report
 from .readback import docx_distinct_cells
+from tests.contexts import rendering
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def report():
 
 @pytest.fixture(scope="module")
 def document(report):
-    return docx.Document(io.BytesIO(render_docx(report)))
+    return docx.Document(io.BytesIO(render_docx(rendering(report))))
 
 
 def official_tables(document, report):

@@ -9,6 +9,7 @@ from yusuan.templates import load
 
 from .expect import TableParser, expand, expected_rows, header_rows, normalize
 from .fixtures import small_report
+from tests.contexts import rendering
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,7 @@ def report():
 
 @pytest.fixture(scope="module")
 def page(report):
-    return render_html(report).decode("utf-8")
+    return render_html(rendering(report)).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -89,5 +90,5 @@ def test_performance_grid_merges_and_values(parsed):
 def test_text_is_escaped(report):
     hostile = report.model_copy(deep=True)
     hostile.profile.structure = "<script>alert(1)</script>"
-    page = render_html(hostile).decode()
+    page = render_html(rendering(hostile)).decode()
     assert "<script>" not in page and "&lt;script&gt;" in page

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from yusuan.render import layout, renderers
 from yusuan.report import Indicator, PerformanceTable, Funding, Report, Row, Table
 from yusuan.templates import load
+from tests.contexts import rendering, SHANXI
 
 TEMPLATE = load("shanxi-2024", 2024)
 amounts = st.one_of(st.none(), st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False))
@@ -72,7 +73,7 @@ def test_a_report_without_tables_still_renders_everywhere():
             from yusuan.render.pdf import cjk_font_files
             if not cjk_font_files():
                 continue
-        assert renderer.render(report, None), name
+        assert renderer.render(rendering(report)), name
 
 
 def test_each_side_of_table_9_is_indented_by_its_own_codes():
@@ -83,7 +84,7 @@ def test_each_side_of_table_9_is_indented_by_its_own_codes():
     from yusuan.derive import derive
     from yusuan.inputs import read_budget
 
-    report = derive(read_budget(Path(__file__).parents[1] / "data" / "fund-budget.yaml"))
+    report = derive(read_budget(Path(__file__).parents[1] / "data" / "fund-budget.yaml"), SHANXI)
     table = report.table("9")
     grid = layout.official_block(table, TEMPLATE.table("9")).grid
     columns = [c.key for c in TEMPLATE.table("9").columns]

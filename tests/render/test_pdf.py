@@ -11,6 +11,7 @@ import pytest
 from decimal import Decimal
 
 from yusuan.render import pdf as pdf_module
+from tests.contexts import rendering
 from yusuan.report import Row
 
 from .expect import expected_rows, normalize
@@ -30,7 +31,7 @@ def report():
 
 @pytest.fixture(scope="module")
 def pdf_bytes(report):
-    return pdf_module.render_pdf(report)
+    return pdf_module.render_pdf(rendering(report))
 
 
 def test_every_table_cell_in_its_column(report, pdf_bytes):
@@ -44,7 +45,7 @@ def test_a_long_table_repeats_its_header_on_every_page(report):
     table = long.table("3")
     table.rows = [Row(labels={"code": f"{2040000 + i}", "name": f"第{i}个科目"},
                       values={"total": Decimal(i) + Decimal("0.25"), "basic": Decimal(i)}, level=3) for i in range(120)]
-    data = pdf_module.render_pdf(long)
+    data = pdf_module.render_pdf(rendering(long))
     with pdfplumber.open(io.BytesIO(data)) as document:
         pages = [p for p in document.pages if "第0个科目" in (p.extract_text() or "") or "第119个科目" in (p.extract_text() or "")]
         first = document.pages.index(pages[0])

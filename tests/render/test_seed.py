@@ -14,6 +14,7 @@ from yusuan.render.pdf import cjk_font_files
 
 from . import readback
 from .expect import normalize
+from tests.contexts import SHANXI, DETECT, rendering
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = ROOT / "examples" / "tunliu-police-2024" / "budget.yaml"
@@ -28,7 +29,7 @@ def seed():
     from yusuan.read.budget_yaml import read_budget
 
     budget = read_budget(BUDGET)
-    return budget, derive(budget)
+    return budget, derive(budget, SHANXI)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_every_seed_cell_read_back(format, seed, expected):
     if format == "pdf" and not cjk_font_files():
         pytest.skip("no CJK font installed (Debian: apt-get install -y fonts-noto-cjk)")
     budget, report = seed
-    data = renderers()[format].render(report, budget)
+    data = renderers()[format].render(rendering(report, budget))
     tables = READERS[format](data, report)
     assert sorted(tables, key=int) == sorted(expected, key=int)
     for table_id, rows in expected.items():
@@ -63,7 +64,7 @@ def test_seed_performance_tables_in_the_pdf(seed):
     import pdfplumber
 
     budget, report = seed
-    data = renderers()["pdf"].render(report, budget)
+    data = renderers()["pdf"].render(rendering(report, budget))
     grids = []
     with pdfplumber.open(io.BytesIO(data)) as document:
         for page in document.pages:
@@ -84,9 +85,9 @@ def test_seed_line_items_in_the_workbook_and_datapackage(seed):
     import openpyxl
 
     budget, report = seed
-    book = openpyxl.load_workbook(io.BytesIO(renderers()["xlsx"].render(report, budget)))
+    book = openpyxl.load_workbook(io.BytesIO(renderers()["xlsx"].render(rendering(report, budget))))
     assert book["预算明细"].max_row == len(budget.lines) + 1
-    archive = zipfile.ZipFile(io.BytesIO(renderers()["datapackage"].render(report, budget)))
+    archive = zipfile.ZipFile(io.BytesIO(renderers()["datapackage"].render(rendering(report, budget))))
     rows = list(csv.DictReader(io.StringIO(archive.read("line-items.csv").decode("utf-8"))))
     assert sum(Decimal(r["amount"]) for r in rows) == sum(line.amount for line in budget.lines)
 
@@ -100,8 +101,8 @@ def test_seed_pdf_through_our_published_reader(seed, expected, tmp_path):
 
     budget, report = seed
     path = tmp_path / "report.pdf"
-    path.write_bytes(renderers()["pdf"].render(report, budget))
-    result = published(path)
+    path.write_bytes(renderers()["pdf"].render(rendering(report, budget)))
+    result = published(path, DETECT)
     assert result.report is not None and not result.problems, result.problems[:5]
     for table_id, rows in expected.items():
         assert [[normalize(c) for c in row] for row in expected_rows(result.report, table_id)] == rows, table_id

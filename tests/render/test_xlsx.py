@@ -11,6 +11,7 @@ from yusuan.render.xlsx import render_xlsx
 
 from .expect import expected_rows, header_rows, normalize
 from .fixtures import small_report
+from tests.contexts import SHANXI, rendering
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def report():
 
 @pytest.fixture(scope="module")
 def book(report):
-    return openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
+    return openpyxl.load_workbook(io.BytesIO(render_xlsx(rendering(report))))
 
 
 def cell_text(value) -> str:
@@ -92,7 +93,7 @@ def test_line_items_sheet_when_a_budget_is_given(report):
         "prior_year": {"total": "1", "general_budget_current": "1"},
         "assets": {"as_of": "2023年12月31日"},
     })
-    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(report, budget)))
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(rendering(report, budget))))
     ws = book["预算明细"]
     header = [c.value for c in ws[1]]
     rows = [dict(zip(header, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
@@ -110,10 +111,10 @@ def test_income_items_sheet_when_the_budget_has_them():
     from yusuan.inputs import read_budget
 
     budget = read_budget(Path(__file__).parents[1] / "data" / "fund-budget.yaml")
-    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(derive(budget), budget)))
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(rendering(derive(budget, SHANXI), budget))))
     rows = [[c.value for c in row] for row in book["收入科目明细"].iter_rows()]
     assert rows == [["收入科目编码", "科目名称", "资金来源", "金额（元）"],
                     ["103014801", "土地出让价款收入", "政府性基金预算", 3000000],
                     ["1030147", "国有土地收益基金收入", "政府性基金预算", 700000],
                     ["1030601", "利润收入", "国有资本经营预算", 80000]]
-    assert "收入科目明细" not in openpyxl.load_workbook(io.BytesIO(render_xlsx(small_report()))).sheetnames
+    assert "收入科目明细" not in openpyxl.load_workbook(io.BytesIO(render_xlsx(rendering(small_report())))).sheetnames

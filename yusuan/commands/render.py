@@ -16,17 +16,20 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("out"), "-o", "--out", help="output folder"),
         format: str = typer.Option(DEFAULT_FORMATS, "--format", "-f",
                                    help="comma-separated: html,pdf,xlsx,docx,json,text"),
+        template: str = typer.Option(None, "--template", "-t", help="the layout (default: the one the report names)"),
+        catalog: list[Path] = typer.Option([], "--catalog", help="a catalog CSV that extends or overrides the built-in one"),
     ) -> None:
         """Write a Report as HTML, PDF, XLSX, DOCX (report.html, report.pdf, …)."""
         from ..errors import InputError
         from ..inputs import load_report_json
+        from . import make_context
         from ..render import write
         from ..render.pdf import FontMissing
 
         report = load_report_json(report_file)
         formats = [f.strip() for f in format.split(",") if f.strip()]
         try:
-            paths = write(report, formats, out)
+            paths = write(make_context(template, catalog).rendering(report), formats, out)
         except FontMissing as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None

@@ -5,9 +5,10 @@ could be read), the problems met (each with its line/page, table and row), and w
 the document looks like. What cannot be read is said, not guessed; no input makes it crash or
 hang: a file that cannot be opened or has no text layer raises one ``InputError``.
 
-The pipeline: lines (text file, or yusuan/read/pdf.py) → cleaned of page furniture and cut
-into parts (published_lines) → 第一部分 and 第三部分 prose with claims (published_prose), the
-tables (published_tables), the performance-target tables (published_performance).
+The pipeline: lines (text file, or yusuan/read/pdf.py) → the template detected from the text
+(detect.py) → cleaned of page furniture and cut into parts (published_lines) → the tables
+(published_tables), the performance-target tables (published_performance), and the prose with
+its claims by the template's own ``reading`` module.
 """
 from __future__ import annotations
 
@@ -15,20 +16,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..catalog import Catalog
 from ..errors import InputError
 from ..report import Report
-from ..templates import DEFAULT, load
 from .published_lines import Line, Problem, clean, segment, split_lines
+
+if TYPE_CHECKING:
+    from ..context import Context
 
 __all__ = ["ReadResult", "Problem", "published", "read_lines", "read_text"]
 
-# What other templates print, to recognise a report that is not of ours rather than force it.
-OTHER_TEMPLATES = {
-    "决算 (final accounts)": re.compile(r"决算"),
-    "财政部 standard set (部门收支总表 …)": re.compile(r"部门收支总表|部门收入总表|部门支出总表|财政拨款支出表"),
-}
 TITLE = re.compile(r"^\s*(\d{4})年\S*表(?:（[^）]*）)?\s*$")
 MAX_CHARS = 20_000_000  # a published report is a few hundred KB; beyond this is not one
 
@@ -50,7 +48,7 @@ class ReadResult:
         return 2 if self.report is None else (1 if self.problems else 0)
 
 
-def published(path: str | Path) -> ReadResult:
+def published(path: str | Path, context: "Context") -> ReadResult:
     """Read a published report: ``.txt`` (text extracted from a PDF, or our text rendering), ``.pdf``,
     or ``.xlsx`` (its tables, a sheet each: the prose is not in a workbook, so that read is partial)."""
     path = Path(path)
@@ -59,11 +57,11 @@ def published(path: str | Path) -> ReadResult:
     if path.suffix.lower() == ".xlsx":
         from .published_xlsx import xlsx_lines
 
-        return read_lines(xlsx_lines(path), str(path))
+        return read_lines(xlsx_lines(path), str(path), context)
     if path.suffix.lower() == ".pdf":
         from .pdf import pdf_lines
 
-        return read_lines(pdf_lines(path), str(path))
+        return read_lines(pdf_lines(path), str(path), context)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -71,7 +69,7 @@ def published(path: str | Path) -> ReadResult:
     if data.startswith(b"%PDF"):
         from .pdf import pdf_lines
 
-        return read_lines(pdf_lines(path), str(path))
+        return read_lines(pdf_lines(path), str(path), context)
     if len(data) > MAX_CHARS * 4:
         raise InputError(path, None, f"{len(data)} bytes is too large for a published report")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -82,11 +80,11 @@ def published(path: str | Path) -> ReadResult:
             continue
     else:  # pragma: no cover - gb18030 decodes almost anything
         raise InputError(path, None, "not text in UTF-8 or GB18030")
-    return read_text(text, str(path))
+    return read_text(text, str(path), context)
 
 
-def read_text(text: str, name: str = "<text>") -> ReadResult:
-    return read_lines(split_lines(text.replace("\r\n", "\n")), name)
+def read_text(text: str, name: str, context: "Context") -> ReadResult:
+    return read_lines(split_lines(text.replace("\r\n", "\n")), name, context)
 
 
 def detect_year(lines: list[Line]) -> int | None:
@@ -94,10 +92,11 @@ def detect_year(lines: list[Line]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def read_lines(lines: list[Line], name: str = "<text>", template_id: str = DEFAULT) -> ReadResult:
-    """The Report in ``lines``, with the problems met on the way."""
+def read_lines(lines: list[Line], name: str, context: "Context") -> ReadResult:
+    """The Report in ``lines``, with the problems met on the way. The template is the context's,
+    or detected from the text (none fits: nothing is read, and the nearest is named)."""
+    from .detect import detect
     from .published_performance import read_performance
-    from .published_prose import read_explanations, read_glossary, read_profile
     from .published_tables import TableReader
 
     kept, parts = clean(lines)
@@ -107,15 +106,20 @@ def read_lines(lines: list[Line], name: str = "<text>", template_id: str = DEFAU
     if year is None:
         return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
                                          "not a published budget report, or its text is unreadable")], None)
-    template = load(template_id, year)
+    detection = detect("\n".join(l.text for l in lines),
+                       (context.template_ref,) if context.template_ref is not None else None)
+    if detection.template is None:
+        what = "not of this template" if context.template_ref is not None else "of no template yusuan knows"
+        return ReadResult(None, [Problem(f"the document is {what}: {detection.describe()}")], detection.nearest,
+                          list(detection.titles))
+    template = context.with_template(detection.template).template(year)
     segments = segment(kept, parts, {t.id: t.title for t in template.tables})
     found = [tid for tid, _, _ in segments.tables]
     if not found:
-        other = next((desc for desc, pattern in OTHER_TEMPLATES.items() if any(pattern.search(t) for t in titles)), None)
-        what = f"it looks like a {other} report" if other else "none of its tables is of this template"
-        message = (f"not a {template.name} report: {what}; tables found: {'、'.join(titles[:20]) or 'none'}")
-        return ReadResult(None, [Problem(message)], other or "unknown", titles)
-    catalog = Catalog.default()
+        message = (f"not a {template.name} report: none of its tables is of this template; "
+                   f"tables found: {'、'.join(titles[:20]) or 'none'}")
+        return ReadResult(None, [Problem(message)], template.id, titles)
+    catalog = context.catalog
     unit_names = Counter()
     tables = []
     for table_id, caption, body in segments.tables:
@@ -125,7 +129,7 @@ def read_lines(lines: list[Line], name: str = "<text>", template_id: str = DEFAU
             problems.append(Problem(f"{caption.text.strip()} is not a table of {template.name}", caption.no, caption.page))
             continue
         if any(t.id == table_id for t in tables):
-            problems.append(Problem(f"{spec.caption} appears twice; the first is kept", caption.no, caption.page, table_id))
+            problems.append(Problem(f"{spec.name} appears twice; the first is kept", caption.no, caption.page, table_id))
             continue
         reader = TableReader(spec, template, catalog, caption)
         table = reader.read(body)
@@ -139,15 +143,19 @@ def read_lines(lines: list[Line], name: str = "<text>", template_id: str = DEFAU
         tables.sort(key=lambda t: order[t.id])
     for spec in template.tables:
         if not any(t.id == spec.id for t in tables):
-            problems.append(Problem(f"{spec.caption} {spec.title} is missing", table=spec.id))
+            problems.append(Problem(f"{spec.name} is missing", table=spec.id))
     unit_name = unit_names.most_common(1)[0][0] if unit_names else ""
     report = Report(template=template.id, year=year, unit_name=unit_name, tables=tables)
-    report = read_profile(report, segments.profile, problems)
-    report = read_explanations(report, segments.explanations, catalog, problems)
+    reading = template.module("reading")
+    if reading is not None:
+        report = reading.read_profile(report, segments.profile, problems)
+        report = reading.read_explanations(report, segments.explanations, catalog, problems)
     report = read_performance(report, segments.performance, problems)
-    report = read_glossary(report, segments.glossary, problems)
-    for part, present in (("第一部分 概况", report.profile.duties or report.profile.structure),
-                          ("第三部分 (the explanations)", report.explanations), ("第四部分 名词解释", report.glossary)):
-        if not present:
-            problems.append(Problem(f"{part} is missing"))
+    if reading is not None:
+        report = reading.read_glossary(report, segments.glossary, problems)
+    present = {"profile": report.profile.duties or report.profile.structure, "explanations": report.explanations,
+               "glossary": report.glossary}
+    for part in template.parts:
+        if part.holds in present and not present[part.holds]:
+            problems.append(Problem(f"{part.heading} is missing"))
     return ReadResult(report, problems, template.id, found)

@@ -30,28 +30,10 @@ def to_decimal(field: str) -> Decimal:
         raise ValueError(field) from None
 
 
-_IDENTITIES: dict[tuple[int, tuple[str, ...]], tuple] = {}
-
-
 def identities(spec: TableSpec, keys: tuple[str, ...]) -> tuple[tuple[int, tuple[int, ...]], ...]:
-    """(total index, part indexes) among ``keys``: the parts of a column are the columns under
-    the same header parent whose line-item filter narrows its own (本年收入合计 {carryover: false}
-    → 一般公共预算 {carryover: false, source: 一般公共预算}, …)."""
-    cached = _IDENTITIES.get((id(spec), keys))
-    if cached is not None:
-        return cached
-    columns = [spec.column(k) for k in keys]
-    result = []
-    for i, column in enumerate(columns):
-        parent = column.header[:-1]
-        mine = column.where.items()
-        parts = tuple(j for j, other in enumerate(columns)
-                      if j != i and other.header[: len(parent)] == parent
-                      and mine <= other.where.items() and len(other.where) > len(column.where))
-        if parts:
-            result.append((i, parts))
-    _IDENTITIES[(id(spec), keys)] = tuple(result)  # specs are loaded once (templates.load is cached)
-    return tuple(result)
+    """(total index, part indexes) among ``keys``: the template's column sums (TableSpec.column_sums)."""
+    index = {key: i for i, key in enumerate(keys)}
+    return tuple((index[total], tuple(index[p] for p in parts)) for total, parts in spec.column_sums(keys))
 
 
 def _holds(cells: list[Decimal | None], rules) -> bool:

@@ -56,7 +56,7 @@ class TableReader:
             self.problem(None, "no rows found under the header")
             return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, note=note)
         self.check_header(lines[:start])
-        rows = self.summary_rows(lines[start:]) if spec.rows.startswith("summary") else self.rows(lines[start:])
+        rows = self.summary_rows(lines[start:]) if spec.rows.dimension.startswith("summary") else self.rows(lines[start:])
         if note and not any(v is not None for r in rows for v in r.values.values()):
             rows = self.empty_rows(rows)
         return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit,
@@ -73,13 +73,13 @@ class TableReader:
 
     def starts_rows(self, text: str) -> bool:
         """Whether a line is the first row under the header (which differs by row dimension)."""
-        dimension, stripped = self.spec.rows, text.strip(" ")
+        dimension, stripped = self.spec.rows.dimension, text.strip(" ")
         first = stripped.split(" ")[0] if stripped else ""
         if dimension.startswith("summary"):
             return bool(NUMBERED_ITEM.match(first))
         if self.split and len(text.split(" ")) == len(self.spec.columns):
             return any(CODE.fullmatch(f) for f in text.split(" ")) and self._has_tail(text)
-        if dimension in ("functional", "income_codes"):
+        if dimension in ("functional", "income"):
             return bool(CODE.match(first)) and first != "" and (first != "合计" or self._has_tail(text))
         if dimension == "three_public":
             return any(stripped.startswith(item["label"]) for item in self.template.three_public if item["key"] != "total")
@@ -151,7 +151,7 @@ class TableReader:
             label_fields, tail = fields[:j], fields[j:]
             while label_fields and label_fields[0] == "":
                 label_fields.pop(0)  # a row printed with a leading space
-            if self.spec.rows in ("functional", "income_codes") and pending and CODE.match(" ".join(label_fields).strip()):
+            if self.spec.rows.dimension in ("functional", "income") and pending and CODE.match(" ".join(label_fields).strip()):
                 # a new code while the previous row still waits for numbers: that row had none
                 rows.append(self.row(pending, [], keys, context))
                 pending = []
@@ -183,9 +183,9 @@ class TableReader:
         return Row(labels=labels, values=values, level=level, code=code)
 
     def labels(self, pending, pieces, raw_first, name, context) -> tuple[dict[str, str], int, str | None]:
-        spec, dimension = self.spec, self.spec.rows
+        spec, dimension = self.spec, self.spec.rows.dimension
         label_keys = [c.key for c in spec.label_columns]
-        if dimension in ("functional", "income_codes"):
+        if dimension in ("functional", "income"):
             code_key, name_key = label_keys[-2], label_keys[-1]
             match = CODE.match(pieces[0].strip(" "))
             if not match:

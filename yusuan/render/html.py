@@ -53,15 +53,15 @@ def stylesheet() -> str:
     return resources.files("yusuan.render").joinpath("templates/report.css").read_text(encoding="utf-8")
 
 
-def render_html_text(report: Report, css: str | None = None) -> str:
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        title=layout.document_title(report),
+def render_html_text(report: Report, template: "Template", css: str | None = None) -> str:
+    page = _environment().get_template("report.html.j2")
+    return page.render(
+        title=layout.document_title(report, template),
         css=Markup(stylesheet() if css is None else css),
-        blocks=layout.document(report),
+        blocks=layout.document(report, template),
     )
 
 
 @register("html", "report.html")
-def render_html(report: Report, budget=None) -> bytes:
-    return render_html_text(report).encode("utf-8")
+def render_html(rendering: "Rendering") -> bytes:
+    return render_html_text(rendering.report, rendering.template).encode("utf-8")

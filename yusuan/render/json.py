@@ -5,5 +5,5 @@ from . import register
 
 
 @register("json", "report.json")
-def render_json(report, budget=None) -> bytes:
-    return report.to_json().encode("utf-8")
+def render_json(rendering) -> bytes:
+    return rendering.report.to_json().encode("utf-8")

@@ -18,7 +18,7 @@ from typing import Iterator, Literal
 
 from ..money import fmt_table, fmt_yuan
 from ..report import Funding, PerformanceTable, Report, Row, Table
-from ..templates import TableSpec, load
+from ..templates import TableSpec, Template
 
 Align = Literal["left", "center", "right"]
 
@@ -117,7 +117,7 @@ def _indented_columns(spec: TableSpec) -> dict[str, str | None]:
     """The name columns that show the hierarchy, each with the code column beside it whose
     length gives its level (None: the row's level). A two-sided table (部门公开表9) has two,
     one per side, whose rows are at different levels; the 收支总表 none (one level)."""
-    if spec.rows.startswith("summary"):
+    if spec.rows.dimension.startswith("summary"):
         return {}
     keys = [c.key for c in spec.label_columns]
     coded = {key: keys[i - 1] for i, key in enumerate(keys) if "code" not in key and i and "code" in keys[i - 1]}
@@ -136,7 +136,7 @@ def _level(row: Row, code_key: str | None) -> int:
 def _indent(spec: TableSpec, level: int) -> int:
     # Project tables print the department at the margin, the unit one step in, its projects two;
     # classification tables print 类 at the margin (level 1) and the 合计 row (level 0) too.
-    return level if spec.rows.startswith("projects") else max(level - 1, 0)
+    return level if spec.rows.dimension.startswith("projects") else max(level - 1, 0)
 
 
 def _column_widths(spec: TableSpec, body: list[list[str]]) -> tuple[float, ...]:
@@ -324,42 +324,43 @@ def _paragraphs(text: str) -> Iterator[Paragraph]:
             yield Paragraph(line.strip())
 
 
-def document(report: Report) -> list[Block]:
-    """The four parts in the seed's order; the performance-target tables follow section 十
-    (the 附件 it announces), before 十一 国有资产占有使用情况."""
-    template = load(report.template, report.year)
-    parts = {p["number"]: f"{p['number']} {p['title']}" for p in template.parts}
-    blocks: list[Block] = [Heading(parts["第一部分"], 1), Heading("一、本单位职责", 2)]
-    blocks += [Paragraph(f"{i}、{duty}") for i, duty in enumerate(report.profile.duties, 1)]
-    blocks.append(Heading("二、机构设置情况", 2))
-    blocks += list(_paragraphs(report.profile.structure))
-
-    blocks.append(Heading(parts["第二部分"], 1, new_page=True))
-    for table in report.tables:
-        blocks.append(official_block(table, template.table(table.id)))
-
-    blocks.append(Heading(parts["第三部分"], 1, new_page=True))
-    performance = [performance_block(p, i) for i, p in enumerate(report.performance, 1)]
-    placed = False
-    for section in report.explanations:
-        if section.number == "十一" and not placed:
-            blocks += performance
-            placed = True
-        blocks.append(Heading(f"{section.number}、{section.title}", 2, new_page=placed and section.number == "十一"))
-        blocks += list(_paragraphs(section.text))
-    if not placed:
-        blocks += performance
+def document(report: Report, template: Template) -> list[Block]:
+    """The parts in the template's order; each part opens a page. The project forms come before
+    the section the template names (``performance_before_section``: the seed prints them after
+    十, the 附件 it announces), or after the explanations."""
+    blocks: list[Block] = []
+    for n, part in enumerate(template.parts):
+        blocks.append(Heading(part.heading, 1, new_page=n > 0))
+        if part.holds == "profile":
+            headings = template.data.get("profile", {})
+            blocks.append(Heading(headings.get("duties", "职责"), 2))
+            blocks += [Paragraph(f"{i}、{duty}") for i, duty in enumerate(report.profile.duties, 1)]
+            blocks.append(Heading(headings.get("structure", "机构设置"), 2))
+            blocks += list(_paragraphs(report.profile.structure))
+        elif part.holds == "tables":
+            blocks += [official_block(table, template.table(table.id)) for table in report.tables]
+        elif part.holds == "explanations":
+            before = template.data.get("performance_before_section")
+            performance = [performance_block(p, i) for i, p in enumerate(report.performance, 1)]
+            placed = False
+            for section in report.explanations:
+                if section.number == before and not placed:
+                    blocks += performance
+                    placed = True
+                blocks.append(Heading(f"{section.number}、{section.title}", 2, new_page=placed and section.number == before))
+                blocks += list(_paragraphs(section.text))
+            if not placed:
+                blocks += performance
+        elif part.holds == "glossary":
+            for i, term in enumerate(report.glossary, 1):
+                blocks.append(Paragraph(term.text, lead=f"{chinese_number(i)}、{term.term}："))
 
     # A table right after a part heading shares its page (the heading already began one).
     for before, block in zip(blocks, blocks[1:]):
         if isinstance(block, TableBlock) and isinstance(before, Heading):
             block.new_page = False
-
-    blocks.append(Heading(parts["第四部分"], 1, new_page=True))
-    for i, term in enumerate(report.glossary, 1):
-        blocks.append(Paragraph(term.text, lead=f"{chinese_number(i)}、{term.term}："))
     return blocks
 
 
-def document_title(report: Report) -> str:
-    return f"{report.unit_name}{report.year}年单位预算公开报告"
+def document_title(report: Report, template: Template) -> str:
+    return template.document_title.replace("{unit}", report.unit_name).replace("{year}", str(report.year))

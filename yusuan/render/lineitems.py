@@ -53,8 +53,7 @@ def _name(lookup, code: str) -> str:
         return ""  # an unknown code was reported when the budget was read; the export keeps the code
 
 
-def records(budget: Budget, catalog: Catalog | None = None) -> list[dict]:
-    catalog = catalog or Catalog.default()
+def records(budget: Budget, catalog: Catalog) -> list[dict]:
     projects = {p.id: p.name for p in budget.projects}
     out = []
     for line in budget.lines:
@@ -92,8 +91,7 @@ def records(budget: Budget, catalog: Catalog | None = None) -> list[dict]:
     return out
 
 
-def income_records(budget: Budget, catalog: Catalog | None = None) -> list[tuple[str, str, str, Decimal]]:
+def income_records(budget: Budget, catalog: Catalog) -> list[tuple[str, str, str, Decimal]]:
     """(收入科目编码, 科目名称, 资金来源, 元) of the budget's income by 收入科目."""
-    catalog = catalog or Catalog.default()
     return [(item.code, _name(catalog.income, item.code), item.source or "", Decimal(item.amount))
             for item in budget.income_items]

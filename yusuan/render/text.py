@@ -9,7 +9,8 @@ from __future__ import annotations
 from ..derive import chinese_number
 from ..money import fmt_table, fmt_yuan
 from ..report import PerformanceTable, Report, Table
-from ..templates import TableSpec, load
+from ..templates import Template, TableSpec
+from . import Rendering
 from . import register
 
 FULL_WIDTH_SPACE = "\u3000"
@@ -23,7 +24,7 @@ def table_lines(table: Table, spec: TableSpec) -> list[str]:
         lines.append(" ".join(cell.text for cell in spec.header_cells() if cell.row == level))
     if spec.numbered:
         lines.append(" ".join(str(i + 1) for i in range(len(spec.columns))))
-    indent = spec.rows.startswith("projects")
+    indent = spec.rows.dimension.startswith("projects")
     for row in table.rows:
         cells = []
         for column in spec.columns:
@@ -80,29 +81,36 @@ def performance_lines(table: PerformanceTable) -> list[str]:
     return lines
 
 
-def render_text(report: Report) -> str:
-    template = load(report.template, report.year)
-    parts = {p["number"]: f"{p['number']} {p['title']}" for p in template.parts}
-    lines = [parts["第一部分"], "一、本单位职责"]
-    lines += [f"{i}、{duty}" for i, duty in enumerate(report.profile.duties, 1)]
-    lines += ["二、机构设置情况", report.profile.structure, parts["第二部分"]]
-    for table in report.tables:
-        lines += table_lines(table, template.table(table.id))
-    lines.append(parts["第三部分"])
-    for section in report.explanations:
-        if section.number == "十一":
-            for performance in report.performance:
-                lines += performance_lines(performance)
-        lines.append(f"{section.number}、{section.title}")
-        lines += section.text.split("\n")
-    if not any(s.number == "十一" for s in report.explanations):
-        for performance in report.performance:
-            lines += performance_lines(performance)
-    lines.append(parts["第四部分"])
-    lines += [f"{chinese_number(i)}、{term.term}：{term.text}" for i, term in enumerate(report.glossary, 1)]
+def render_text(report: Report, template: Template) -> str:
+    """The parts in the template's order; the project forms before the section the template
+    names (``performance_before_section``), or after the explanations."""
+    lines: list[str] = []
+    for part in template.parts:
+        lines.append(part.heading)
+        if part.holds == "profile":
+            headings = template.data.get("profile", {})
+            lines.append(headings.get("duties", "职责"))
+            lines += [f"{i}、{duty}" for i, duty in enumerate(report.profile.duties, 1)]
+            lines += [headings.get("structure", "机构设置"), report.profile.structure]
+        elif part.holds == "tables":
+            for table in report.tables:
+                lines += table_lines(table, template.table(table.id))
+        elif part.holds == "explanations":
+            before = template.data.get("performance_before_section")
+            placed = False
+            for section in report.explanations:
+                if section.number == before and not placed:
+                    lines += [line for performance in report.performance for line in performance_lines(performance)]
+                    placed = True
+                lines.append(f"{section.number}、{section.title}")
+                lines += section.text.split("\n")
+            if not placed:
+                lines += [line for performance in report.performance for line in performance_lines(performance)]
+        elif part.holds == "glossary":
+            lines += [f"{chinese_number(i)}、{term.term}：{term.text}" for i, term in enumerate(report.glossary, 1)]
     return "\n".join(lines) + "\n"
 
 
 @register("text", "report.txt")
-def render(report: Report, budget=None) -> bytes:
-    return render_text(report).encode("utf-8")
+def render(rendering: Rendering) -> bytes:
+    return render_text(rendering.report, rendering.template).encode("utf-8")

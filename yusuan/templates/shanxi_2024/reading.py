@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..catalog import Catalog
-from ..report import Assets, Claim, Procurement, Profile, Report, Section, Term
-from .published_lines import NUMERALS, Line, Problem
-from .published_tables import chinese_index
+from ...catalog import Catalog
+from ...report import Assets, Claim, Procurement, Profile, Report, Section, Term
+from ...read.published_lines import NUMERALS, Line, Problem
+from ...read.published_tables import chinese_index
 
 HEADING = re.compile(rf"^([{NUMERALS}]+)、(.+?)\s*$")
 SUBHEADING = re.compile(rf"^(?:（[{NUMERALS}]+）|\d+、)[^，。；]*$")

@@ -7,46 +7,14 @@ from __future__ import annotations
 
 import re
 
-from ..report import Report, Section
-from ..templates import load
-from . import Finding, Location, rule
+from ....report import Report, Section
+from ....check import Finding, Location, rule
 from .prose import first
-from .support import is_empty
-
-EMPTY_NOTE = "本表无数据"
+from ....check.support import is_empty
 
 
 def _section(report: Report, *keywords: str) -> Section | None:
     return next((s for s in report.explanations if any(k in s.title for k in keywords)), None)
-
-
-def _template_tables(report: Report):
-    try:
-        return load(report.template, report.year).tables
-    except KeyError:
-        return ()
-
-
-@rule("C.tables", "Every table of the template is published (操作规程: the budget tables are disclosed in full).",
-      identity="each table id of the template appears in the report")
-def tables_present(report: Report) -> list[Finding]:
-    have = {t.id for t in report.tables}
-    return [Finding("C.tables", "error", Location(table=spec.id), f"{spec.caption} {spec.title} is missing", "published", "absent")
-            for spec in _template_tables(report) if spec.id not in have]
-
-
-@rule("C.empty", "A table without data says 注：本表无数据, and a table with data does not.",
-      identity="no amounts ⇔ note 注：本表无数据")
-def empty_tables(report: Report) -> list[Finding]:
-    out = []
-    for table in report.tables:
-        noted = EMPTY_NOTE in (table.note or "")
-        if is_empty(table) and not noted:
-            out.append(Finding("C.empty", "error", Location(table=table.id), "an empty table does not say 注：本表无数据 (操作规程: 空表要说明)",
-                               "注：本表无数据", table.note or "no note"))
-        elif not is_empty(table) and noted:
-            out.append(Finding("C.empty", "error", Location(table=table.id), "the table says 本表无数据 but shows amounts", "no note", table.note or ""))
-    return out
 
 
 @rule("C.profile", "第一部分 概况 states the unit's duties and its structure (职责, 机构设置), and the internal units listed add up to the number stated.",
@@ -163,15 +131,3 @@ def glossary(report: Report) -> list[Finding]:
     if report.glossary:
         return []
     return [Finding("C.glossary", "error", Location(section="第四部分", quote="名词解释"), "名词解释 is missing", "名词解释", "absent")]
-
-
-@rule("C.year", "Every table's title is of the report's year and names the unit.", severity="warning",
-      identity="str(year) in title; unit_name = the report's unit (when given)")
-def year(report: Report) -> list[Finding]:
-    out = []
-    for table in report.tables:
-        if str(report.year) not in table.title:
-            out.append(Finding("C.year", "warning", Location(table=table.id), "the title is not of the report's year", str(report.year), table.title))
-        if table.unit_name and report.unit_name and "".join(table.unit_name.split()) != "".join(report.unit_name.split()):
-            out.append(Finding("C.year", "warning", Location(table=table.id), "the table names another unit", report.unit_name, table.unit_name))
-    return out

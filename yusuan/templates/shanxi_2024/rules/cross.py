@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..money import ZERO, rounding_bound
-from ..report import Report, Row
-from . import Finding, Location, rule
-from .support import (amount, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, norm, row_name,
+from ....money import ZERO, rounding_bound
+from ....report import Report, Row
+from ....check import Finding, Location, rule
+from ....check.support import (amount, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, norm, row_name,
                       total_row)
 from .tables import Summary, summary
 

@@ -11,10 +11,10 @@ import itertools
 import re
 from decimal import Decimal
 
-from ..money import ZERO, fmt_yuan, to_wan
-from ..report import PerformanceTable, Report, Row
-from . import Finding, Location, rule
-from .support import fmt, norm
+from ....money import ZERO, fmt_yuan, to_wan
+from ....report import PerformanceTable, Report, Row
+from ....check import Finding, Location, rule
+from ....check.support import fmt, norm
 
 LEVELS = (("central", "中央财政资金"), ("provincial", "省级财政资金"), ("local", "市县（区）财政资金"),
           ("self_raised", "单位自筹"), ("other", "其他资金"))

@@ -1,203 +1,22 @@
-"""Inside each table: rows roll up 类 → 款 → 项, columns add up, totals rows equal their parts,
-and income equals expenditure in the two 收支总表 (tables 1 and 4).
+"""Shanxi's own table rules: the two-sided 收支总表 (tables 1 and 4: its rows are labels, not a
+classification, so no rule follows from the layout), table 9's income side (收入科目 beside
+expenditure, row by row), and the labels of two-sided rows.
 
-The rules are generated per table from two small maps, so each finding names its table in its
-rule id (``T2.rollup``, ``T6.columns``) and a new template adds rows here, not code.
+The column sums and the roll-ups of every classified table are generated from template.yaml
+(yusuan/check/generated.py).
 """
 from __future__ import annotations
 
-from ..report import Report, Row, Table
-from . import Finding, Location, rule
-from .support import cached, children_sums, compare_equal, compare_sum, norm, row_name, total_row
-
-# Per table: the column that is the sum of other columns, on every row.
-COLUMN_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "1": [("exp_total", ("exp_current", "exp_carryover"))],
-    "2": [("total", ("general", "fund", "soe", "special", "unit_funds"))],
-    "3": [("total", ("basic", "project"))],
-    "4": [("exp_total", ("exp_general", "exp_fund", "exp_soe"))],
-    "5": [("total", ("basic", "project"))],
-    "6": [("total", ("personnel", "public"))],
-    "8": [("total", ("basic", "project"))],
-    "9": [("total", ("basic", "project"))],
-    "10": [("total", ("general", "fund", "soe"))],
-    "11": [("total", ("general", "fund", "soe"))],
-    "12": [("total", ("general", "fund", "soe", "special", "unit_funds"))],
-    "13": [("total", ("general", "fund", "soe"))],
-}
-
-# The functional tables (rows 合计, 类, 款, 项 with codes) and their expenditure columns.
-FUNCTIONAL: dict[str, tuple[str, ...]] = {
-    "2": ("total", "general", "fund", "soe", "special", "unit_funds", "carryover"),
-    "3": ("total", "basic", "project"),
-    "5": ("total", "basic", "project"),
-    "8": ("total", "basic", "project"),
-    "9": ("total", "basic", "project"),
-}
-
-
-def _column_rule(table_id: str) -> None:
-    sums = COLUMN_SUMS[table_id]
-    parts_text = "; ".join(f"{total} = {' + '.join(parts)}" for total, parts in sums)
-
-    @rule(f"T{table_id}.columns", f"On every row of table {table_id} the total column equals the sum of its component columns.",
-          identity=f"each row: {parts_text}")
-    def columns(report: Report) -> list[Finding]:
-        table = report.table(table_id)
-        if table is None:
-            return []
-        findings = []
-        for row in table.rows:
-            for total, parts in sums:
-                if row.value(total) is None and all(row.value(p) is None for p in parts):
-                    continue
-                found = compare_sum(
-                    f"T{table_id}.columns", Location(table_id, row_name(row), total),
-                    [(p, row.value(p)) for p in parts], row.value(total),
-                    f"{total} is not the sum of {' + '.join(parts)}",
-                )
-                if found:
-                    findings.append(found)
-        return findings
-
-
-LEVEL_NAMES = {3: "类", 5: "款", 7: "项", 9: "目"}
-
-
-def _functional_rollup(report: Report, rule_id: str, table: Table, columns: tuple[str, ...],
-                       code_of=lambda row: row.code or "") -> list[Finding]:
-    """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (and 项 = Σ 目 in 收入分类), by the codes ``code_of`` reads from a row."""
-    coded = [r for r in table.rows if code_of(r).isdigit()]
-    findings = []
-
-    def add(parent: Row, children: list[Row], what: str) -> None:
-        findings.extend(_children_sum(rule_id, table, parent, children, columns, what, code_of))
-
-    classes = [r for r in coded if len(code_of(r)) == 3]
-    total = total_row(table)
-    if total is not None and not code_of(total).isdigit() and classes:
-        add(total, classes, "合计 is not the sum of the 类 rows")
-    for parent in coded:
-        code = code_of(parent)
-        children = [r for r in coded if len(code_of(r)) == len(code) + 2 and code_of(r).startswith(code)]
-        if children:
-            add(parent, children, f"{LEVEL_NAMES[len(code)]} row is not the sum of its {LEVEL_NAMES[len(code) + 2]} rows")
-    return findings
-
-
-def _rollup_rule(table_id: str) -> None:
-    columns = FUNCTIONAL[table_id]
-
-    @rule(f"T{table_id}.rollup", f"In table {table_id} each 类 row is the sum of its 款 rows, each 款 the sum of its 项 rows, and 合计 the sum of the 类 rows.",
-          identity=f"for each column c in {', '.join(columns)}: T{table_id}[合计].c = Σ T{table_id}[类].c; T{table_id}[类].c = Σ T{table_id}[款].c; T{table_id}[款].c = Σ T{table_id}[项].c")
-    def rollup(report: Report) -> list[Finding]:
-        table = report.table(table_id)
-        return [] if table is None else _functional_rollup(report, f"T{table_id}.rollup", table, columns)
-
-
-for _id in COLUMN_SUMS:
-    _column_rule(_id)
-for _id in FUNCTIONAL:
-    _rollup_rule(_id)
-
-
-@rule("T7.rollup", "In table 7 合计 is the sum of the 收入分类 类 rows, each 类 the sum of its 款, each 款 of its 项, each 项 of its 目.",
-      identity="T7[合计].amount = Σ T7[类].amount; T7[类] = Σ T7[款]; T7[款] = Σ T7[项]; T7[项] = Σ T7[目]")
-def table7_rollup(report: Report) -> list[Finding]:
-    table = report.table("7")
-    return [] if table is None else _functional_rollup(report, "T7.rollup", table, ("amount",))
+from ....check import Finding, Location, rule
+from ....check.generated import code_rollup
+from ....check.support import cached, compare_equal, compare_sum, norm, row_name
+from ....report import Report, Row, Table
 
 
 @rule("T9.income-rollup", "In table 9 the income side's 合计 is the sum of its 类 rows, each 类 the sum of its 款, each 款 of its 项, each 项 of its 目.",
       identity="T9[合计].income_amount = Σ T9[income 类].income_amount; T9[income 类] = Σ T9[income 款]; …")
-def table9_income_rollup(report: Report) -> list[Finding]:
-    table = report.table("9")
-    return [] if table is None else _functional_rollup(report, "T9.income-rollup", table, ("income_amount",),
-                                                       code_of=lambda row: row.label("income_code").strip())
-
-
-def _children_sum(rule_id: str, table: Table, parent: Row, children: list[Row], columns: tuple[str, ...], what: str,
-                  term_label=lambda row: "") -> list[Finding]:
-    """In each column the parent row is the sum of its children (a column empty in all of them is skipped)."""
-    findings = []
-    for key in columns:
-        if parent.value(key) is None and all(c.value(key) is None for c in children):
-            continue
-        found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
-                            [(term_label(c), c.value(key)) for c in children], parent.value(key), what)
-        if found:
-            findings.append(found)
-    return findings
-
-
-def _hierarchy(rule_id: str, table: Table, parent_level: int, child_level: int, columns: tuple[str, ...], what: str) -> list[Finding]:
-    return [finding for parent, children in children_sums(table, parent_level, child_level) if children
-            for finding in _children_sum(rule_id, table, parent, children, columns, what)]
-
-
-@rule("T6.rollup", "In table 6 合计 is the sum of the economic 类 rows and each 类 the sum of its 款 rows.",
-      identity="for c in total, personnel, public: T6[合计].c = Σ T6[类].c; T6[类].c = Σ T6[款 of the 类].c")
-def table6_rollup(report: Report) -> list[Finding]:
-    table = report.table("6")
-    if table is None:
-        return []
-    columns = ("total", "personnel", "public")
-    return _hierarchy("T6.rollup", table, 0, 1, columns, "合计 is not the sum of the 类 rows") + _hierarchy(
-        "T6.rollup", table, 1, 2, columns, "类 row is not the sum of its 款 rows")
-
-
-@rule("T10.rollup", "In table 10 公务用车购置及运行费 is 购置费 + 运行维护费 and 合计 is 出国 + 接待 + 公务用车.",
-      identity="T10[vehicles] = T10[vehicle_purchase] + T10[vehicle_operation]; T10[total] = T10[abroad] + T10[reception] + T10[vehicles], each column")
-def table10_rollup(report: Report) -> list[Finding]:
-    table = report.table("10")
-    if table is None:
-        return []
-    rows = {r.code: r for r in table.rows if r.code}
-    labels = {"abroad": "因公出国(境)费", "reception": "公务接待费", "vehicles": "公务用车购置及运行费",
-              "vehicle_purchase": "公务用车购置费", "vehicle_operation": "公务用车运行维护费", "total": "合计"}
-    for key, label in labels.items():  # a reader may give labels only
-        rows.setdefault(key, next((r for r in table.rows if norm(r.label("item")) == label), None))
-    findings = []
-    for parent, children in (("vehicles", ("vehicle_purchase", "vehicle_operation")), ("total", ("abroad", "reception", "vehicles"))):
-        if rows.get(parent) is None:
-            continue
-        for key in ("total", "general", "fund", "soe"):
-            terms = [(c, rows[c].value(key) if rows.get(c) else None) for c in children]
-            found = compare_sum("T10.rollup", Location("10", labels[parent], key), terms, rows[parent].value(key),
-                                f"{labels[parent]} is not the sum of its items")
-            if found:
-                findings.append(found)
-    return findings
-
-
-@rule("T11.rollup", "In table 11 部门合计 is the sum of the unit rows.",
-      identity="for c in total, general, fund, soe: T11[部门合计].c = Σ T11[unit].c")
-def table11_rollup(report: Report) -> list[Finding]:
-    table = report.table("11")
-    return [] if table is None else _hierarchy("T11.rollup", table, 0, 1, ("total", "general", "fund", "soe"),
-                                               "部门合计 is not the sum of the unit rows")
-
-
-PROJECT_COLUMNS = {"12": ("total", "general", "fund", "soe", "special", "unit_funds"), "13": ("total", "general", "fund", "soe")}
-
-
-def _project_rollup_rule(table_id: str, description: str, identity: str) -> None:
-    """Tables 12 and 13: department = Σ units, unit = Σ its projects, in each of their columns."""
-    rule_id, columns = f"T{table_id}.rollup", PROJECT_COLUMNS[table_id]
-
-    @rule(rule_id, description, identity=identity)
-    def rollup(report: Report) -> list[Finding]:
-        table = report.table(table_id)
-        if table is None:
-            return []
-        return _hierarchy(rule_id, table, 0, 1, columns, "the department row is not the sum of its units") + _hierarchy(
-            rule_id, table, 1, 2, columns, "the unit row is not the sum of its projects")
-
-
-_project_rollup_rule("12", "In table 12 each unit row is the sum of its project rows (and a department row the sum of its units).",
-                     "for each column c: T12[unit].c = Σ T12[project of the unit].c; T12[department].c = Σ T12[unit].c")
-_project_rollup_rule("13", "In table 13 the department row is the sum of its unit rows and each unit row the sum of its projects.",
-                     "for each column c: T13[department].c = Σ T13[unit].c; T13[unit].c = Σ T13[project of the unit].c")
+def table9_income_rollup(t9: Table) -> list[Finding]:
+    return code_rollup("T9.income-rollup", t9, ("income_amount",), code_of=lambda row: row.label("income_code").strip())
 
 
 # --- the two-sided 收支总表: tables 1 and 4 ------------------------------------------------

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..money import ZERO, percent, round_half_up, rounding_bound, to_wan
-from ..report import Claim, Report, Row
-from . import Finding, Location, rule
-from .support import amount, cached, coded_rows, compare_at_most, compare_sum, fmt, norm, total_row
+from ....money import ZERO, percent, round_half_up, rounding_bound, to_wan
+from ....report import Claim, Report, Row
+from ....check import Finding, Location, rule
+from ....check.support import amount, cached, coded_rows, compare_at_most, compare_sum, fmt, norm, total_row
 from .tables import summary
 
 HALF_CENT = Decimal("0.005")

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .budget import FISCAL_SOURCES, SOURCES, Budget, LineItem
-from .money import ZERO, fmt_prose, percent, to_wan
-from .report import Assets, Claim, Procurement, Report, Section
+from ...budget import FISCAL_SOURCES, SOURCES, Budget, LineItem
+from ...derive import matches
+from ...money import ZERO, fmt_prose, percent, to_wan
+from ...report import Assets, Claim, Procurement, Report, Section
 
 if TYPE_CHECKING:
-    from .derive import Context
+    from ...derive import Derivation
 
 VEHICLE_KINDS = ("领导用车", "机要通信用车", "应急保障用车", "执法执勤用车", "特种专业技术用车", "事业单位业务用车", "其他公务用车")
 
@@ -69,7 +70,7 @@ class Sums:
         return sum((line.amount for line in self.lines if keep(line)), ZERO)
 
 
-def explain(report: Report, budget: Budget, context: "Context") -> Report:
+def explain(report: Report, budget: Budget, context: "Derivation") -> Report:
     """The Report with its explanations (第三部分), assets and procurement filled in."""
     sums = Sums(budget)
     unit, year = budget.unit.name, budget.year
@@ -162,7 +163,7 @@ def _expenditure(sums: Sums, unit: str, year: int) -> Section:
     return _section("三", "支出预算情况说明", w, text)
 
 
-def _classes(sums: Sums, context: "Context", keep: Callable[[LineItem], bool]) -> list[tuple[str, str, Decimal]]:
+def _classes(sums: Sums, context: "Derivation", keep: Callable[[LineItem], bool]) -> list[tuple[str, str, Decimal]]:
     """(类 code, name, exact amount) of the functional classes that ``keep`` selects lines in."""
     # One pass over the lines, summed by 类 (the first 3 digits), not one pass per class of the
     # catalog: 25 passes were most of the explanations' time on a large budget.
@@ -178,7 +179,7 @@ def _classes(sums: Sums, context: "Context", keep: Callable[[LineItem], bool]) -
     return result
 
 
-def _fiscal(sums: Sums, context: "Context", unit: str, year: int) -> Section:
+def _fiscal(sums: Sums, context: "Derivation", unit: str, year: int) -> Section:
     w = Writer()
     fiscal = lambda l: l.source in FISCAL_SOURCES  # noqa: E731
     total = sums(fiscal)
@@ -196,7 +197,7 @@ def _fiscal(sums: Sums, context: "Context", unit: str, year: int) -> Section:
     return _section("四", "财政拨款收支预算总体情况说明", w, text)
 
 
-def _general(sums: Sums, budget: Budget, context: "Context", unit: str, year: int) -> Section:
+def _general(sums: Sums, budget: Budget, context: "Derivation", unit: str, year: int) -> Section:
     w = Writer()
     general = lambda l: l.source == "一般公共预算" and not l.carryover  # noqa: E731
     current = sums(general)
@@ -211,7 +212,7 @@ def _general(sums: Sums, budget: Budget, context: "Context", unit: str, year: in
                     "（一）一般公共预算当年支出规模变化情况", scale, "（二）一般公共预算当年支出结构情况", structure)
 
 
-def _basic(sums: Sums, context: "Context", unit: str, year: int) -> Section:
+def _basic(sums: Sums, context: "Derivation", unit: str, year: int) -> Section:
     w = Writer()
     basic = lambda l: l.source == "一般公共预算" and not l.carryover and l.is_basic  # noqa: E731
 
@@ -228,10 +229,9 @@ def _basic(sums: Sums, context: "Context", unit: str, year: int) -> Section:
     )
 
 
-def _three_public(sums: Sums, budget: Budget, context: "Context", unit: str, year: int) -> Section:
+def _three_public(sums: Sums, budget: Budget, context: "Derivation", unit: str, year: int) -> Section:
     w = Writer()
     spec = context.template.table("10")
-    from .derive import matches
 
     def amount(key: str) -> Decimal:
         econ = next(item["econ"] for item in context.template.three_public if item["key"] == key)

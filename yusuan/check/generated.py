@@ -1,0 +1,268 @@
+"""Rules that follow from a template's layout, made per template: no table's arithmetic is written by hand.
+
+- ``T<id>.columns``: a column that is the sum of others (the header tree and the filters say
+  which: ``TableSpec.column_sums``), on every row.
+- ``T<id>.rollup``: a row that is the sum of its children — by code for a classification printed
+  with codes (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项), by level where rows are named only (经济分类 names,
+  units and projects), by the econ codes each row stands for (三公); ≤ where the total does not
+  cover every line.
+- ``X.T<a>=T<b>``: two cells of different tables whose effective filters (table ``where`` and
+  column ``where``) select the same line items must show the same amount — row by row when both
+  tables classify by the same dimension, on their total rows otherwise; 元 and 万元 compared by
+  rounding the 元 amount half-up, as derive does.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Callable
+
+from ..money import ZERO, to_unit
+from ..report import Report, Row, Table
+from ..templates import TableSpec, Template
+from . import Finding, Location, Rule
+from .support import children_sums, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
+
+LEVEL_NAMES = {3: "类", 5: "款", 7: "项", 9: "目"}
+BY_CODE = ("functional", "income", "functional_with_income")
+BY_LEVEL = ("economic", "units", "projects_unit", "projects_department")
+# Dimensions whose total row is the sum of every line the table selects (the cross-table totals).
+COVERING = ("functional", "functional_with_income", "economic", "units", "projects_unit", "projects_department")
+
+
+def _made(rule_id: str, description: str, identity: str, function: Callable, template: Template, spec: TableSpec,
+          family: str = "tables") -> Rule:
+    return Rule(rule_id, description, "error", family, identity, function, "generated",
+                f"{template.id} template.yaml, {spec.name}")
+
+
+# --- inside a table ---------------------------------------------------------------------------
+
+
+def column_rule(template: Template, spec: TableSpec) -> Rule | None:
+    sums = spec.column_sums()
+    if not sums:
+        return None
+    rule_id = f"T{spec.id}.columns"
+    text = "; ".join(f"{total} = {' + '.join(parts)}" for total, parts in sums)
+
+    def columns(report: Report) -> list[Finding]:
+        table = report.table(spec.id)
+        if table is None:
+            return []
+        findings = []
+        for row in table.rows:
+            for total, parts in sums:
+                if row.value(total) is None and all(row.value(p) is None for p in parts):
+                    continue
+                found = compare_sum(rule_id, Location(spec.id, row_name(row), total), [(p, row.value(p)) for p in parts],
+                                    row.value(total), f"{total} is not the sum of {' + '.join(parts)}")
+                if found:
+                    findings.append(found)
+        return findings
+
+    return _made(rule_id, f"On every row of {spec.name} the total column equals the sum of its component columns.",
+                 f"each row: {text}", columns, template, spec)
+
+
+def code_rollup(rule_id: str, table: Table, columns: tuple[str, ...], code_of=lambda row: row.code or "",
+                covers: str = "all") -> list[Finding]:
+    """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (项 = Σ 目), by the codes ``code_of`` reads from a row;
+    with ``covers: part`` the 类 rows sum to at most 合计."""
+    coded = [r for r in table.rows if code_of(r).isdigit()]
+    findings: list[Finding] = []
+    classes = [r for r in coded if len(code_of(r)) == 3]
+    total = total_row(table)
+    if total is not None and not code_of(total).isdigit() and classes:
+        if covers == "all":
+            findings += children_sum(rule_id, table, total, classes, columns, "合计 is not the sum of the 类 rows", code_of)
+        else:
+            for key in columns:
+                found = compare_at_most(rule_id, Location(table.id, row_name(total), key), total.value(key),
+                                        sum((c.value(key) or ZERO for c in classes), ZERO), "the 类 rows exceed 合计", "合计")
+                findings += [found] if found else []
+    by_parent: dict[str, list[Row]] = {}
+    for row in coded:
+        code = code_of(row)
+        if len(code) > 3:
+            by_parent.setdefault(code[:-2], []).append(row)
+    for parent in coded:
+        code = code_of(parent)
+        children = by_parent.get(code)
+        if children:
+            findings += children_sum(rule_id, table, parent, children, columns,
+                                     f"{LEVEL_NAMES.get(len(code), '')} row is not the sum of its {LEVEL_NAMES.get(len(code) + 2, '')} rows", code_of)
+    return findings
+
+
+def children_sum(rule_id: str, table: Table, parent: Row, children: list[Row], columns: tuple[str, ...], what: str,
+                 term_label=lambda row: "") -> list[Finding]:
+    """In each column the parent row is the sum of its children (a column empty in all of them is skipped)."""
+    findings = []
+    for key in columns:
+        if parent.value(key) is None and all(c.value(key) is None for c in children):
+            continue
+        found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
+                            [(term_label(c), c.value(key)) for c in children], parent.value(key), what)
+        if found:
+            findings.append(found)
+    return findings
+
+
+def level_rollup(rule_id: str, table: Table, columns: tuple[str, ...]) -> list[Finding]:
+    """Rows named only: each row is the sum of the rows one level deeper that follow it."""
+    deepest = max((r.level for r in table.rows), default=0)
+    findings = []
+    for level in range(deepest):
+        for parent, children in children_sums(table, level, level + 1):
+            if children:
+                findings += children_sum(rule_id, table, parent, children, columns,
+                                         f"the level-{level} row is not the sum of the rows under it")
+    return findings
+
+
+def three_public_rollup(rule_id: str, table: Table, spec: TableSpec, items: tuple[dict, ...]) -> list[Finding]:
+    """A row standing for a union of other rows' economic codes is their sum (公务用车 = 购置 + 运行;
+    合计 = 出国 + 接待 + 公务用车): the widest rows inside it, which never overlap in the templates."""
+    rows = {r.code: r for r in table.rows if r.code}
+    for item in items:  # a reader may give labels only
+        rows.setdefault(item["key"], next((r for r in table.rows if norm(r.label(spec.label_columns[0].key)) == norm(item["label"])), None))
+    codes = {item["key"]: frozenset(item["econ"]) for item in items}
+    findings = []
+    for item in items:
+        inside = [k for k in codes if k != item["key"] and codes[k] < codes[item["key"]]]
+        widest = [k for k in inside if not any(codes[k] < codes[o] for o in inside if o != k)]
+        if not widest or rows.get(item["key"]) is None:
+            continue
+        if frozenset().union(*(codes[k] for k in widest)) != codes[item["key"]]:
+            continue
+        for column in spec.amount_columns:
+            terms = [(k, rows[k].value(column.key) if rows.get(k) else None) for k in widest]
+            found = compare_sum(rule_id, Location(spec.id, item["label"], column.key), terms, rows[item["key"]].value(column.key),
+                                f"{item['label']} is not the sum of its items")
+            if found:
+                findings.append(found)
+    return findings
+
+
+def rollup_rule(template: Template, spec: TableSpec) -> Rule | None:
+    dimension = spec.rows.dimension
+    columns = tuple(c.key for c in spec.classified_columns)
+    rule_id = f"T{spec.id}.rollup"
+    if dimension in BY_CODE:
+        levels = "、".join(spec.rows.levels) or "类、款、项"
+
+        def rollup(report: Report) -> list[Finding]:
+            table = report.table(spec.id)
+            return [] if table is None else code_rollup(rule_id, table, columns, covers=spec.rows.covers)
+
+        description = f"In {spec.name} each row ({levels}) is the sum of the rows one level below, and {spec.rows.total} the sum of the 类 rows."
+        identity = f"for c in {', '.join(columns)}: [{spec.rows.total}].c = Σ [类].c; [类].c = Σ [款].c; [款].c = Σ [项].c"
+    elif dimension in BY_LEVEL:
+        def rollup(report: Report) -> list[Finding]:
+            table = report.table(spec.id)
+            return [] if table is None else level_rollup(rule_id, table, columns)
+
+        description = f"In {spec.name} each row is the sum of the rows under it (合计 → 类 → 款; department → unit → project)."
+        identity = f"for c in {', '.join(columns)}: [row].c = Σ [rows one level deeper that follow it].c"
+    elif dimension == "three_public" and template.three_public:
+        def rollup(report: Report) -> list[Finding]:
+            table = report.table(spec.id)
+            return [] if table is None else three_public_rollup(rule_id, table, spec, template.three_public)
+
+        description = f"In {spec.name} a row standing for several economic codes is the sum of the rows of its parts."
+        identity = "; ".join(f"[{i['key']}] ⊇ econ {','.join(i['econ'])}" for i in template.three_public)
+    else:
+        return None
+    return _made(rule_id, description, identity, rollup, template, spec)
+
+
+# --- across tables ----------------------------------------------------------------------------
+
+
+def effective_filter(template: Template, spec: TableSpec, key: str) -> tuple:
+    """The line items a cell of column ``key`` selects, in a canonical form: two cells with the
+    same form add up the same lines (source as a set of sources; absent keys: any)."""
+    where = {**spec.where, **spec.column(key).where}
+    source = where.get("source")
+    fiscal = tuple(s for s in template.sources if s in ("一般公共预算", "政府性基金预算", "国有资本经营预算"))
+    if source is None:
+        sources = frozenset(template.sources)
+    elif source == "fiscal":
+        sources = frozenset(fiscal)
+    else:
+        sources = frozenset([source] if isinstance(source, str) else source)
+    rest = tuple(sorted((k, str(v)) for k, v in where.items() if k != "source"))
+    return (sources, rest)
+
+
+def _total(table: Table, spec: TableSpec) -> Row | None:
+    if spec.rows.dimension.startswith("projects"):
+        return table.rows[0] if table.rows else None
+    return total_row(table)
+
+
+def _in_unit(value: Decimal | None, unit: str, wanted: str) -> Decimal | None:
+    """A displayed amount in the other table's unit: 元 → 万元 rounds half-up (derive does the
+    same from the exact sum, and a 元 amount is exact)."""
+    if value is None or unit == wanted:
+        return value
+    if unit == "元" and wanted == "万元":
+        return to_unit(value, "万元")
+    return None  # 万元 → 元 is not exact: compared the other way round
+
+
+def equal_rule(template: Template, a: TableSpec, b: TableSpec) -> Rule | None:
+    pairs = [(ca.key, cb.key) for ca in a.classified_columns for cb in b.classified_columns
+             if effective_filter(template, a, ca.key) == effective_filter(template, b, cb.key)]
+    if not pairs or a.rows.dimension not in COVERING or b.rows.dimension not in COVERING:
+        return None
+    same_rows = a.rows.dimension in BY_CODE and b.rows.dimension in BY_CODE
+    if not same_rows and (a.rows.covers != "all" or b.rows.covers != "all"):
+        return None
+    if a.unit == "万元" and b.unit == "元":
+        a, b, pairs = b, a, [(y, x) for x, y in pairs]  # round the exact 元 side, never the other
+    rule_id = f"X.T{a.id}=T{b.id}"
+    unit = b.unit
+
+    def equal(report: Report) -> list[Finding]:
+        ta, tb = report.table(a.id), report.table(b.id)
+        if ta is None or tb is None:
+            return []
+        matched: list[tuple[str, Row | None, Row | None]] = [("合计", _total(ta, a), _total(tb, b))]
+        if same_rows:
+            rows_a = {r.code: r for r in ta.rows if r.code and r.code.isdigit()}
+            rows_b = {r.code: r for r in tb.rows if r.code and r.code.isdigit()}
+            matched += [(code, rows_a.get(code), rows_b.get(code)) for code in sorted(rows_a.keys() | rows_b.keys())]
+        findings = []
+        for name, ra, rb in matched:
+            if ra is None and rb is None:
+                continue
+            for ka, kb in pairs:
+                va = _in_unit(ra.value(ka) if ra else None, a.unit, unit)
+                vb = rb.value(kb) if rb else None
+                if (va or ZERO) == (vb or ZERO):
+                    continue
+                where = rb if rb is not None else ra
+                found = compare_equal(rule_id, Location(b.id if rb is not None else a.id, row_name(where), kb if rb is not None else ka),
+                                      va, vb, f"table {b.id}'s {kb} differs from table {a.id}'s {ka}, which adds up the same line items",
+                                      f"T{a.id}[{name}].{ka}")
+                if found:
+                    findings.append(found)
+        return findings
+
+    text = ", ".join(f"T{a.id}.{x} = T{b.id}.{y}" for x, y in pairs)
+    scope = "on every row" if same_rows else "on the total rows"
+    return Rule(rule_id, f"{a.name} and {b.name} select the same line items in some columns: their cells are equal {scope}.",
+                "error", "cross", f"{text} ({scope})", equal, "generated", f"{template.id} template.yaml, {a.name} × {b.name}")
+
+
+def generated_rules(template: Template) -> list[Rule]:
+    rules: list[Rule] = []
+    for spec in template.tables:
+        rules += [r for r in (column_rule(template, spec), rollup_rule(template, spec)) if r]
+    for i, a in enumerate(template.tables):
+        for b in template.tables[i + 1:]:
+            made = equal_rule(template, a, b)
+            if made:
+                rules.append(made)
+    return rules
