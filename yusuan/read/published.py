@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..report import Report
+from ..templates import load
 from .published_lines import Line, Problem, clean, segment, split_lines
 
 if TYPE_CHECKING:
@@ -99,20 +100,28 @@ def read_lines(lines: list[Line], name: str, context: "Context") -> ReadResult:
     from .published_performance import read_performance
     from .published_tables import TableReader
 
+    detection = detect("\n".join(l.text for l in lines),
+                       (context.template_ref,) if context.template_ref is not None else None)
     kept, parts = clean(lines)
     problems: list[Problem] = []
     year = detect_year(kept)
     titles = [l.text.strip() for l in kept if TITLE.match(l.text)]
-    if year is None:
-        return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
-                                         "not a published budget report, or its text is unreadable")], None)
-    detection = detect("\n".join(l.text for l in lines),
-                       (context.template_ref,) if context.template_ref is not None else None)
     if detection.template is None:
+        if year is None and not detection.score:
+            return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
+                                             "not a published budget report, or its text is unreadable")], None)
         what = "not of this template" if context.template_ref is not None else "of no template yusuan knows"
         return ReadResult(None, [Problem(f"the document is {what}: {detection.describe()}")], detection.nearest,
                           list(detection.titles))
-    template = context.with_template(detection.template).template(year)
+    context = context.with_template(detection.template)
+    reading = load(detection.template, year or 2000).module("reading")
+    if reading is not None and hasattr(reading, "read_document"):
+        # A layout with a reader of its own (tables found by their titles, say): it does the rest.
+        return reading.read_document(lines, name, context)
+    if year is None:
+        return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
+                                         "not a published budget report, or its text is unreadable")], detection.template)
+    template = context.template(year)
     segments = segment(kept, parts, {t.id: t.title for t in template.tables})
     found = [tid for tid, _, _ in segments.tables]
     if not found:
