@@ -141,7 +141,7 @@ class TableBuilder:
         """合计, then 类 → 款 → 项 for every functional code the table's lines use."""
         catalog = self.context.catalog
         code_key, name_key = self.spec.label_columns[-2].key, self.spec.label_columns[-1].key
-        rows = [self.row({code_key: "合计"}, self.lines, 0)]
+        rows = [self.row({code_key: self.spec.rows.total}, self.lines, 0)]
         codes: set[str] = set()
         for line in self.lines:
             codes.update({line.func[:3], line.func[:5], line.func})
@@ -155,7 +155,7 @@ class TableBuilder:
     def rows_economic(self) -> list[Row]:
         """合计, then each 部门经济分类 类 and its (部门 款, 政府 款) pairs, as 预算公开表6 prints them."""
         catalog = self.context.catalog
-        rows = [self.row({"dept_name": "合计"}, self.lines, 0)]
+        rows = [self.row({self.spec.label_columns[0].key: self.spec.rows.total}, self.lines, 0)]
         pairs: dict[tuple[str, str], list[LineItem]] = {}
         for line in self.lines:
             catalog.dept_economic(line.econ, where=self.spec.name)
@@ -239,7 +239,7 @@ class TableBuilder:
         """部门公开表9: income by 收入科目 beside expenditure by 类/款/项, row by row; 合计 spans both sides."""
         rows = self.rows_functional()
         income = self._income_by_code()
-        rows[0].labels["income_code"] = "合计"  # as the seed prints it, on the income side too
+        rows[0].labels["income_code"] = self.spec.rows.total  # as the seed prints it, on the income side too
         for row in rows[1:]:
             row.values.pop("income_amount", None)
         while len(rows) < len(income) + 1:
@@ -251,7 +251,7 @@ class TableBuilder:
 
     def rows_income(self) -> list[Row]:
         """预算公开表7: 合计, then 类 → 款 → 项 (→ 目) of the income items (none given: 合计 only)."""
-        rows = [self.row({"code": "合计"}, self.lines, 0)]
+        rows = [self.row({"code": self.spec.rows.total}, self.lines, 0)]
         for code, name, amount, level in self._income_by_code():
             rows.append(Row(labels={"code": code, "name": name}, values={"amount": amount}, level=level, code=code))
         return rows
@@ -265,7 +265,7 @@ class TableBuilder:
 
     def rows_units(self) -> list[Row]:
         return [
-            self.row({"unit": "部门合计"}, self.lines, 0),
+            self.row({"unit": self.spec.rows.total}, self.lines, 0),
             self.row({"unit": self.context.budget.unit.name}, self.lines, 1),
         ]
 

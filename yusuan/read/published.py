@@ -122,7 +122,7 @@ def read_lines(lines: list[Line], name: str, context: "Context") -> ReadResult:
         return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
                                          "not a published budget report, or its text is unreadable")], detection.template)
     template = context.template(year)
-    segments = segment(kept, parts, {t.id: t.title for t in template.tables})
+    segments = segment(kept, parts, template)
     found = [tid for tid, _, _ in segments.tables]
     if not found:
         message = (f"not a {template.name} report: none of its tables is of this template; "

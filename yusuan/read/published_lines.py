@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..templates import Template
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -78,9 +82,7 @@ def split_lines(text: str, page: int | None = None, first_no: int = 1) -> list[L
 
 # --- segmentation -----------------------------------------------------------------------
 
-CAPTION = re.compile(r"^\s*((?:预算|部门)公开表)\s*(\d{1,2})\s*$")
 PERFORMANCE_TITLE = re.compile(r"^\s*(\S*项目支出绩效目标表)\s*$")
-THIRD_PART_MARK = re.compile(r"^\s*第三部分")
 
 
 @dataclass
@@ -93,22 +95,26 @@ class Segments:
     parts_seen: list[str] = field(default_factory=list)
 
 
-def segment(lines: list[Line], parts: list[Line], table_titles: dict[str, str]) -> Segments:
-    """Cut the cleaned lines into 第一部分, the tables, 第三部分 (and its performance tables), 第四部分.
+def segment(lines: list[Line], parts: list[Line], template: "Template") -> Segments:
+    """Cut the cleaned lines into the template's parts: the profile, the tables, the
+    explanations (and their performance tables), the glossary.
 
-    Tables start at their caption (预算公开表N), or at their title when the caption was lost;
-    第三部分 starts at its heading, or at the first line after the last table that is its
-    first section heading; 第四部分 starts at its heading.
+    Tables start at their caption, or at their title when the caption was lost; the
+    explanations start at their part's heading, or at the first line after the last table that
+    is its first section heading; the glossary starts at its heading.
     """
     seg = Segments(parts_seen=[PART.match(p.text).group(1) for p in parts])
-    third_no = next((p.no for p in parts if PART.match(p.text).group(1) == "三"), None)
-    fourth_no = next((p.no for p in parts if PART.match(p.text).group(1) == "四"), None)
-    titles = {re.sub(r"\s", "", t): tid for tid, t in table_titles.items()}
+    number_of = {p.holds: re.sub(r"\s", "", p.number) for p in template.parts}
+    heading_no = {holds: next((p.no for p in parts if f"第{PART.match(p.text).group(1)}部分" == number), None)
+                  for holds, number in number_of.items()}
+    third_no, fourth_no = heading_no.get("explanations"), heading_no.get("glossary")
+    titles = {re.sub(r"\s", "", spec.title): spec.id for spec in template.tables}
+    captions = {re.sub(r"\s", "", spec.caption): spec.id for spec in template.tables if spec.caption}
     state, current = "profile", None
     performance: list[Line] | None = None
     for i, line in enumerate(lines):
         stripped = re.sub(r"\s", "", line.text)
-        caption = CAPTION.match(line.text)
+        caption = captions.get(stripped)
         if fourth_no is not None and line.no > fourth_no and state != "glossary":
             state = "glossary"
         elif third_no is not None and line.no > third_no and state in ("profile", "tables"):
@@ -116,7 +122,7 @@ def segment(lines: list[Line], parts: list[Line], table_titles: dict[str, str]) 
         elif state == "tables" and PERFORMANCE_TITLE.match(line.text):
             state = "explanations"  # the performance tables belong to 第三部分 even where its heading is missing (a workbook)
         if state in ("profile", "tables") and (caption or stripped in titles):
-            table_id = caption.group(2) if caption else titles[stripped]
+            table_id = caption or titles[stripped]
             # a title right after its caption belongs to the caption's table
             if not (current is not None and not caption and current[0] == table_id and len(current[2]) <= 3):
                 current = (table_id, line, [])

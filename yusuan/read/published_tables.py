@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from ..catalog import Catalog
@@ -18,10 +19,14 @@ from ..templates import TableSpec, Template
 from .published_amounts import is_amount, place, to_decimal
 from .published_lines import NUMERALS, Line, Problem
 
-EMPTY_NOTE = "注：本表无数据"
 IDEOGRAPHIC_SPACE = "\u3000"
 # 类 3, 款 5, 项 7 digits (收入分类 also 目, 9)
-CODE = re.compile(r"^(合计|\d{3}(?:\d{2}){0,3})(?:\s+|$)(.*)$")
+
+
+def _code_pattern(total: str) -> re.Pattern:
+    """A row starting with a classification code, or with the table's total label."""
+    return re.compile(rf"^({re.escape(total)}|\d{{3}}(?:\d{{2}}){{0,3}})(?:\s+|$)(.*)$")
+
 CODE_LEVEL = {3: 1, 5: 2, 7: 3, 9: 4}
 NUMBERED_ITEM = re.compile(rf"^[{NUMERALS}]+、")
 GLUED = re.compile(r"(\d\.\d{2})(?=[^\d\s,.])")  # "6037.95一、一般公共服务支出"
@@ -35,6 +40,14 @@ class TableReader:
     caption: Line
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def total(self) -> str:
+        return self.spec.rows.total
+
+    @cached_property
+    def code(self) -> re.Pattern:
+        return _code_pattern(self.total)
+
     def problem(self, line: Line | None, message: str, row: str | None = None) -> None:
         self.problems.append(Problem(message, line.no if line else self.caption.no,
                                      line.page if line else self.caption.page, self.spec.id, row))
@@ -46,8 +59,9 @@ class TableReader:
         text = "\n".join(l.text for l in body)
         unit_name = _search(r"单位名称[：:]\s*(\S+)", text)
         unit = _search(r"(?<!名称)单位\s*[：:]\s*(万元|元)", text) or spec.unit
-        note = EMPTY_NOTE if EMPTY_NOTE in re.sub(r"\s", "", text) else None
-        lines = [l for l in body if re.sub(r"\s", "", l.text) != EMPTY_NOTE]
+        empty_note = re.sub(r"\s", "", spec.empty_note)
+        note = spec.empty_note if empty_note and empty_note in re.sub(r"\s", "", text) else None
+        lines = [l for l in body if re.sub(r"\s", "", l.text) != empty_note]
         start = next((i for i, l in enumerate(lines) if self.starts_rows(l.text)), None)
         if start is None and note:
             return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit,
@@ -78,15 +92,15 @@ class TableReader:
         if dimension.startswith("summary"):
             return bool(NUMBERED_ITEM.match(first))
         if self.split and len(text.split(" ")) == len(self.spec.columns):
-            return any(CODE.fullmatch(f) for f in text.split(" ")) and self._has_tail(text)
+            return any(self.code.fullmatch(f) for f in text.split(" ")) and self._has_tail(text)
         if dimension in ("functional", "income"):
-            return bool(CODE.match(first)) and first != "" and (first != "合计" or self._has_tail(text))
+            return bool(self.code.match(first)) and first != "" and (first != self.total or self._has_tail(text))
         if dimension == "three_public":
             return any(stripped.startswith(item["label"]) for item in self.template.three_public if item["key"] != "total")
         if dimension == "economic":
-            return first == "合计" and self._has_tail(text)
+            return first == self.total and self._has_tail(text)
         if dimension == "units":
-            return first == "部门合计" or any(is_amount(f) for f in text.split(" "))
+            return first == self.total or any(is_amount(f) for f in text.split(" "))
         return stripped.startswith(IDEOGRAPHIC_SPACE) or any(is_amount(f) for f in text.split(" "))
 
     @staticmethod
@@ -95,9 +109,9 @@ class TableReader:
         return len(fields) > 1 and all(f == "" or is_amount(f) for f in fields[1:]) or any(is_amount(f) for f in fields)
 
     def empty_rows(self, rows: list[Row]) -> list[Row]:
-        """A table without data prints 合计 and an empty row: keep them as derive makes them."""
+        """A table without data prints its total row and an empty row: keep them as derive makes them."""
         first = self.spec.label_columns[0].key
-        return [Row(labels={first: "合计"}, level=0), Row(level=0)]
+        return [Row(labels={first: self.total}, level=0), Row(level=0)]
 
     @property
     def split(self) -> bool:
@@ -116,8 +130,8 @@ class TableReader:
             elif text:
                 labels[column.key] = text
         code = labels.get("code")
-        level = 0 if code in (None, "合计") else CODE_LEVEL.get(len(code), 3)
-        return Row(labels=labels, values=values, level=level, code=None if code in (None, "合计") else code)
+        level = 0 if code in (None, self.total) else CODE_LEVEL.get(len(code), 3)
+        return Row(labels=labels, values=values, level=level, code=None if code in (None, self.total) else code)
 
     # --- one-sided tables: labels, then amounts --------------------------------------------
 
@@ -151,7 +165,7 @@ class TableReader:
             label_fields, tail = fields[:j], fields[j:]
             while label_fields and label_fields[0] == "":
                 label_fields.pop(0)  # a row printed with a leading space
-            if self.spec.rows.dimension in ("functional", "income") and pending and CODE.match(" ".join(label_fields).strip()):
+            if self.spec.rows.dimension in ("functional", "income") and pending and self.code.match(" ".join(label_fields).strip()):
                 # a new code while the previous row still waits for numbers: that row had none
                 rows.append(self.row(pending, [], keys, context))
                 pending = []
@@ -187,27 +201,28 @@ class TableReader:
         label_keys = [c.key for c in spec.label_columns]
         if dimension in ("functional", "income"):
             code_key, name_key = label_keys[-2], label_keys[-1]
-            match = CODE.match(pieces[0].strip(" "))
+            match = self.code.match(pieces[0].strip(" "))
             if not match:
                 self.problem(pending[0][0], "a row without a code", name)
                 return {name_key: name}, 3, None
             code, rest = match.group(1), match.group(2)
             full_name = (rest + "".join(pieces[1:])).strip(" ")
-            if code == "合计":
-                return {code_key: "合计", **({name_key: full_name} if full_name else {})}, 0, None
+            if code == self.total:
+                return {code_key: self.total, **({name_key: full_name} if full_name else {})}, 0, None
             return {code_key: code, name_key: full_name}, CODE_LEVEL[len(code)], code
         if dimension == "economic":
             fields = [f for f in pending[0][1]]
             dept = fields[0].strip(" ") if fields else ""
             gov = " ".join(f for f in fields[1:] if f).strip(" ") + "".join(pieces[1:])
-            if dept == "合计":
-                return {"dept_name": "合计"}, 0, None
+            dept_key, gov_key = label_keys[0], label_keys[-1]
+            if dept == self.total:
+                return {dept_key: self.total}, 0, None
             if not gov:
                 found = [e for e in self.catalog.by_name("dept", dept) if e.level == "类"]
                 context["class"] = found[0].code if found else None
-                return {"dept_name": dept}, 1, context["class"]
+                return {dept_key: dept}, 1, context["class"]
             found = self.catalog.by_name("dept", dept, under=context.get("class") or "")
-            return {"dept_name": dept, "gov_name": gov}, 2, found[0].code if found else None
+            return {dept_key: dept, gov_key: gov}, 2, found[0].code if found else None
         if dimension == "three_public":
             item = next((i for i in self.template.three_public if i["label"] == name), None)
             if item is None:
@@ -215,7 +230,7 @@ class TableReader:
             key = item["key"] if item else None
             return {label_keys[0]: name}, 0 if key == "total" else 1, key
         if dimension == "units":
-            return {label_keys[0]: name}, 0 if name == "部门合计" else 1, None
+            return {label_keys[0]: name}, 0 if name == self.total else 1, None
         # project tables: the name's indentation (ideographic spaces) is its level
         indent = len(raw_first) - len(raw_first.lstrip(IDEOGRAPHIC_SPACE))
         return {label_keys[0]: name.strip(IDEOGRAPHIC_SPACE)}, indent, None

@@ -17,7 +17,9 @@ from ..errors import InputError
 from .grid_text import is_performance, official_lines, performance_lines_by_row
 from .published_lines import Line
 
-CAPTION = re.compile(r"^(?:预算公开表|部门公开表)\d+$|项目支出绩效目标表")
+# A sheet of the printed report starts with a table's caption or title: a line ending in 表, 表N
+# or 表（…） (预算公开表6, 2024年预算收支总表, 项目支出绩效目标表); line items and instructions do not.
+CAPTION = re.compile(r"表\d*$|表（[^）]*）$")
 # Decimal places of a number format: "0.00" two; "#,##0.0#" one to two ('#' is shown only when not 0).
 PLACES = re.compile(r"\.(0*)(#*)")
 
@@ -112,5 +114,5 @@ def xlsx_lines(path: str | Path) -> list[Line]:
             continue  # line items, instructions: not part of the printed report
         lines += [Line(text, len(lines) + 1 + i, f"sheet {ws.title} row {row}") for i, (row, text) in enumerate(sheet)]
     if not lines:
-        raise InputError(path, None, "no sheet holds an official table (预算公开表N) or 项目支出绩效目标表")
+        raise InputError(path, None, "no sheet starts with a table's caption or title")
     return lines
