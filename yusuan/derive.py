@@ -47,6 +47,13 @@ def matches(line: LineItem, where: dict) -> bool:
         elif key == "kind":
             if line.kind != wanted:
                 return False
+        elif key == "econ":
+            if line.econ not in ((wanted,) if isinstance(wanted, str) else tuple(wanted)):
+                return False
+        elif key == "phase":
+            # A budget's lines are what was planned: a 决算's 决算数 column selects none of them.
+            if wanted != "预算":
+                return False
         else:
             raise ValueError(f"unknown filter {key!r} in template")
     return True
@@ -170,7 +177,8 @@ class TableBuilder:
         return rows
 
     def _summary(self, income: list[tuple[str, list[LineItem]]], carried: list[tuple[str, list[LineItem]]] | None) -> list[Row]:
-        """The two-sided 收支总表: income by source beside expenditure by 类, then the totals."""
+        """The two-sided 收支总表: income by source beside expenditure by 类, then the totals the
+        template labels (``rows.labels``: current, carryover, total)."""
         catalog = self.context.catalog
         classes = catalog.functional_classes()
         exp_keys = [c.key for c in self.spec.amount_columns if c.key.startswith("exp_")]
@@ -193,18 +201,16 @@ class TableBuilder:
             rows.append(Row(labels=labels, values=values, level=1, code=code))
         rows.append(Row(level=0))
         everything = self.values(self.lines, exp_keys)
-        rows.append(Row(labels={"income_item": "本年收入合计", "exp_item": "本年支出合计"},
+        current_labels, carried_labels, total_labels = (self.spec.rows.label(r) for r in ("current", "carryover", "total"))
+        rows.append(Row(labels={"income_item": current_labels[0], "exp_item": current_labels[1]},
                         values={"income_amount": self.cell(current, {}), **everything}, level=0))
-        if carried is None:  # 预算公开表1
-            rows.append(Row(labels={"income_item": "上年结转", "exp_item": "年终结转"},
-                            values={"income_amount": self.cell(carryover, {})}, level=0))
-        else:  # 预算公开表4: 上年财政拨款结转, then by source
-            rows.append(Row(labels={"income_item": "上年财政拨款结转", "exp_item": "年终结转"},
-                            values={"income_amount": self.cell(carryover, {})}, level=0))
+        rows.append(Row(labels={"income_item": carried_labels[0], "exp_item": carried_labels[1]},
+                        values={"income_amount": self.cell(carryover, {})}, level=0))
+        if carried is not None:  # the fiscal 收支总表 lists the carryover by source
             for label, lines in carried:
                 rows.append(Row(labels={"income_item": label}, values={"income_amount": self.cell(lines, {})}, level=1))
             rows.append(Row(level=0))
-        rows.append(Row(labels={"income_item": "收入总计", "exp_item": "支出总计"},
+        rows.append(Row(labels={"income_item": total_labels[0], "exp_item": total_labels[1]},
                         values={"income_amount": self.cell(self.lines, {}), **everything}, level=0))
         return rows
 

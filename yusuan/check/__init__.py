@@ -49,7 +49,7 @@ class Location(NamedTuple):
         if self.column:
             parts.append(f"[{self.column}]")
         if self.section:
-            parts.append(self.section if self.section.startswith("第") else f"第三部分{self.section}")
+            parts.append(self.section if self.section.startswith("第") else f"§{self.section}")
         if self.project:
             parts.append(f"绩效目标表《{self.project}》")
         if self.quote:
@@ -188,7 +188,7 @@ def rules_markdown() -> str:
         "them with where each is defined.",
         "",
         "Notation: `T2[2040201].general` is table 2, row 2040201, column `general` (the template's",
-        "column keys, yusuan/templates/<id>/template.yaml); `T1[收入总计]` a row by its label;",
+        "column keys, yusuan/templates/<id>/template.yaml); `T2[合计]` a row by its label;",
         "claims are named by their subject (docs/claims.md).",
         "",
     ]

@@ -245,13 +245,13 @@ class TableReader:
         bare = token[match.end():]
         return index is not None and index <= len(sources) and bool(bare) and sources[index - 1].startswith(bare)
 
-    # --- two-sided tables (预算公开表1 and 4) ----------------------------------------------
+    # --- two-sided 收支总表: income items beside expenditure items, then the labelled totals ---
 
     def summary_rows(self, lines: list[Line]) -> list[Row]:
         spec = self.spec
         keys = tuple(c.key for c in spec.amount_columns if c.key.startswith("exp_"))
-        income_labels = {"本年收入合计", "上年结转", "上年财政拨款结转", "收入总计"}
-        exp_labels = {"本年支出合计", "年终结转", "支出总计"}
+        income_labels = {spec.rows.label(role)[0] for role in ("current", "carryover", "total")} - {""}
+        exp_labels = {spec.rows.label(role)[1] for role in ("current", "carryover", "total")} - {""}
         classes = {e.name: e.code for e in self.catalog.functional_classes()}
         rows: list[Row] = []
         current: dict = {}

@@ -72,6 +72,11 @@ class Rows:
     total_position: str = "first"
     covers: str = "all"
     columns: tuple[str, ...] = ()  # the amount columns the rows classify (default: all)
+    # A two-sided 收支总表's total rows by role (current, carryover, total): (income label, expenditure label).
+    labels: tuple[tuple[str, tuple[str, str]], ...] = ()
+
+    def label(self, role: str) -> tuple[str, str]:
+        return dict(self.labels).get(role, ("", ""))
 
     @property
     def hierarchical(self) -> bool:
@@ -159,7 +164,9 @@ class TableSpec:
         columns = [self.column(k) for k in keys] if keys is not None else list(self.amount_columns)
 
         def narrower(a: Column, b: Column) -> bool:  # a selects a strict subset of what b selects
-            return b.where.items() <= a.where.items() and len(a.where) > len(b.where)
+            # A 年初预算数 column is never a part of a 决算数 one (nor the other way): same phase only.
+            return (b.where.items() <= a.where.items() and len(a.where) > len(b.where)
+                    and a.where.get("phase") == b.where.get("phase"))
 
         result = []
         for column in columns:
@@ -312,6 +319,7 @@ def _rows(data) -> Rows:
         total_position=total.get("position", "first"),
         covers=total.get("covers", "all"),
         columns=tuple(data.get("columns", ())),
+        labels=tuple((role, (pair[0], pair[1])) for role, pair in data.get("labels", {}).items()),
     )
 
 

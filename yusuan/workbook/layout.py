@@ -112,7 +112,7 @@ LINES = TableSheet(
 
 PROJECTS = TableSheet(
     "项目",
-    "项目：每行一个项目，顺序即预算公开表12/13的顺序。",
+    "项目：每行一个项目，顺序即报告项目表中的顺序。",
     (
         Column("id", "项目编号", TEXT, True, None, 12),
         Column("name", "项目名称", TEXT, True, None, 48),
@@ -207,7 +207,7 @@ VEHICLE_PREFIX = "实有车辆："  # a 资产 row "实有车辆：执法执勤�
 
 ASSETS = FormSheet(
     "资产",
-    "国有资产占有使用情况；车辆留空表示不列出该类。",
+    "国有资产占有使用：车辆留空表示不列出该类。",
     (
         Field("assets.as_of", "截至日期", TEXT, True, hint="如 2023年12月31日"),
         Field("assets.vehicle_quota", "车辆编制数", INT, True),
