@@ -200,6 +200,7 @@ def rules_markdown() -> str:
         "prose": "The prose against the tables and itself",
         "targets": "Performance-target tables (项目支出绩效目标表)",
         "completeness": "Completeness (地方预决算公开操作规程)",
+        "review": "What a reviewer reads for (every template)",
     }
     for template_id in builtin():
         template = load(template_id, 2024)
@@ -220,3 +221,4 @@ def rules_markdown() -> str:
 # The support module, and the rules written for every template (importing registers them).
 from . import support  # noqa: E402
 from . import document  # noqa: E402,F401
+from . import review  # noqa: E402,F401
