@@ -74,6 +74,8 @@ class Rows:
     columns: tuple[str, ...] = ()  # the amount columns the rows classify (default: all)
     # A two-sided 收支总表's total rows by role (current, carryover, total): (income label, expenditure label).
     labels: tuple[tuple[str, tuple[str, str]], ...] = ()
+    # A two-sided statement (dimension ``statement``): its income side's items, each (label, filter).
+    items: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
     def label(self, role: str) -> tuple[str, str]:
         return dict(self.labels).get(role, ("", ""))
@@ -165,8 +167,15 @@ class TableSpec:
 
         def narrower(a: Column, b: Column) -> bool:  # a selects a strict subset of what b selects
             # A 年初预算数 column is never a part of a 决算数 one (nor the other way): same phase only.
-            return (b.where.items() <= a.where.items() and len(a.where) > len(b.where)
-                    and a.where.get("phase") == b.where.get("phase"))
+            if a.where.get("phase") != b.where.get("phase"):
+                return False
+            # Each of b's keys narrowed (or kept) by a: ``econ: [30231]`` within ``econ: [30231, 31013]``,
+            # ``source: 一般公共预算`` within ``source: fiscal``.
+            if any(key not in a.where or not selection(key, a.where[key]) <= selection(key, b.where[key])
+                   for key in b.where):
+                return False
+            return len(a.where) > len(b.where) or any(
+                selection(key, a.where[key]) < selection(key, b.where[key]) for key in b.where)
 
         result = []
         for column in columns:
@@ -179,13 +188,25 @@ class TableSpec:
         return tuple(result)
 
 
+def selection(key: str, value: object) -> frozenset:
+    """What a filter's value admits, as a set: ``source: fiscal`` is the three fiscal sources, a
+    list (``econ: [30231, 31013]``) its members, any other value itself. A filter admitting
+    a subset of another's selects a subset of its lines (TableSpec.column_sums)."""
+    if key == "source" and value == "fiscal":
+        return frozenset(("一般公共预算", "政府性基金预算", "国有资本经营预算"))
+    if isinstance(value, (list, tuple)):
+        return frozenset(str(v) for v in value)
+    return frozenset((str(value),))
+
+
 @dataclass(frozen=True)
 class Part:
     """A part of the document, in order: what it holds and its heading as printed."""
 
     number: str  # 第一部分 (may be empty where a layout does not number its parts)
     title: str
-    holds: str  # profile | tables | explanations | glossary
+    holds: str  # profile | structure | tables | explanations | glossary | projects
+    sections: tuple[str, ...] = ()  # the explanation sections (by number) this part prints; () all
 
     @property
     def heading(self) -> str:
@@ -320,6 +341,8 @@ def _rows(data) -> Rows:
         covers=total.get("covers", "all"),
         columns=tuple(data.get("columns", ())),
         labels=tuple((role, (pair[0], pair[1])) for role, pair in data.get("labels", {}).items()),
+        items=tuple((str(i["label"]), tuple(sorted((i.get("where") or {}).items(), key=lambda kv: kv[0])))
+                    for i in data.get("items", ())),
     )
 
 
@@ -337,7 +360,7 @@ def load(ref: str, year: int) -> Template:
                 rows=_rows(t["rows"]),
                 where=t.get("where", {}),
                 numbered=t.get("numbered", False),
-                empty_note=t.get("empty_note", data.get("empty_note", "注：本表无数据")),
+                empty_note=_fill(t.get("empty_note", data.get("empty_note", "注：本表无数据")), year),
                 columns=tuple(
                     Column(c["key"], c["type"], tuple(_fill(h, year) for h in c["header"]), c.get("where", {}))
                     for c in t["columns"]
@@ -345,7 +368,8 @@ def load(ref: str, year: int) -> Template:
             )
             for t in data["tables"]
         )
-        parts = tuple(Part(p.get("number", ""), _fill(p["title"], year), p["holds"]) for p in data["parts"])
+        parts = tuple(Part(p.get("number", ""), _fill(p["title"], year), p["holds"], tuple(str(x) for x in p.get("sections", ())))
+                      for p in data["parts"])
         return Template(
             id=str(data["id"]),
             name=data["name"],
