@@ -92,6 +92,11 @@ class Claim(Model):
     value: Amount
     unit: str  # 万元, %, 个, 辆, 平方米, 台（套）, 人
     text: str = ""  # the words of the report that state it
+    # A comparison the text makes with this figure (a 决算 against its 预算, a change against last
+    # year): the wording it uses — 大于 / 小于 / 持平 / 增加 / 减少 — and the reason it gives
+    # (None: no reason given; "": one announced, 主要原因是, and left empty). docs/claims.md.
+    relation: str = ""
+    reason: str | None = None
 
 
 class Section(Model):

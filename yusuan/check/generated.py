@@ -181,8 +181,10 @@ def rollup_rule(template: Template, spec: TableSpec) -> Rule | None:
 
 def effective_filter(template: Template, spec: TableSpec, key: str) -> tuple:
     """The line items a cell of column ``key`` selects, in a canonical form: two cells with the
-    same form add up the same lines (source as a set of sources; absent keys: any)."""
-    where = {**spec.where, **spec.column(key).where}
+    same form add up the same lines (source as a set of sources; absent keys: any). A cell's
+    ``phase`` (预算 | 决算: a 决算 prints 年初预算数 beside 决算数) is the template's kind unless
+    the column says otherwise, so cells of different phases are never the same lines."""
+    where = {"phase": template.kind, **spec.where, **spec.column(key).where}
     source = where.get("source")
     fiscal = tuple(s for s in template.sources if s in ("一般公共预算", "政府性基金预算", "国有资本经营预算"))
     if source is None:

@@ -180,6 +180,11 @@ class TableSpec:
         result = []
         for column in columns:
             parent = column.header[:-1]
+            if any(h in ("合计", "小计") for h in parent):
+                # A 合计/小计 cell heads its own column(s) beside its parts (the 决算 三公 table:
+                # 合计 | 因公出国 | 公务用车 (小计 | 购置 | 运行) | 接待, each split 预算数/决算数):
+                # its parts are under the header cell above it.
+                parent = parent[: max(i for i, h in enumerate(parent) if h in ("合计", "小计"))]
             parts = [other for other in columns
                      if other is not column and other.header[: len(parent)] == parent and narrower(other, column)]
             widest = [p for p in parts if not any(narrower(p, q) for q in parts if q is not p)]
