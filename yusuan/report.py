@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_serializer
 
 from . import xmltext
 from .money import parse_amount
@@ -48,7 +48,42 @@ class Model(BaseModel):
         return xmltext.walk(value, xmltext.clean) if isinstance(value, (str, list, dict)) else value
 
 
-class Row(Model):
+class Place(Model):
+    """Where something was read from: the page (a PDF's page number, or a workbook's "sheet 表3
+    row 7") and the line of the extracted text. Derived reports have none."""
+
+    page: int | str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if isinstance(self.page, str):
+            return self.page
+        return " ".join(p for p in (f"p.{self.page}" if self.page else "", f"l.{self.line}" if self.line else "") if p)
+
+
+class Placed(Model):
+    """A part of a report that remembers its place; the place is not part of what it says, so two
+    reports equal in content are equal wherever they were read from, and a report.json carries
+    a place only where there is one."""
+
+    place: Place | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        mine = {k: v for k, v in self.__dict__.items() if k != "place"}
+        theirs = {k: v for k, v in other.__dict__.items() if k != "place"}
+        return mine == theirs
+
+    @model_serializer(mode="wrap")
+    def _without_empty_place(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and data.get("place") is None:
+            data.pop("place", None)
+        return data
+
+
+class Row(Placed):
     """One table row. ``labels`` hold text columns (code, name, …), ``values`` amount columns,
     both keyed by the template's column keys; a missing or None value is an empty cell."""
 
@@ -64,7 +99,7 @@ class Row(Model):
         return self.labels.get(key, "")
 
 
-class Table(Model):
+class Table(Placed):
     id: str  # template table id: "1" … "13"
     caption: str  # 预算公开表1
     title: str  # 2024年预算收支总表
@@ -99,7 +134,7 @@ class Claim(Model):
     reason: str | None = None
 
 
-class Section(Model):
+class Section(Placed):
     number: str  # 一 … 十二
     title: str  # 单位预算收支数据变动情况及原因
     text: str  # paragraphs separated by "\n"
@@ -129,7 +164,7 @@ class Indicator(Model):
     annual_value: str = ""
 
 
-class PerformanceTable(Model):
+class PerformanceTable(Placed):
     """项目支出绩效目标表."""
 
     title: str = ""  # 屯留区县(区)级预算部门（单位）项目支出绩效目标表
@@ -150,6 +185,23 @@ class PerformanceTable(Model):
     goal_annual: str = ""  # 总体目标, 年度
     indicators: list[Indicator] = Field(default_factory=list)
     filled_at: str = ""  # 填报日期
+
+
+class ProjectNote(Model):
+    """A page explaining one project in prose (Shanghai's 项目经费情况说明): its seven printed
+    headings 一、项目概述 … 七、绩效目标 as text, and the 万元 figure of 六、年度预算安排 when it
+    opens with one (None when it is a sentence without a figure)."""
+
+    title: str  # 科技创新专项经费情况说明, as printed
+    project: str  # 科技创新专项
+    amount: Amount | None = None  # 万元, as printed in 六、年度预算安排
+    purpose: str = ""  # 一、项目概述
+    basis: str = ""  # 二、立项依据
+    subject: str = ""  # 三、实施主体
+    plan: str = ""  # 四、实施方案
+    period: str = ""  # 五、实施周期
+    budget: str = ""  # 六、年度预算安排
+    targets: str = ""  # 七、绩效目标
 
 
 class Profile(Model):
@@ -186,12 +238,14 @@ class Term(Model):
 class Report(Model):
     schema_: str = Field(SCHEMA, alias="schema")
     template: str = "shanxi-2024"
+    source: str = ""  # the file it was read from (a published report), for the places of its parts
     year: int
     unit_name: str
     profile: Profile = Field(default_factory=Profile)
     tables: list[Table] = Field(default_factory=list)
     explanations: list[Section] = Field(default_factory=list)
     performance: list[PerformanceTable] = Field(default_factory=list)
+    projects: list[ProjectNote] = Field(default_factory=list)  # 项目经费情况说明 pages
     assets: Assets = Field(default_factory=Assets)
     procurement: Procurement = Field(default_factory=Procurement)
     other_notes: dict[str, str] = Field(default_factory=dict)  # 政府购买服务指导性目录, 其他
