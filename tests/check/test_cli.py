@@ -30,7 +30,7 @@ def test_the_published_seed_fails_with_its_errors_grouped_by_severity():
     lines = result.stdout.splitlines()
     assert lines[0] == f"{SEED_TEXT}: 6 error, 3 warning, 20 rounding"
     assert lines[1] == "error (6):" and lines[8] == "warning (3):" and lines[12] == "rounding (20):"
-    assert any(l.startswith("  N.amounts §十 “2,978.45”: performance.projects.amount differs from T12 total") for l in lines)
+    assert any(l.startswith("  N.amounts l.891 §十 “2,978.45”: performance.projects.amount differs from T12 total") for l in lines)
 
 
 def test_json_output_round_trips(tmp_path):

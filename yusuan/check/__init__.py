@@ -20,7 +20,7 @@ explains: n displayed values can miss their displayed sum by at most 0.005·(n+1
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, NamedTuple
 
 from ..report import Report
@@ -66,10 +66,11 @@ class Finding:
     expected: str = ""
     found: str = ""
     arithmetic: str = ""  # e.g. "2257.13 + 2978.49 + 205.38 = 5441.00, table shows 5441.00"
+    place: str = ""  # where in the file, when the report was read from one: "p.9 l.412"
 
     def line(self) -> str:
         """One line for the text output."""
-        text = f"{self.rule} {self.location}: {self.message}"
+        text = f"{self.rule} {self.place + ' ' if self.place else ''}{self.location}: {self.message}"
         if self.expected or self.found:
             text += f" (expected {self.expected}, found {self.found})"
         if self.arithmetic:
@@ -166,7 +167,25 @@ def check(report: Report, rules: list[Rule] | None = None, template=None) -> lis
     finally:
         support.end_run()
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(findings, key=lambda f: order[f.severity])
+    return sorted((_placed(f, report) for f in findings), key=lambda f: order[f.severity])
+
+
+def _placed(finding: Finding, report: Report) -> Finding:
+    """The finding with the place in the file of what it points at (a row, else its table; a
+    section; a project form), when the report was read from a file."""
+    loc, found = finding.location, None
+    if loc.table:
+        table = report.table(loc.table)
+        if table is not None:
+            row = next((r for r in table.rows if loc.row and support.row_name(r) == loc.row), None)
+            found = (row.place if row is not None else None) or table.place
+    elif loc.section:
+        section = report.section(loc.section)
+        found = section.place if section is not None else None
+    elif loc.project:
+        form = next((p for p in report.performance if p.project_name == loc.project), None)
+        found = form.place if form is not None else None
+    return replace(finding, place=str(found)) if found is not None and str(found) else finding
 
 
 def rules_markdown() -> str:

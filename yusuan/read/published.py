@@ -154,7 +154,7 @@ def read_lines(lines: list[Line], name: str, context: "Context") -> ReadResult:
         if not any(t.id == spec.id for t in tables):
             problems.append(Problem(f"{spec.name} is missing", table=spec.id))
     unit_name = unit_names.most_common(1)[0][0] if unit_names else ""
-    report = Report(template=template.id, year=year, unit_name=unit_name, tables=tables)
+    report = Report(template=template.id, source=name, year=year, unit_name=unit_name, tables=tables)
     reading = template.module("reading")
     if reading is not None:
         report = reading.read_profile(report, segments.profile, problems)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..report import Funding, Indicator, PerformanceTable, Report
+from ..report import Funding, Indicator, PerformanceTable, Report, Place
 from .published_lines import Line, Problem
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标")
@@ -69,6 +69,7 @@ def read_one(lines: list[Line], problems: list[Problem]) -> PerformanceTable | N
     if missing:
         problem("not found: " + "、".join(missing))
     return PerformanceTable(
+        place=Place(page=lines[0].page, line=lines[0].no),
         title=title,
         year=int(year.group(1)) if year else 0,
         project_name=name,

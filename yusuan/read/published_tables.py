@@ -14,7 +14,7 @@ from functools import cached_property
 from decimal import Decimal
 
 from ..catalog import Catalog
-from ..report import Row, Table
+from ..report import Place, Row, Table
 from ..templates import TableSpec, Template
 from .published_amounts import is_amount, place, to_decimal
 from .published_lines import NUMERALS, Line, Problem
@@ -64,16 +64,16 @@ class TableReader:
         lines = [l for l in body if re.sub(r"\s", "", l.text) != empty_note]
         start = next((i for i, l in enumerate(lines) if self.starts_rows(l.text)), None)
         if start is None and note:
-            return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit,
+            return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, place=place_of(self.caption),
                          rows=self.empty_rows([]), note=note)
         if start is None:
             self.problem(None, "no rows found under the header")
-            return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, note=note)
+            return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, place=place_of(self.caption), note=note)
         self.check_header(lines[:start])
         rows = self.summary_rows(lines[start:]) if spec.rows.dimension.startswith("summary") else self.rows(lines[start:])
         if note and not any(v is not None for r in rows for v in r.values.values()):
             rows = self.empty_rows(rows)
-        return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit,
+        return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, place=place_of(self.caption),
                      rows=rows, note=note)
 
     def check_header(self, lines: list[Line]) -> None:
@@ -131,7 +131,8 @@ class TableReader:
                 labels[column.key] = text
         code = labels.get("code")
         level = 0 if code in (None, self.total) else CODE_LEVEL.get(len(code), 3)
-        return Row(labels=labels, values=values, level=level, code=None if code in (None, self.total) else code)
+        return Row(labels=labels, values=values, level=level, code=None if code in (None, self.total) else code,
+                   place=place_of(line))
 
     # --- one-sided tables: labels, then amounts --------------------------------------------
 
@@ -194,7 +195,7 @@ class TableReader:
         values, problem = place(tail, self.spec, keys)
         if problem:
             self.problem(line, problem, name)
-        return Row(labels=labels, values=values, level=level, code=code)
+        return Row(labels=labels, values=values, level=level, code=code, place=place_of(pending[0][0]))
 
     def labels(self, pending, pieces, raw_first, name, context) -> tuple[dict[str, str], int, str | None]:
         spec, dimension = self.spec, self.spec.rows.dimension
@@ -283,7 +284,7 @@ class TableReader:
                     code = classes.get(NUMBERED_ITEM.sub("", item))
                     if code is None:
                         self.problem(line, "not a 支出功能分类 类 of the catalog", item)
-            rows.append(Row(labels=labels, values=values, level=level, code=code))
+            rows.append(Row(labels=labels, values=values, level=level, code=code, place=place_of(line)))
             current = {}
 
         for line in lines:
@@ -329,6 +330,10 @@ class TableReader:
                 current["closed"] = True
         flush()
         return _without_trailing_blanks(rows)
+
+
+def place_of(line: Line) -> Place:
+    return Place(page=line.page, line=line.no)
 
 
 def _without_trailing_blanks(rows: list[Row]) -> list[Row]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from ...catalog import Catalog
 from ...report import Assets, Claim, Procurement, Profile, Report, Section, Term
 from ...read.published_lines import NUMERALS, Line, Problem
-from ...read.published_tables import chinese_index
+from ...read.published_tables import chinese_index, place_of
 
 HEADING = re.compile(rf"^([{NUMERALS}]+)、(.+?)\s*$")
 SUBHEADING = re.compile(rf"^(?:（[{NUMERALS}]+）|\d+、)[^，。；]*$")
@@ -76,23 +76,23 @@ def read_profile(report: Report, lines: list[Line], problems: list[Problem]) -> 
 
 def read_explanations(report: Report, lines: list[Line], catalog: Catalog, problems: list[Problem]) -> Report:
     """Numbered sections in order (一、 … 十二、); each heading must be the next number."""
-    sections: list[tuple[str, str, list[Line]]] = []
+    sections: list[tuple[str, str, list[Line], Line]] = []
     expected = 1
     for line in lines:
         match = HEADING.match(line.text.strip())
         if match and chinese_index(match.group(1)) == expected and len(match.group(2)) <= 30:
-            sections.append((match.group(1), match.group(2), []))
+            sections.append((match.group(1), match.group(2), [], line))
             expected += 1
         elif sections:
             sections[-1][2].append(line)
     if not sections and lines:
         problems.append(Problem("第三部分: no numbered section found", lines[0].no, lines[0].page))
     result, update = [], {}
-    for number, title, body in sections:
+    for number, title, body, heading in sections:
         text = "\n".join(paragraphs(body))
         flat = re.sub(r"\s", "", text)
         claims = [Claim(subject=s, value=v, unit=u, text=t) for _, s, v, u, t in sorted(section_claims(number, flat, catalog), key=lambda c: c[0])]
-        result.append(Section(number=number, title=title, text=text, claims=claims))
+        result.append(Section(number=number, title=title, text=text, claims=claims, place=place_of(heading)))
         if number == "十一":
             update["assets"] = _assets(flat, claims)
         if number == "九":
