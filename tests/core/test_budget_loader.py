@@ -71,7 +71,7 @@ def doubling(levels: int, merge: bool = False) -> str:
 
 HOSTILE = {
     "nested 100000 deep": (nested(100_000), 1, "nested deeper than 100 levels"),
-    "nested block mappings": ("".join(" " * i + "a:\n" for i in range(150)) + " " * 150 + "1\n", 100,
+    "nested block mappings": ("".join(" " * i + "a:\n" for i in range(150)) + " " * 150 + "1\n", 101,
                               "nested deeper than 100 levels"),
     "an alias bomb": (doubling(12), 7, "repeat more than 10000 values"),
     "a merge-key bomb": (doubling(12, merge=True), 7, "repeat more than 10000 values"),

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
-from yaml.composer import Composer
-from yaml.events import AliasEvent
+from yaml.composer import Composer, ComposerError
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..budget import Budget, code_errors, consistency_errors
 from ..errors import InputError
@@ -21,7 +22,7 @@ from ..money import number
 # that expand to each other twice over, or merge keys `<<` doing the same, grow exponentially
 # once pydantic walks the data even though PyYAML shares the objects).
 MAX_BYTES = 50 * 1024 * 1024
-MAX_DEPTH = 100
+MAX_DEPTH = 100  # collections nested in each other
 MAX_ALIASES = 100  # *name references in one file
 MAX_ALIAS_NODES = 10_000  # nodes an alias repeats, counted as if written out
 
@@ -31,55 +32,95 @@ class _LimitError(yaml.MarkedYAMLError):
 
 
 class _Composing:
-    """Composes nodes in Python from the parser's events, counting depth and aliases as it goes.
+    """Composes the nodes of a document from the parser's events, in a loop, within the limits.
 
     With libyaml the events come from C, but the nodes must not be composed by the C extension:
     its composer recurses in C without a limit, so ten thousand ``[`` crash the process (a
-    segfault, not an exception). PyYAML's Composer, run here, costs ≈1.5 ms on the seed.
+    segfault, not an exception). PyYAML's own Composer recurses in Python (RecursionError at
+    ≈300 levels, and twice the calls per node). This one keeps the open collections on a list,
+    so the depth is a number to compare, and costs ≈1 ms on the seed.
+
+    It does what PyYAML's Composer does (an undefined alias or an anchor defined twice is a
+    ComposerError with its place) except path resolvers, which a SafeLoader has none of.
     """
 
     get_single_node = Composer.get_single_node
     compose_document = Composer.compose_document
-    compose_scalar_node = Composer.compose_scalar_node
-    compose_sequence_node = Composer.compose_sequence_node
-    compose_mapping_node = Composer.compose_mapping_node
 
     def __init__(self, stream) -> None:
         super().__init__(stream)
         self.anchors = {}  # Composer's state; the C parser's __init__ does not set it
-        self._depth = 0
         self._nodes = 0  # nodes composed so far, an alias counting as the nodes it repeats
         self._aliases = 0
         self._alias_nodes = 0
         self._anchor_sizes: dict[str, int] = {}
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, AliasEvent):
-            self._aliases += 1
-            # An alias of a node still being composed (a recursive one) counts as one; the
-            # constructor refuses it anyway.
-            size = self._anchor_sizes.get(event.anchor, 1)
-            self._alias_nodes += size
-            self._nodes += size
-            if self._aliases > MAX_ALIASES:
-                raise _LimitError(None, None, f"more than {MAX_ALIASES} aliases (*name); write the values out", event.start_mark)
-            if self._alias_nodes > MAX_ALIAS_NODES:
-                raise _LimitError(None, None, f"aliases (*name, or merge keys <<) repeat more than {MAX_ALIAS_NODES} "
-                                              "values; write the values out", event.start_mark)
-            return Composer.compose_node(self, parent, index)
-        if self._depth >= MAX_DEPTH:
-            raise _LimitError(None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
-        first = self._nodes
-        self._depth += 1
-        try:
-            node = Composer.compose_node(self, parent, index)
-        finally:
-            self._depth -= 1
-        self._nodes += 1
-        if event.anchor is not None:
-            self._anchor_sizes[event.anchor] = self._nodes - first
-        return node
+    def _alias(self, event: AliasEvent) -> Node:
+        if event.anchor not in self.anchors:
+            raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+        self._aliases += 1
+        # An alias of a node still open (a recursive one) counts as one; the constructor refuses it.
+        size = self._anchor_sizes.get(event.anchor, 1)
+        self._alias_nodes += size
+        self._nodes += size
+        if self._aliases > MAX_ALIASES:
+            raise _LimitError(None, None, f"more than {MAX_ALIASES} aliases (*name); write the values out", event.start_mark)
+        if self._alias_nodes > MAX_ALIAS_NODES:
+            raise _LimitError(None, None, f"aliases (*name, or merge keys <<) repeat more than {MAX_ALIAS_NODES} "
+                                          "values; write the values out", event.start_mark)
+        return self.anchors[event.anchor]
+
+    def _anchor(self, anchor: str | None, node: Node, event) -> None:
+        if anchor is None:
+            return
+        if anchor in self.anchors:
+            raise ComposerError(f"found duplicate anchor {anchor!r}; first occurrence", self.anchors[anchor].start_mark,
+                                "second occurrence", event.start_mark)
+        self.anchors[anchor] = node
+
+    def compose_node(self, parent, index) -> Node:
+        # Each open collection: [node, its anchor, self._nodes when it opened, the key awaiting its value].
+        open_: list[list] = []
+        get_event, resolve = self.get_event, self.resolve
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(ScalarNode, event.value, event.implicit)
+                node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+                self._anchor(event.anchor, node, event)
+                self._nodes += 1
+            elif kind is AliasEvent:
+                node = self._alias(event)
+            elif kind is SequenceStartEvent or kind is MappingStartEvent:
+                if len(open_) >= MAX_DEPTH:  # collections within collections, the scalars in them not counted
+                    raise _LimitError(None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+                node_class = SequenceNode if kind is SequenceStartEvent else MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(node_class, None, event.implicit)
+                node = node_class(tag, [], event.start_mark, None, flow_style=event.flow_style)
+                self._anchor(event.anchor, node, event)
+                open_.append([node, event.anchor, self._nodes, None])
+                continue
+            else:  # the end of the innermost open collection
+                node, anchor, first, _ = open_.pop()
+                node.end_mark = event.end_mark
+                self._nodes += 1
+                if anchor is not None:
+                    self._anchor_sizes[anchor] = self._nodes - first
+            if not open_:
+                return node
+            top = open_[-1]
+            if type(top[0]) is SequenceNode:
+                top[0].value.append(node)
+            elif top[3] is None:
+                top[3] = node  # a key: its value comes next
+            else:
+                top[0].value.append((top[3], node))
+                top[3] = None
 
 
 # YAML 1.1 reads 1:30 as 90, 0x10 as 16, 013 as 11 and .inf as infinity: for amounts and codes
