@@ -21,7 +21,11 @@ def _indent(page: Page, cell_box: Box | None) -> int:
     chars = [c for c in page.chars if x0 <= c.x0 < x1 and top <= c.top < bottom and c.text.strip()]
     if not chars:
         return 0
-    first = min(chars, key=lambda c: (c.top, c.x0))
+    # The leftmost character of the first line. Not the one with the smallest top: boxes are a
+    # glyph's own, so a taller glyph later on the line (人 after 员) sits higher than the first.
+    top = min(c.top for c in chars)
+    first_line = [c for c in chars if c.top < top + (c.size or 1.0) / 2]
+    first = min(first_line, key=lambda c: c.x0)
     width = first.size or (first.x1 - first.x0) or 1.0  # one CJK character: the font size (a digit is narrower)
     padding = width / 3  # the renderer's cell inset (a third of a character) before any indentation
     return max(0, round((first.x0 - x0 - padding) / width))
