@@ -26,7 +26,8 @@ LEVEL_NAMES = {3: "类", 5: "款", 7: "项", 9: "目"}
 BY_CODE = ("functional", "income", "functional_with_income")
 BY_LEVEL = ("economic", "units", "projects_unit", "projects_department")
 # Dimensions whose total row is the sum of every line the table selects (the cross-table totals).
-COVERING = ("functional", "functional_with_income", "economic", "units", "projects_unit", "projects_department")
+COVERING = ("functional", "functional_with_income", "economic", "units", "projects_unit", "projects_department",
+            "statement")
 
 
 def _made(rule_id: str, description: str, identity: str, function: Callable, template: Template, spec: TableSpec,
@@ -108,8 +109,9 @@ def children_sum(rule_id: str, table: Table, parent: Row, children: list[Row], c
     return findings
 
 
-def level_rollup(rule_id: str, table: Table, columns: tuple[str, ...]) -> list[Finding]:
-    """Rows named only: each row is the sum of the rows one level deeper that follow it."""
+def level_rollup(rule_id: str, table: Table, columns: tuple[str, ...], total_last: bool = False) -> list[Finding]:
+    """Rows named only: each row is the sum of the rows one level deeper that follow it. A total
+    printed last (Shanghai's 合计 under the rows) is the sum of the level-1 rows before it."""
     deepest = max((r.level for r in table.rows), default=0)
     findings = []
     for level in range(deepest):
@@ -117,6 +119,11 @@ def level_rollup(rule_id: str, table: Table, columns: tuple[str, ...]) -> list[F
             if children:
                 findings += children_sum(rule_id, table, parent, children, columns,
                                          f"the level-{level} row is not the sum of the rows under it")
+    if total_last and table.rows and table.rows[-1].level == 0:
+        above = [r for r in table.rows[:-1] if r.level == 1]
+        if above:
+            findings += children_sum(rule_id, table, table.rows[-1], above, columns,
+                                     "the total row is not the sum of the level-1 rows above it")
     return findings
 
 
@@ -160,7 +167,7 @@ def rollup_rule(template: Template, spec: TableSpec) -> Rule | None:
     elif dimension in BY_LEVEL:
         def rollup(report: Report) -> list[Finding]:
             table = report.table(spec.id)
-            return [] if table is None else level_rollup(rule_id, table, columns)
+            return [] if table is None else level_rollup(rule_id, table, columns, spec.rows.total_position == "last")
 
         description = f"In {spec.name} each row is the sum of the rows under it (合计 → 类 → 款; department → unit → project)."
         identity = f"for c in {', '.join(columns)}: [row].c = Σ [rows one level deeper that follow it].c"
@@ -200,7 +207,10 @@ def effective_filter(template: Template, spec: TableSpec, key: str) -> tuple:
 def _total(table: Table, spec: TableSpec) -> Row | None:
     if spec.rows.dimension.startswith("projects"):
         return table.rows[0] if table.rows else None
-    return total_row(table)
+    # The row carrying the template's own total label (收入总计 of a statement), else the usual one.
+    wanted = norm(spec.rows.total)
+    labelled = next((r for r in table.rows if r.level == 0 and any(norm(v) == wanted for v in r.labels.values())), None)
+    return labelled or total_row(table)
 
 
 def _in_unit(value: Decimal | None, unit: str, wanted: str) -> Decimal | None:
