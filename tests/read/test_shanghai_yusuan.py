@@ -110,3 +110,18 @@ def test_each_budget_pdf_reads_whole(path, tmp_path):
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["template"] == TEMPLATE[path.stem.split("-")[3]]
     assert len(report["tables"]) == 9
+
+
+FINDINGS = yaml.safe_load((DATA / "expected-findings.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", BUDGETS, ids=lambda p: p.stem)
+def test_check_prints_only_the_findings_checked_by_hand(path):
+    """No false error: every error and warning is one the fixture lists with its reason, and
+    every one it lists is found."""
+    done = CliRunner().invoke(app, ["check", str(path), "--format", "json"])
+    findings = json.loads(done.stdout)["findings"]
+    got = sorted((f["rule"], f["severity"], f["location_text"]) for f in findings if f["severity"] in ("error", "warning"))
+    want = sorted((f["rule"], f["severity"], f["location"]) for f in FINDINGS.get(path.name) or [])
+    assert got == want
+    assert all(f["reason"] for f in FINDINGS.get(path.name) or [])
