@@ -16,7 +16,9 @@ sys.path.insert(0, str(ROOT))  # tests.check.generate: the same budgets as the p
 
 from tests.check.generate import generate_budget  # noqa: E402
 from tests.check.mutation import uncaught_cells  # noqa: E402
-from yusuan.check import RULES, check  # noqa: E402
+from yusuan.check import check  # noqa: E402
+from yusuan.check.registry import rules_for  # noqa: E402
+from yusuan.templates import load  # noqa: E402
 from yusuan.derive import derive  # noqa: E402
 from yusuan.read.published import published  # noqa: E402
 from tests.contexts import SHANXI, DETECT
@@ -53,7 +55,7 @@ def main() -> None:
     missed = uncaught_cells(seed.model_copy(deep=True))
     mutation_s = time.process_time() - started
 
-    print(f"rules: {len(RULES)}")
+    print(f"rules: {len(rules_for(load(seed.template, seed.year)))}")
     print(f"seed (read from text in {read_s * 1000:.0f} ms): {seed_rate:8.1f} reports/s per core "
           f"({1000 / seed_rate:.2f} ms each); findings per run: { {k: v // 200 for k, v in seed_found.items()} }")
     print(f"{count} generated reports (derived in {derive_s:.1f} s, {cells:.0f} amount cells each): "

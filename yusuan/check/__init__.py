@@ -98,9 +98,10 @@ class Rule:
     origin: str = "generic"  # generic | generated | template
     defined_in: str = ""  # module:line, or the template and table it was generated from
 
-    @property
-    def reads(self) -> tuple[str, ...]:
-        return tuple(inspect.signature(self.function).parameters)
+    reads: tuple[str, ...] = field(default=(), init=False, compare=False)  # the parameters, named once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", tuple(inspect.signature(self.function).parameters))
 
     def __call__(self, report: Report, template=None) -> list[Finding]:
         """Run the rule on ``report``, giving each parameter what its name asks for; None
@@ -167,7 +168,9 @@ def check(report: Report, rules: list[Rule] | None = None, template=None) -> lis
     finally:
         support.end_run()
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted((_placed(f, report) for f in findings), key=lambda f: order[f.severity])
+    if report.source:  # read from a file: say where in it (a derived report has no places)
+        findings = [_placed(f, report) for f in findings]
+    return sorted(findings, key=lambda f: order[f.severity])
 
 
 def _placed(finding: Finding, report: Report) -> Finding:
