@@ -1,7 +1,7 @@
 """The Budget: what a unit prepares. Line items in exact 元 are the grain (DESIGN.md).
 
 The YAML form is documented in docs/budget-format.md; yusuan/read/budget_yaml.py loads it
-with line numbers, and the workbook reader (yusuan/read/workbook.py) fills the same model.
+with line numbers, and the workbook reader (yusuan/workbook/read.py) fills the same model.
 """
 from __future__ import annotations
 

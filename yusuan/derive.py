@@ -14,22 +14,12 @@ from typing import TYPE_CHECKING
 from .budget import FISCAL_SOURCES, SOURCES, Budget, LineItem
 from .catalog import Catalog
 from .money import ZERO, to_unit
+from .numerals import chinese_number
 from .report import Funding, Indicator, PerformanceTable, Profile, Report, Row, Table
 from .templates import TableSpec, Template
 
 if TYPE_CHECKING:
     from .context import Context
-
-NUMERALS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 30 → 三十: the numbering of the 类 rows in 预算公开表1 and 4."""
-    if n <= 10:
-        return NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else NUMERALS[tens - 1]) + "十" + (NUMERALS[ones - 1] if ones else "")
-
 
 def matches(line: LineItem, where: dict) -> bool:
     """Whether a line item passes a template filter (docs/architecture.md, "Filters")."""
@@ -122,6 +112,8 @@ class TableBuilder:
     def build(self) -> Table:
         dimension: Callable[[], list[Row]] = getattr(self, f"rows_{self.spec.rows.dimension}")
         rows = dimension()
+        if self.spec.rows.total_position == "last" and rows and rows[0].level == 0 and all(r.level for r in rows[1:]):
+            rows.append(rows.pop(0))  # the dimension puts its total first; this layout prints it under the rows
         budget = self.context.budget
         has_data = any(v is not None for r in rows for v in r.values.values())
         note = None
@@ -139,16 +131,43 @@ class TableBuilder:
         )
 
     def empty_rows(self) -> list[Row]:
+        if not self.spec.label_columns:
+            return [Row(level=0)]
+        if self.spec.rows.total_position == "last":  # the 合计 row alone, as such layouts print an empty table
+            return [Row(labels=self.total_labels(), values={c.key: None for c in self.spec.amount_columns}, level=0)]
         first = self.spec.label_columns[0].key
         return [Row(labels={first: self.spec.rows.total}, level=0), Row(level=0)]
+
+    def split(self) -> list[str]:
+        """The keys of the code-part columns (类 | 款 | 项) of a table whose codes are printed split."""
+        if self.spec.rows.codes != "split":
+            return []
+        return [c.key for c in self.spec.label_columns[: len(self.spec.rows.levels)]]
+
+    def code_labels(self, code: str, name: str) -> dict[str, str]:
+        """A coded row's labels: the code in its column, or its parts in the 类/款/项 columns
+        (204 | 06 | 01); the name in the column after the code."""
+        parts = self.split()
+        if not parts:
+            code_key, name_key = self.spec.label_columns[-2].key, self.spec.label_columns[-1].key
+            return {code_key: code, name_key: name}
+        pieces = [code[:3], code[3:5], code[5:7], code[7:9]]
+        labels = {key: piece for key, piece in zip(parts, pieces) if piece}
+        labels[self.spec.label_columns[len(parts)].key] = name
+        return labels
+
+    def total_labels(self) -> dict[str, str]:
+        """The total row's label: over the merged code cells it stands in the name column."""
+        parts = self.split()
+        key = self.spec.label_columns[len(parts)].key if parts else self.spec.label_columns[-2 if self.spec.rows.dimension == "functional" else 0].key
+        return {key: self.spec.rows.total}
 
     # --- row dimensions -------------------------------------------------------------------
 
     def rows_functional(self) -> list[Row]:
         """合计, then 类 → 款 → 项 for every functional code the table's lines use."""
         catalog = self.context.catalog
-        code_key, name_key = self.spec.label_columns[-2].key, self.spec.label_columns[-1].key
-        rows = [self.row({code_key: self.spec.rows.total}, self.lines, 0)]
+        rows = [self.row(self.total_labels(), self.lines, 0)]
         codes: set[str] = set()
         for line in self.lines:
             codes.update({line.func[:3], line.func[:5], line.func})
@@ -156,12 +175,23 @@ class TableBuilder:
             entry = catalog.functional(code, where=self.spec.name)
             in_row = self.under(code)
             level = {3: 1, 5: 2, 7: 3}[len(code)]
-            rows.append(self.row({code_key: code, name_key: entry.name}, in_row, level, code))
+            rows.append(self.row(self.code_labels(code, entry.name), in_row, level, code))
         return rows
 
     def rows_economic(self) -> list[Row]:
         """合计, then each 部门经济分类 类 and its (部门 款, 政府 款) pairs, as 预算公开表6 prints them."""
         catalog = self.context.catalog
+        if self.split():  # 类 | 款 codes and the 部门经济分类 name (Shanghai): no 政府经济分类 beside it
+            rows = [self.row(self.total_labels(), self.lines, 0)]
+            by_code: dict[str, list[LineItem]] = {}
+            for line in self.lines:
+                catalog.dept_economic(line.econ, where=self.spec.name)
+                for code in (line.econ[:3], line.econ):
+                    by_code.setdefault(code, []).append(line)
+            for code in sorted(by_code):
+                rows.append(self.row(self.code_labels(code, catalog.dept_economic(code).name), by_code[code],
+                                     1 if len(code) == 3 else 2, code))
+            return rows
         rows = [self.row({self.spec.label_columns[0].key: self.spec.rows.total}, self.lines, 0)]
         pairs: dict[tuple[str, str], list[LineItem]] = {}
         for line in self.lines:
@@ -261,6 +291,36 @@ class TableBuilder:
         for code, name, amount, level in self._income_by_code():
             rows.append(Row(labels={"code": code, "name": name}, values={"amount": amount}, level=level, code=code))
         return rows
+
+    def rows_statement(self) -> list[Row]:
+        """A two-sided statement (Shanghai's 财务收支预算总表): the income items the template lists
+        (``rows.items``: label and filter) beside the 类 the table's lines use, numbered 一、二、…;
+        then the totals row (``rows.labels.total``). The first label and amount columns are the
+        income side, the rest the expenditure side."""
+        labels = [c.key for c in self.spec.label_columns]
+        amounts = [c.key for c in self.spec.amount_columns]
+        income_key, exp_key, income_amount, exp_keys = labels[0], labels[1], amounts[0], amounts[1:]
+        catalog = self.context.catalog
+        classes = sorted({line.func[:3] for line in self.lines})
+        rows = []
+        for i in range(max(len(self.spec.rows.items), len(classes))):
+            row = Row(level=1, values={key: None for key in amounts})  # every cell, empty or not, as a reader sees it
+            if i < len(self.spec.rows.items):
+                label, where = self.spec.rows.items[i]
+                row.labels[income_key] = label
+                row.values[income_amount] = self.cell(self.lines, dict(where))
+            if i < len(classes):
+                row.labels[exp_key] = f"{chinese_number(i + 1)}、{catalog.functional(classes[i], where=self.spec.name).name}"
+                row.values.update(self.values(self.under(classes[i]), exp_keys))
+            rows.append(row)
+        income_total, exp_total = self.spec.rows.label("total")
+        rows.append(Row(labels={income_key: income_total or self.spec.rows.total, exp_key: exp_total},
+                        values={income_amount: self.cell(self.lines, {}), **self.values(self.lines, exp_keys)}, level=0))
+        return rows
+
+    def rows_single(self) -> list[Row]:
+        """One row of values: every line of the table (Shanghai's 三公 table, its items as columns)."""
+        return [self.row({}, self.lines, 1)]
 
     def rows_three_public(self) -> list[Row]:
         rows = []

@@ -37,7 +37,7 @@ def read_budget(path: str | Path, catalog=None) -> Budget:
 
         return read_yaml(path, catalog)
     if suffix == ".xlsx":
-        from .read.workbook import read_workbook
+        from .workbook.read import read_workbook
 
         return read_workbook(path, catalog)
     raise InputError(path, None, "a budget is a .yaml or .xlsx file")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
 YUAN_PER_WAN = Decimal(10000)
 ZERO = Decimal(0)
 

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from yusuan.derive import chinese_number, derive
+from yusuan.derive import derive
+from yusuan.numerals import chinese_number
 from yusuan.read.budget_yaml import read_budget
 from tests.contexts import SHANXI, text_of
 

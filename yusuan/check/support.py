@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Callable, TypeVar
 
 from ..money import ZERO, rounding_bound
-from ..report import Report, Row, Table
+from ..report import Row, Table
 from . import Finding, Location
 
 NUMBERING = re.compile(r"^[一二三四五六七八九十]+、|^[①②③④⑤⑥⑦⑧⑨⑩]")
@@ -98,10 +98,6 @@ def is_empty(table: Table | None) -> bool:
     return table is None or all(v is None or v == 0 for r in table.rows for v in r.values.values())
 
 
-def cell(table: Table | None, row: Row | None, key: str) -> Decimal | None:
-    return None if row is None else row.value(key)
-
-
 def compare_sum(
     rule: str,
     location: Location,
@@ -171,10 +167,6 @@ def compare_at_most(
     severity = "rounding" if excess <= bound else "error"
     arithmetic = f"{fmt(found)} > {limit_what} {fmt(limit)} (by {excess:.2f})"
     return Finding(rule, severity, location, message, f"≤ {fmt(limit)}", fmt(found), arithmetic)
-
-
-def table_of(report: Report, table_id: str) -> Table | None:
-    return report.table(table_id)
 
 
 def children_sums(table: Table, parent_level: int, child_level: int) -> list[tuple[Row, list[Row]]]:

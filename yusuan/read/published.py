@@ -40,10 +40,6 @@ class ReadResult:
     tables_found: list[str] = field(default_factory=list)
 
     @property
-    def complete(self) -> bool:
-        return self.report is not None and not self.problems
-
-    @property
     def exit_code(self) -> int:
         """0 whole, 1 in part, 2 nothing readable (the CLI's exit codes)."""
         return 2 if self.report is None else (1 if self.problems else 0)

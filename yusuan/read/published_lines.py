@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..templates import Template
 
-NUMERALS = "一二三四五六七八九十"
+from ..numerals import NUMERALS  # noqa: E402 — re-exported: the readers number their items with it
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from ..catalog import Catalog
 from ..report import Place, Row, Table
 from ..templates import TableSpec, Template
 from .published_amounts import is_amount, place, to_decimal
+from ..numerals import chinese_index  # noqa: F401 — the readers of templates import it from here
 from .published_lines import NUMERALS, Line, Problem
 
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -341,16 +342,6 @@ def _without_trailing_blanks(rows: list[Row]) -> list[Row]:
     while rows and not rows[-1].labels and all(v is None for v in rows[-1].values.values()):
         rows.pop()
     return rows
-
-
-def chinese_index(text: str) -> int | None:
-    """一 → 1, 十二 → 12, 二十 → 20 (the numbering of items); None if not a numeral."""
-    if not text or any(ch not in NUMERALS for ch in text):
-        return None
-    if "十" not in text:
-        return NUMERALS.index(text) + 1 if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    return (NUMERALS.index(tens) + 1 if tens else 1) * 10 + (NUMERALS.index(ones) + 1 if ones else 0)
 
 
 def _search(pattern: str, text: str) -> str:

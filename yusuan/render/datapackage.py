@@ -17,8 +17,12 @@ import io
 import json
 import zipfile
 
-from ..report import Report
 from . import csvsafe, lineitems, register
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import Rendering
 
 CSV_NAME = "line-items.csv"
 # Fixed timestamp inside the zip: the same budget gives the same bytes.

@@ -20,11 +20,16 @@ from docx.shared import Cm, Pt, RGBColor
 from ..report import Report
 from . import layout, register, reproducible
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..templates import Template
+    from . import Rendering
+
 BODY_FONT = "宋体"  # the published reports' text face
 HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 TEXT_WIDTH_CM = 17.0  # A4 less 2 cm margins each side
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 
 def set_fonts(element_with_rpr, east_asian: str, latin: str = LATIN_FONT) -> None:

@@ -15,6 +15,12 @@ from markupsafe import Markup
 from ..report import Report
 from . import layout, register
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..templates import Template
+    from . import Rendering
+
 
 def _span(cell: layout.Cell) -> Markup:
     attrs = ""

@@ -17,21 +17,11 @@ from decimal import Decimal
 from typing import Iterator, Literal
 
 from ..money import fmt_table, fmt_yuan
+from ..numerals import chinese_number
 from ..report import Funding, PerformanceTable, Report, Row, Table
 from ..templates import TableSpec, Template
 
 Align = Literal["left", "center", "right"]
-
-# Chinese ordinal numbers for the 名词解释 entries (一、基本支出：…).
-_NUMERALS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    if n <= 10:
-        return _NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _NUMERALS[tens - 1]) + "十" + (_NUMERALS[ones - 1] if ones else "")
-
 
 @dataclass(frozen=True)
 class Cell:
@@ -329,9 +319,27 @@ def document(report: Report, template: Template) -> list[Block]:
     the section the template names (``performance_before_section``: the seed prints them after
     十, the 附件 it announces), or after the explanations."""
     blocks: list[Block] = []
+    printed = [p.get("printed") for p in template.data.get("parts", [])]
+    own_structure = template.part("structure") is not None
     for n, part in enumerate(template.parts):
-        blocks.append(Heading(part.heading, 1, new_page=n > 0))
-        if part.holds == "profile":
+        # The heading as the body prints it (``printed``: "{unit}主要职能"; "" for none), else the 目录's.
+        heading = printed[n] if n < len(printed) and printed[n] is not None else part.heading
+        heading = heading.replace("{unit}", report.unit_name).replace("{year}", str(report.year))
+        if heading:
+            blocks.append(Heading(heading, 1, new_page=n > 0))
+        if part.holds == "profile" and own_structure:  # duties as printed, the structure a part of its own
+            blocks += [Paragraph(duty) for duty in report.profile.duties]
+        elif part.holds == "structure":
+            blocks += list(_paragraphs(report.profile.structure))
+        elif part.holds == "projects":
+            from .text import PROJECT_HEADINGS
+
+            for note in report.projects:
+                blocks.append(Heading(note.title, 1, new_page=True))
+                for i, (key, title) in enumerate(PROJECT_HEADINGS, 1):
+                    blocks.append(Heading(f"{chinese_number(i)}、{title}", 2))
+                    blocks += list(_paragraphs(getattr(note, key)))
+        elif part.holds == "profile":
             headings = template.data.get("profile", {})
             blocks.append(Heading(headings.get("duties", "职责"), 2))
             blocks += [Paragraph(f"{i}、{duty}") for i, duty in enumerate(report.profile.duties, 1)]
@@ -344,16 +352,21 @@ def document(report: Report, template: Template) -> list[Block]:
             performance = [performance_block(p, i) for i, p in enumerate(report.performance, 1)]
             placed = False
             for section in report.explanations:
+                if part.sections and section.number not in part.sections:
+                    continue
                 if section.number == before and not placed:
                     blocks += performance
                     placed = True
-                blocks.append(Heading(f"{section.number}、{section.title}", 2, new_page=placed and section.number == before))
+                if section.number or section.title:
+                    title = f"{section.number}、{section.title}" if section.number else section.title
+                    blocks.append(Heading(title, 2, new_page=placed and section.number == before))
                 blocks += list(_paragraphs(section.text))
-            if not placed:
+            if not placed and not part.sections:
                 blocks += performance
         elif part.holds == "glossary":
+            lead = template.data.get("glossary_format", "{n}、{term}：{text}").split("{text}")[0]
             for i, term in enumerate(report.glossary, 1):
-                blocks.append(Paragraph(term.text, lead=f"{chinese_number(i)}、{term.term}："))
+                blocks.append(Paragraph(term.text, lead=lead.format(n=chinese_number(i), term=term.term)))
 
     # A table right after a part heading shares its page (the heading already began one).
     for before, block in zip(blocks, blocks[1:]):

@@ -6,7 +6,6 @@ OpenSpending can drill down without the catalog; the amount stays the exact 元 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from ..budget import Budget
@@ -36,14 +35,6 @@ FIELDS = (
     ("carryover", "本年/上年结转"),
     ("amount", "金额（元）"),
 )
-
-
-@dataclass(frozen=True)
-class Record:
-    values: dict
-
-    def __getitem__(self, key):
-        return self.values[key]
 
 
 def _name(lookup, code: str) -> str:

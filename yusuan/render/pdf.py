@@ -19,6 +19,12 @@ import typst
 from ..report import Report
 from . import layout, register, reproducible
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..templates import Template
+    from . import Rendering
+
 # Serif first (the published reports are set in 宋体); Sans as fallback for missing glyphs.
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", "Source Han Sans SC")
 # Where Debian (fonts-noto-cjk), Fedora and macOS Homebrew put the Noto CJK files; more can

@@ -6,7 +6,7 @@ round trip text → Report.
 """
 from __future__ import annotations
 
-from ..derive import chinese_number
+from ..numerals import chinese_number
 from ..money import fmt_table, fmt_yuan
 from ..report import PerformanceTable, Report, Table
 from ..templates import Template, TableSpec
@@ -18,8 +18,9 @@ FUNDING_LEVELS = (("central", "其中：中央财政资金"), ("provincial", "�
                   ("self_raised", "单位自筹"), ("other", "其他资金"))
 
 
-def table_lines(table: Table, spec: TableSpec) -> list[str]:
-    lines = [table.caption, table.title, f"单位名称：{table.unit_name} 单位：{table.unit}"]
+def table_lines(table: Table, spec: TableSpec, unit_label: str = "单位名称") -> list[str]:
+    # A layout that prints titles only (no caption) gets no empty caption line.
+    lines = [*([table.caption] if table.caption else []), table.title, f"{unit_label}：{table.unit_name} 单位：{table.unit}"]
     for level in range(spec.header_depth):
         lines.append(" ".join(cell.text for cell in spec.header_cells() if cell.row == level))
     if spec.numbered:
@@ -85,30 +86,54 @@ def render_text(report: Report, template: Template) -> str:
     """The parts in the template's order; the project forms before the section the template
     names (``performance_before_section``), or after the explanations."""
     lines: list[str] = []
-    for part in template.parts:
-        lines.append(part.heading)
-        if part.holds == "profile":
+    printed = [p.get("printed") for p in template.data.get("parts", [])]
+    own_structure = template.part("structure") is not None
+    for index, part in enumerate(template.parts):
+        # The heading as the body prints it (``printed``: "{unit}主要职能"; "" for none), else the 目录's.
+        heading = printed[index] if index < len(printed) and printed[index] is not None else part.heading
+        heading = heading.replace("{unit}", report.unit_name).replace("{year}", str(report.year))
+        if heading:
+            lines.append(heading)
+        if part.holds == "profile" and own_structure:  # duties as printed, the structure a part of its own
+            lines += report.profile.duties
+        elif part.holds == "profile":
             headings = template.data.get("profile", {})
             lines.append(headings.get("duties", "职责"))
             lines += [f"{i}、{duty}" for i, duty in enumerate(report.profile.duties, 1)]
             lines += [headings.get("structure", "机构设置"), report.profile.structure]
+        elif part.holds == "structure":
+            lines += report.profile.structure.split("\n")
         elif part.holds == "tables":
             for table in report.tables:
-                lines += table_lines(table, template.table(table.id))
+                lines += table_lines(table, template.table(table.id), template.data.get("unit_label", "单位名称"))
         elif part.holds == "explanations":
             before = template.data.get("performance_before_section")
             placed = False
             for section in report.explanations:
+                if part.sections and section.number not in part.sections:
+                    continue
                 if section.number == before and not placed:
                     lines += [line for performance in report.performance for line in performance_lines(performance)]
                     placed = True
-                lines.append(f"{section.number}、{section.title}")
+                if section.number or section.title:
+                    lines.append(f"{section.number}、{section.title}" if section.number else section.title)
                 lines += section.text.split("\n")
-            if not placed:
+            if not placed and not part.sections:
                 lines += [line for performance in report.performance for line in performance_lines(performance)]
         elif part.holds == "glossary":
-            lines += [f"{chinese_number(i)}、{term.term}：{term.text}" for i, term in enumerate(report.glossary, 1)]
+            form = template.data.get("glossary_format", "{n}、{term}：{text}")  # Shanghai: （一）财政拨款收入：…
+            lines += [form.format(n=chinese_number(i), term=term.term, text=term.text) for i, term in enumerate(report.glossary, 1)]
+        elif part.holds == "projects":
+            for note in report.projects:
+                lines.append(note.title)
+                for i, (key, title) in enumerate(PROJECT_HEADINGS, 1):
+                    lines += [f"{chinese_number(i)}、{title}", *getattr(note, key).split("\n")]
     return "\n".join(lines) + "\n"
+
+
+# The headings of a 项目经费情况说明 page, in order (report.ProjectNote).
+PROJECT_HEADINGS = (("purpose", "项目概述"), ("basis", "立项依据"), ("subject", "实施主体"), ("plan", "实施方案"),
+                    ("period", "实施周期"), ("budget", "年度预算安排"), ("targets", "绩效目标"))
 
 
 @register("text", "report.txt")

@@ -18,6 +18,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..report import Report
 from . import layout, lineitems, register, reproducible
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..templates import Template
+    from . import Rendering
+
 FONT = "宋体"  # what the official workbooks use; Excel/WPS substitute where it is missing
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
