@@ -408,6 +408,9 @@ def derive(budget: Budget, context: "Context") -> Report:
     """The complete Report of a budget in the context's template: every table, the
     explanations (the template's own prose module, when it has one), the project forms."""
     template = context.template(budget.year)
+    if template.kind != "预算":
+        raise ValueError(f"{template.id} is a {template.kind} layout: it reports the year's actual figures, which a budget "
+                         "does not hold — such reports are read and checked, not built (choose a 预算 layout: yusuan templates)")
     derivation = Derivation(budget, template, context.catalog)
     tables = [TableBuilder(spec, derivation).build() for spec in template.tables]
     report = Report(

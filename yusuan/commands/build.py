@@ -29,7 +29,7 @@ def build_one(budget_file: Path, out: Path, formats: list[str], context: "Contex
     budget = read_budget(budget_file, context.catalog)
     try:
         report = derive(budget, context)
-    except CatalogError as exc:
+    except (CatalogError, ValueError) as exc:  # an unknown code; a layout that no budget fills
         raise InputError(budget_file, None, str(exc)) from None
     try:
         return write(context.rendering(report, budget), formats, out)

@@ -18,7 +18,8 @@ def register(app: typer.Typer) -> None:
             template = load(template_id, year)
             rules = rules_for(template)
             own = sum(1 for r in rules if r.origin == "template")
-            parent = f", extends {template.lineage[1].rsplit('/', 1)[-1]}" if len(template.lineage) > 1 else ""
+            ids = {str(path): known for known, path in builtin().items()}
+            parent = f", extends {ids.get(template.lineage[1], template.lineage[1])}" if len(template.lineage) > 1 else ""
             typer.echo(f"{template.id}\t{template.name} — {template.kind}, {template.level}; {len(template.tables)} tables, "
                        f"{len(rules)} rules ({own} of its own){parent}; yusuan/templates/{folder.name}/")
             if verbose:

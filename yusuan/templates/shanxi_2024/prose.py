@@ -112,6 +112,12 @@ def explain(report: Report, budget: Budget, context: "Derivation") -> Report:
     )
 
 
+def _clause(reason: str) -> str:
+    """A reason typed as a sentence, set inside one of ours (which ends it): without its own 。,
+    so the text never reads 更新车辆。。 or 。；."""
+    return reason.rstrip("。")
+
+
 def _section(number: str, title: str, writer: Writer, *paragraphs: str) -> Section:
     return Section(number=number, title=title, text="\n".join(paragraphs), claims=writer.claims)
 
@@ -246,7 +252,7 @@ def _three_public(sums: Sums, budget: Budget, context: "Derivation", unit: str, 
     else:
         headline = (f"{year}年{unit}财政拨款安排的“三公”经费预算{w.amount('three_public.total', current_total)}万元比"
                     f"{year - 1}年{w.change('three_public.total', current_total, prior.total, growth=False)}"
-                    f"，主要原因是{texts.three_public_reason}。")
+                    f"，主要原因是{_clause(texts.three_public_reason)}。")
     items = []
     for key, label, reason in (
         ("abroad", "因公出国（境）费", texts.abroad_reason),
@@ -263,7 +269,7 @@ def _three_public(sums: Sums, budget: Budget, context: "Derivation", unit: str, 
             text += f"与上年相比预算数{w.change(f'three_public.{key}', now, before, growth=False)}"
             reason = reason or texts.three_public_reason  # an item without its own reason shares the total's
             if reason:
-                text += f"，主要原因是{reason}"
+                text += f"，主要原因是{_clause(reason)}"
         items.append(text)
     return _section("七", "“三公”经费增减变动原因说明", w, headline, "其中：" + "；".join(items) + "。")
 
@@ -273,7 +279,7 @@ def _operating_costs(sums: Sums, budget: Budget) -> Section:
     costs = sums(lambda l: l.source in FISCAL_SOURCES and l.is_basic and l.kind == "公用经费" and not l.carryover)
     prior = budget.prior_year.operating_costs
     text = (f"本单位机关运行经费财政拨款预算{w.amount('operating_costs', costs)}万元，比{budget.year - 1}年预算"
-            f"{w.change('operating_costs', costs, prior)}，原因是{budget.texts.operating_costs_reason}。")
+            f"{w.change('operating_costs', costs, prior)}，原因是{_clause(budget.texts.operating_costs_reason)}。")
     return _section("八", "机关运行经费增减变动原因说明", w, text)
 
 
