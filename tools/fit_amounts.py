@@ -51,6 +51,7 @@ from yusuan.templates import load as load_template  # noqa: E402
 SHANXI = Context.create("shanxi-2024")  # the seed's layout
 
 HALF = Decimal(50)  # half a displayed 0.01 万元, in 元
+BATCH = 40  # lines probed at once: 2^40 × 100 元 stays under a report's limit of 10^15
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,18 @@ def label_text(labels: dict[str, str], keys: list[str]) -> str:
 
 def cells(budget: Budget, expected: dict) -> tuple[list[Cell], list[str]]:
     """Every amount cell of the expected tables with the lines it sums, and structural mismatches."""
-    probe = budget.model_copy(update={
-        "lines": [line.model_copy(update={"amount": Decimal(2) ** i * 100}) for i, line in enumerate(budget.lines)]
-    })
-    report = derive(probe, SHANXI)
+    # Each line gets its own bit (2^i × 100 元 shows as 2^i × 0.01 万元), so a cell's value says which
+    # lines it sums. A report holds amounts below 10^15 元, so the lines are probed in batches of
+    # BATCH bits and the batches' members put together; the other lines keep 0.01 元 each (all of
+    # them together round to 0.00 万元), so that every row and table derives as it does with money.
+    batches = [range(start, min(start + BATCH, len(budget.lines))) for start in range(0, len(budget.lines), BATCH)]
+    reports = []
+    for batch in batches:
+        probe = budget.model_copy(update={"lines": [
+            line.model_copy(update={"amount": Decimal(2) ** (i - batch.start) * 100 if i in batch else Decimal("0.01")})
+            for i, line in enumerate(budget.lines)]})
+        reports.append((batch, derive(probe, SHANXI)))
+    report = reports[0][1]
     template = load_template(report.template, budget.year)
     found: list[Cell] = []
     problems: list[str] = []
@@ -91,10 +100,13 @@ def cells(budget: Budget, expected: dict) -> tuple[list[Cell], list[str]]:
             if want != got:
                 problems.append(f"table {spec.id} row {r}: label {got!r}, the seed prints {want!r}")
             for column in spec.amount_columns:
-                value = row.values.get(column.key)
-                bits = 0 if value is None else int(value * 100)
-                members = frozenset(i for i in range(len(budget.lines)) if bits >> i & 1)
-                found.append(Cell(spec.id, r, column.key, by_key[column.key], members))
+                members = set()
+                for batch, probed in reports:
+                    rows_of = probed.table(spec.id).rows
+                    value = rows_of[r].values.get(column.key) if r < len(rows_of) else None
+                    bits = 0 if value is None else int(value * 100)
+                    members |= {i for i in batch if bits >> (i - batch.start) & 1}
+                found.append(Cell(spec.id, r, column.key, by_key[column.key], frozenset(members)))
     return found, problems
 
 
