@@ -45,6 +45,7 @@ AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 UNIT_LINE = re.compile(r"(?:编制单位|编制部门|单位名称|预算单位|部门名称)\s*[:：]\s*(.*?)\s+单位\s*[:：]\s*(万元|元)\s*$")
 UNIT_ONLY = re.compile(r"^单位\s*[:：]\s*(万元|元)\s*$")
 NOTE = re.compile(r"^\s*注\s*[:：]")
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 
 
 def squeeze(text: str) -> str:
@@ -88,6 +89,13 @@ def split_fields(text: str, n: int) -> list[str]:
     there are more than ``n``, the first two neighbouring fields that are both text (not empty,
     not amounts) are joined back, then surplus empty fields at the end are dropped."""
     fields = text.split(" ")
+    # A number wrapped inside a narrow cell arrives as two fields (6 | 0379450.10): joined first.
+    i = 0
+    while len(fields) > n and i < len(fields) - 1:
+        if fields[i].isdigit() and "." in fields[i + 1] and AMOUNT.match(fields[i] + fields[i + 1]):
+            fields[i:i + 2] = [fields[i] + fields[i + 1]]
+        else:
+            i += 1
     while len(fields) > n:
         for i in range(len(fields) - 1):
             a, b = fields[i], fields[i + 1]
@@ -162,8 +170,8 @@ def read_table(found: TitledTable) -> tuple[Table, list[Problem]]:
     fields_of_last: int | None = None
     for line in found.body:
         text = line.text
-        if not text.strip():
-            continue
+        if not text.strip() or PAGE_NUMBER.match(text):
+            continue  # a page number (-13-) between a table's pages
         if note:  # everything after a note's first line is the note
             note.append(text.strip())
             continue
