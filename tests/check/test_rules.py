@@ -86,7 +86,7 @@ def test_table11_against_table6(seed):
 def test_table5_against_table2_by_row(seed):
     row(seed, "5", "2101101").values["total"] = D("78.40")
     findings = check(seed)
-    (f,) = only(findings, "X.T2-T5")
+    (f,) = only(findings, "X.T2=T5")
     assert (f.location.row, f.expected, f.found) == ("2101101", "78.30", "78.40")
     assert any(f.rule == "X.T3-T5" and f.location.row == "2101101" for f in findings)
 
@@ -101,7 +101,7 @@ def test_table13_against_tables_3_and_12(seed):
 
 def test_table12_against_table5(seed):
     seed.table("12").rows[0].values["general"] = D("2978.59")
-    (f,) = only(check(seed), "X.T5-T12")
+    (f,) = only(check(seed), "X.T5=T12")
     assert (f.expected, f.found) == ("2978.49", "2978.59")
 
 

@@ -1,6 +1,7 @@
 """Across tables: every identity that links the 13 tables of the template (docs/rules.md).
 
-Which money each table holds (templates/shanxi-2024.yaml, the `where` filters):
+The identities that are not two equal filters (those are generated: yusuan/check/generated.py).
+Which money each table holds (template.yaml, the `where` filters):
   T1  all sources, current + carryover, by 类     T2  current by source + carryover, by 项
   T3  all money, basic/project, by 项              T4  财政拨款 (fiscal) current + carryover, by 类
   T5  一般公共预算 current, by 项                   T6  一般公共预算 current basic, by economic 款
@@ -124,42 +125,6 @@ def t2_t3(report: Report) -> list[Finding]:
     return _keep(*out)
 
 
-def _per_source(rule_id: str, report: Report, table_id: str, key: str, name: str) -> list[Finding]:
-    """Table ``table_id`` (one source, current) equals that source's column of table 2, row by row."""
-    rows2, rows_n = _by_code(report, "2"), _by_code(report, table_id)
-    out = []
-    for code in _rows_union(rows2, rows_n):
-        r2, rn = rows2.get(code), rows_n.get(code)
-        if _val(r2, key) is None and _val(rn, "total") is None:
-            continue
-        out.append(compare_equal(rule_id, Location(table_id, code, "total"), _val(r2, key), _val(rn, "total"),
-                                 f"table {table_id} differs from table 2's {name} column", f"T2[{code}].{key}"))
-    table = report.table(table_id)
-    if table is not None and report.table("2") is not None:
-        out.append(compare_equal(rule_id, Location(table_id, "合计", "total"), _val(total_row(report.table("2")), key),
-                                 _val(total_row(table), "total"), f"table {table_id}'s 合计 differs from table 2's {name} column",
-                                 f"T2[合计].{key}"))
-    return _keep(*out)
-
-
-@rule("X.T2-T5", "On every row, table 5 (一般公共预算, current) equals table 2's 一般公共预算 column.",
-      identity="T5[r].total = T2[r].general, every row r and 合计")
-def t2_t5(report: Report) -> list[Finding]:
-    return _per_source("X.T2-T5", report, "5", "general", "一般公共预算")
-
-
-@rule("X.T2-T8", "On every row, table 8 (政府性基金, current) equals table 2's 政府性基金 column.",
-      identity="T8[r].total = T2[r].fund, every row r and 合计")
-def t2_t8(report: Report) -> list[Finding]:
-    return _per_source("X.T2-T8", report, "8", "fund", "政府性基金")
-
-
-@rule("X.T2-T9", "On every row, table 9 (国有资本经营, current) equals table 2's 国有资本经营预算 column.",
-      identity="T9[r].total = T2[r].soe, every row r and 合计")
-def t2_t9(report: Report) -> list[Finding]:
-    return _per_source("X.T2-T9", report, "9", "soe", "国有资本经营预算")
-
-
 @rule("X.T3-T5", "On every row, table 5 is table 3 less the carryover and the money of other sources; where there is none, its basic and project columns equal table 3's.",
       identity="T5[r].total = T3[r].total − T2[r].carryover − T2[r].(fund + soe + special + unit_funds); if those are empty: T5[r].basic = T3[r].basic, T5[r].project = T3[r].project; else T5[r].basic ≤ T3[r].basic, T5[r].project ≤ T3[r].project")
 def t3_t5(report: Report) -> list[Finding]:
@@ -254,15 +219,6 @@ def t4_t7_t8_t9(report: Report) -> list[Finding]:
     return _keep(*out)
 
 
-@rule("X.T5-T6", "Table 6's 合计 is table 5's basic expenditure.", identity="T6[合计].total = T5[合计].basic")
-def t5_t6(report: Report) -> list[Finding]:
-    t5, t6 = report.table("5"), report.table("6")
-    if t5 is None or t6 is None:
-        return []
-    return _keep(compare_equal("X.T5-T6", Location("6", "合计", "total"), _val(total_row(t5), "basic"), _val(total_row(t6), "total"),
-                               "合计 differs from table 5's basic expenditure", "T5[合计].basic"))
-
-
 @rule("X.T6-T11", "Table 11's 一般公共预算 机关运行经费 is table 6's 公用经费, and its total at least that.",
       identity="T11[部门合计].general = T6[合计].public; T11[部门合计].total ≥ T6[合计].public")
 def t6_t11(report: Report) -> list[Finding]:
@@ -303,23 +259,6 @@ def t6_t10(report: Report) -> list[Finding]:
         if found:
             out.append(found)
     return out
-
-
-@rule("X.T5-T12", "Table 12's fiscal project columns equal the project expenditure of tables 5, 8 and 9.",
-      identity="T12[unit].general = T5[合计].project; T12[unit].fund = T8[合计].project; T12[unit].soe = T9[合计].project")
-def t5_t12(report: Report) -> list[Finding]:
-    t12 = report.table("12")
-    if t12 is None or not t12.rows:
-        return []
-    row = total_row(t12)
-    out = []
-    for table_id, key in (("5", "general"), ("8", "fund"), ("9", "soe")):
-        table = report.table(table_id)
-        if table is None:
-            continue
-        out.append(compare_equal("X.T5-T12", Location("12", row_name(row), key), _val(total_row(table), "project"), row.value(key),
-                                 f"project expenditure differs from table {table_id}", f"T{table_id}[合计].project"))
-    return _keep(*out)
 
 
 def _project_carryover(report: Report) -> tuple[Decimal | None, str]:
