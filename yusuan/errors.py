@@ -16,6 +16,20 @@ class InputError(ValueError):
         return f"{where}: {self.message}"
 
 
+class Refused(InputError):
+    """A published document nothing could be read from — still data: why, which template it
+    resembles most, and the table titles found (``check -f json`` and ``read -o`` report them)."""
+
+    def __init__(self, file: str, message: str, resembles: str | None = None, titles: list[str] | tuple = ()):
+        self.resembles = resembles
+        self.titles = list(titles)
+        super().__init__(file, None, message)
+
+    def as_data(self) -> dict:
+        return {"input": self.file, "status": "unreadable", "reason": self.message,
+                "resembles": self.resembles, "titles": self.titles}
+
+
 class InputErrors(ValueError):
     """Several input errors found at once (a workbook reports all its errors, not only the first).
 

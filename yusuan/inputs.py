@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .budget import Budget
-from .errors import InputError
+from .errors import InputError, Refused
 
 BUDGET_SUFFIXES = (".yaml", ".yml")
 PUBLISHED_SUFFIXES = (".txt", ".pdf")
@@ -121,7 +121,8 @@ def load_report(path: Path, context):
         result = published(path, context)
         notes = [str(p) for p in result.problems]
         if result.report is None:
-            raise InputError(path, None, "no report could be read: " + ("; ".join(notes[:3]) or "nothing recognised"))
+            raise Refused(path, "no report could be read: " + ("; ".join(notes[:3]) or "nothing recognised"),
+                          result.template, result.tables_found)
         return result.report, notes
     if suffix in BUDGET_SUFFIXES or suffix == ".xlsx":
         from .derive import derive

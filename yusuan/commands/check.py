@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from ..errors import InputError, InputErrors
+from ..errors import InputError, InputErrors, Refused
 from . import make_context
 from ..batch import DEFAULT_JOBS, internal_error, progress, run_all
 
@@ -109,7 +109,8 @@ def rules_text(template_ref: str, year: int, selected: list[str], ignored: list[
 
 def check_one(path: Path, template: str | None = None, catalog_files: tuple[str, ...] = (),
               selected: tuple[str, ...] = (), ignored: tuple[str, ...] = ()) -> tuple[list, list[str], list[str]]:
-    """(findings, the reader's notes, []) for a readable input; ([], [], the errors) otherwise.
+    """(findings, the reader's notes, []) for a readable input; ([], [], the errors) otherwise —
+    for a published document nothing could be read from, ([], [what it is, as data], the error).
     Never raises for a bad input (it runs in a worker process when a folder is checked)."""
     from ..check import check
     from ..check.registry import rules_for, select
@@ -129,6 +130,8 @@ def check_one(path: Path, template: str | None = None, catalog_files: tuple[str,
         report, notes = load_report(path, context)
     except InputErrors as exc:
         return [], [], exc.lines()
+    except Refused as exc:
+        return [], [exc.as_data()], [str(exc)]
     except (InputError, OSError) as exc:
         return [], [], [str(exc)]
     except ValueError as exc:  # an unknown code met while deriving, and the like
@@ -156,8 +159,15 @@ def many_as_text(results) -> str:
     return "\n".join(blocks) + "\n" + summary_line(results) + "\n"
 
 
+def unreadable(source: str, notes: list, error: str) -> dict:
+    """An input nothing could be read from, as data: its status, the reason, and — for a published
+    document — the template it resembles and the titles found."""
+    refused = next((n for n in notes if isinstance(n, dict)), None)
+    return refused or {"input": source, "status": "unreadable", "reason": error}
+
+
 def many_as_json(results) -> str:
-    inputs = [{"input": source, "error": error} if error else json.loads(as_json(findings, notes, source))
+    inputs = [{**unreadable(source, notes, error), "error": error} if error else json.loads(as_json(findings, notes, source))
               for source, findings, notes, error in results]
     return json.dumps({"inputs": inputs, "summary": summary(results)}, ensure_ascii=False, indent=1) + "\n"
 
@@ -223,6 +233,8 @@ def register(app: typer.Typer) -> None:
             findings, notes, errors = check_one(files[0], *options)
             for line in errors:
                 typer.echo(f"error: {line}", err=True)
+            if errors and format == Format.json:  # a refused file is still data: what it is, why, what it resembles
+                typer.echo(json.dumps(unreadable(str(files[0]), notes, "; ".join(errors)), ensure_ascii=False, indent=1))
             if errors:
                 raise typer.Exit(2)
             render = {Format.text: as_text, Format.json: as_json, Format.html: as_html}[format]

@@ -48,6 +48,27 @@ def _total(report) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
+def write_problems(result, source: Path, folder: Path) -> Path | None:
+    """folder/problems.json for a document read in part or not at all: its status, the problems
+    (each with its page and line), and for a refused one the template it resembles and the
+    titles found — a refused file is still data. None (and nothing written) when read whole."""
+    import json
+
+    from ..render import atomic_write
+
+    if not result.problems and result.report is not None:
+        return None
+    refused = result.report is None
+    data = {"input": str(source), "status": STATUS[result.exit_code],
+            ("resembles" if refused else "template"): result.template,
+            **({"titles": list(result.tables_found)} if refused else {}),
+            "problems": [{"message": p.message, "page": p.page, "line": p.line, "table": p.table, "row": p.row}
+                         for p in result.problems]}
+    path = folder / "problems.json"
+    atomic_write(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    return path
+
+
 def read_into(path: Path, name: str, out: Path, formats: list[str], template: str | None,
               catalog_files: tuple[str, ...]) -> tuple[dict, int]:
     """Read one input of a batch into out/name/: (its index row, its exit code). Never raises
@@ -68,6 +89,7 @@ def read_into(path: Path, name: str, out: Path, formats: list[str], template: st
             row.update(unit=report.unit_name, year=report.year, tables=len(report.tables),
                        sections=len(report.explanations), performance_tables=len(report.performance),
                        total_wan_yuan=_total(report))
+        write_problems(result, path, out / name)
         code = result.exit_code
     except InputErrors as exc:
         problems, code = exc.lines(), 2
@@ -114,10 +136,15 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"{files[0]}: {note}", err=True)
             for problem in result.problems:
                 typer.echo(f"{files[0]}: {problem}", err=True)
+            problems_file = write_problems(result, files[0], out)
             if result.report is None:
+                if problems_file:
+                    typer.echo(str(problems_file))
                 raise typer.Exit(2)
             for path in write(context.rendering(result.report), formats, out):
                 typer.echo(str(path))
+            if problems_file:
+                typer.echo(str(problems_file))
             report = result.report
             typer.echo(f"read {len(report.tables)} tables, {len(report.explanations)} sections, "
                        f"{len(report.performance)} performance tables; {len(result.problems)} problems", err=True)
