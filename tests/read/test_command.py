@@ -53,7 +53,7 @@ def run_command(monkeypatch, capsys, *args) -> tuple[int, str]:
     return exit_.value.code, capsys.readouterr().err
 
 
-def test_nothing_readable_is_exit_2_and_writes_nothing(tmp_path, monkeypatch, capsys):
+def test_nothing_readable_is_exit_2_and_writes_only_what_it_is(tmp_path, monkeypatch, capsys):
     junk = tmp_path / "junk.txt"
     junk.write_text("这不是预算公开报告。\n", encoding="utf-8")
     code, err = run_command(monkeypatch, capsys, "read", junk, "-o", tmp_path / "out")
@@ -61,7 +61,8 @@ def test_nothing_readable_is_exit_2_and_writes_nothing(tmp_path, monkeypatch, ca
     for missing in ("missing.pdf", "missing.xlsx", "missing.txt"):
         code, err = run_command(monkeypatch, capsys, "read", tmp_path / missing, "-o", tmp_path / "out")
         assert (code, err) == (2, f"error: {tmp_path / missing}: no such file\n")
-    assert not (tmp_path / "out").exists()
+    # a refused file is still data: problems.json says why, and no report is written
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["problems.json"]
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])  # in this process, and in worker processes
@@ -88,7 +89,7 @@ def test_a_folder_is_read_file_by_file_with_an_index(tmp_path, jobs):
     assert "no table title with a year" in rows[1]["first_problem"]
     for name in ("tunliu", "tunliu-2"):
         assert cells(Report.load(out / name / "report.json"), "1")[0][:2] == ["一、一般公共预算", "6037.95"]
-    assert not (out / "scan").exists()
+    assert [p.name for p in (out / "scan").iterdir()] == ["problems.json"]  # what it is, not a report
     assert "read 3: 2 read whole, 0 read in part, 1 unreadable" in result.output
 
 
