@@ -318,13 +318,19 @@ def _income_item_errors(budget: Budget) -> list[tuple[tuple, str]]:
     """Income by 收入科目: under 10301/10306, no code counted twice, and adding up to its source's lines."""
     errors: list[tuple[tuple, str]] = []
     codes = [item.code for item in budget.income_items]
+    # Which codes stand above another listed code, and where each code is first listed: sets
+    # made once, not a scan of the list for every item.
+    above_another = {code[:k] for code in codes for k in range(1, len(code))}
+    first_at: dict[str, int] = {}
+    for i, code in enumerate(codes):
+        first_at.setdefault(code, i)
     for i, item in enumerate(budget.income_items):
         if item.source is None:
             errors.append((("income_items", i, "code"), f"income code {item.code} is not under 10301 政府性基金收入 "
                                                         "or 10306 国有资本经营收入 (the incomes the tables list by 收入科目)"))
         elif len(item.code) < 7:
             errors.append((("income_items", i, "code"), f"income code {item.code} is a 款; give its 项 (7 digits) or 目 (9 digits)"))
-        elif any(other != item.code and other.startswith(item.code) for other in codes) or codes.index(item.code) != i:
+        elif item.code in above_another or first_at[item.code] != i:
             errors.append((("income_items", i, "code"), f"income code {item.code} is counted twice "
                                                         "(listed again, or with one of its 目)"))
     for source in INCOME_SOURCES.values():
