@@ -44,7 +44,7 @@ def read_budget(path: str | Path, catalog=None) -> Budget:
 
 
 def is_budget_workbook(path: str | Path) -> bool:
-    """A workbook from `yusuan template` (a budget), as against a published report's tables."""
+    """A workbook from `yusuan workbook` (a budget), as against a published report's tables."""
     from .workbook.layout import LINES, UNIT
 
     from .limits import check_zip

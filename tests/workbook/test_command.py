@@ -1,4 +1,4 @@
-"""`yusuan template`: an empty workbook for a year and kind, or one filled from a budget."""
+"""`yusuan workbook` (and its first name `yusuan template`): an empty workbook for a year and kind, or one filled from a budget."""
 from __future__ import annotations
 
 from openpyxl import load_workbook
@@ -23,9 +23,9 @@ def test_template_from_a_budget_for_next_year(tmp_path):
 
 
 def test_template_from_a_budget_keeps_its_income_items_and_builds_the_same_report(tmp_path):
-    # `yusuan template --from` fills 收入科目, so `yusuan build budget.xlsx` fills 预算公开表7 as from YAML
+    # `yusuan workbook --from` fills 收入科目, so `yusuan build budget.xlsx` fills 预算公开表7 as from YAML
     out = tmp_path / "fund.xlsx"
-    result = CliRunner().invoke(app, ["template", "-o", str(out), "--from", str(FUND)])
+    result = CliRunner().invoke(app, ["workbook", "-o", str(out), "--from", str(FUND)])
     assert result.exit_code == 0, result.output
     assert read_workbook(out) == read_budget(FUND)
     for source, name in ((FUND, "yaml"), (out, "xlsx")):

@@ -44,7 +44,7 @@ def _class(cell: layout.Cell) -> Markup:
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("yusuan.render", "templates"),
+        loader=jinja2.PackageLoader("yusuan.render", "page"),
         autoescape=True,
         trim_blocks=False,
         keep_trailing_newline=True,
@@ -56,7 +56,7 @@ def _environment() -> jinja2.Environment:
 
 @cache
 def stylesheet() -> str:
-    return resources.files("yusuan.render").joinpath("templates/report.css").read_text(encoding="utf-8")
+    return resources.files("yusuan.render").joinpath("page/report.css").read_text(encoding="utf-8")
 
 
 def render_html_text(report: Report, template: "Template", css: str | None = None) -> str:

@@ -1,7 +1,7 @@
 """PDF through typst: A4, CJK font embedded, page numbers, headers repeated across pages.
 
 Chosen by measurement (benchmarks/bench_render.py): typst lays out the seed's report in a
-fraction of WeasyPrint's time. The look lives in templates/report.typ; the content arrives
+fraction of WeasyPrint's time. The look lives in page/report.typ; the content arrives
 as JSON from layout.document, so no text is ever spliced into typst markup (nothing to escape).
 """
 from __future__ import annotations
@@ -81,7 +81,7 @@ def typst_data(report: Report, template: "Template") -> str:
 
 @cache
 def _template() -> bytes:
-    return resources.files("yusuan.render").joinpath("templates/report.typ").read_bytes()
+    return resources.files("yusuan.render").joinpath("page/report.typ").read_bytes()
 
 
 def render_pdf_bytes(report: Report, template: "Template") -> bytes:

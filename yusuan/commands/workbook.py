@@ -1,4 +1,7 @@
-"""`yusuan template -o budget.xlsx`: the workbook a finance officer fills (empty, or from a budget)."""
+"""`yusuan workbook -o budget.xlsx`: the workbook a finance officer fills (empty, or from a budget).
+
+(`yusuan template` is the same command under its first name, kept so that scripts keep working;
+"template" now means a report layout: `yusuan templates`.)"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +13,9 @@ KINDS = ("行政", "事业", "参公")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def template(
+    @app.command("workbook")
+    @app.command("template", hidden=True)
+    def workbook(
         out: Path = typer.Option(Path("budget.xlsx"), "-o", "--out", help="the workbook to write (.xlsx)"),
         year: Optional[int] = typer.Option(None, "--year", help="budget year (default: the budget's, else 2024)"),
         kind: Optional[str] = typer.Option(None, "--kind", help="unit kind: 行政 | 事业 | 参公"),
