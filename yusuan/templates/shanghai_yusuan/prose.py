@@ -106,9 +106,13 @@ def explain(report: Report, budget: Budget, derivation) -> Report:
 
 
 def _project_notes(budget: Budget, lines) -> list[ProjectNote]:
+    by_project: dict[str, Decimal] = {}  # one pass over the lines, not one per project (quadratic)
+    for line in lines:
+        if line.project is not None:
+            by_project[line.project] = by_project.get(line.project, ZERO) + line.amount
     notes = []
     for project in budget.projects:
-        amount = sum((l.amount for l in lines if l.project == project.id), ZERO)
+        amount = by_project.get(project.id, ZERO)
         perf = project.performance
         if not amount or perf is None:
             continue
