@@ -85,7 +85,7 @@ def test_a_workbook_without_tables_is_one_clear_error(tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["说明", "本表无内容"])
     book.save(path)
-    with pytest.raises(InputError, match="no sheet starts with a table):
+    with pytest.raises(InputError, match="no sheet starts with a table"):
         published(path, DETECT)
 
 
