@@ -13,14 +13,16 @@ import re
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
 
-from ..money import rounding_bound
+from ..money import MAX_AMOUNT, rounding_bound
 from ..templates import TableSpec
 
 AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}$")
 
 
 def is_amount(field: str) -> bool:
-    return bool(AMOUNT.match(field))
+    """An amount as tables print it (1,234.56), and within what a report can hold (money.MAX_AMOUNT):
+    a wider figure in a mangled file is text the reader reports, not a number that breaks the Report."""
+    return bool(AMOUNT.match(field)) and len(field) <= 25 and abs(to_decimal(field)) <= MAX_AMOUNT
 
 
 def to_decimal(field: str) -> Decimal:
