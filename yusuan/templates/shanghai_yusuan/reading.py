@@ -35,6 +35,8 @@ FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(万元|%|个|辆|台（套）|家)")
 # Not a figure of the report: the threshold of the equipment count.
 THRESHOLD = re.compile(r"单价\s*100\s*万元")
 CLAUSE_BREAK = re.compile(r"[，。；：、,;:]")
+# A 项 named with its code's parts, as 司法局 prints its list: …（204类）…（06款）…（01项）.
+CODED_ITEM = re.compile(r"[（(](\d{3})类[）)].*[（(](\d{2})款[）)].*[（(](\d{2})项[）)]$")
 VEHICLES = ("部级领导干部用车", "主要领导干部用车", "机要通信用车", "应急保障用车", "执法执勤用车",
             "特种专业技术用车", "离退休干部用车", "其他用车")
 
@@ -236,7 +238,16 @@ def _subject(before: str, unit: str, after: str, context: dict, tables: list[Tab
         return f"{prefix}.vehicle_count"
     change = re.search(r"比\d{4}年预算(?:执行数)?(增加|减少)$", b)
     if change:
-        return f"{context.get('last', 'unknown')}.change"
+        # a % after 比…增加 is the rate of the change (司法局: 比2025年预算执行数增加0.97%)
+        return f"{context.get('last', 'unknown')}.{'growth' if unit == '%' else 'change'}"
+    coded = CODED_ITEM.search(b)
+    if coded:  # 公共安全支出（204类）司法（06款）行政运行（01项）: the code printed by its parts
+        context["item"] = f"fiscal.item.{''.join(coded.groups())}"
+        return context["item"]
+    if "item" in context and re.search(r"\d{4}年(?:当年)?预算执行数为$", b):
+        return f"{context['item']}.prior"  # last year's figure of the item just named
+    if "item" in context and re.search(r"\d{4}年预算安排$", b):
+        return f"{context['item']}.planned"  # the item's figure stated again
     quoted = re.search(r"“([^”]+)”(?:科目)?$", b)
     if quoted:
         names = [n for n in re.split(r"[-－—]|（[类款项]\)?）?|\([类款项]\)", quoted.group(1)) if n and n not in "）)"]
@@ -309,11 +320,12 @@ def claims(text: str, section: str, tables: list[Table]) -> list[Claim]:
             subject = _subject(words if words.strip() else before, match.group(2), paragraph[end:end + 8], context, tables)
             value = Decimal(match.group(1).replace(",", ""))
             relation = ""
-            if subject.endswith(".change"):
+            if subject.endswith((".change", ".growth")):
                 relation = "减少" if "减少" in words else "增加"
                 if relation == "减少":
                     value = -value
-            else:
+            elif not subject.endswith((".prior", ".planned")):
+                # an item's restated figures leave the change that follows to the item itself
                 context["last"] = subject
             found.append(Claim(subject=subject, value=value, unit=match.group(2),
                                text=_clause(paragraph, position, start, end), relation=relation))
