@@ -1,0 +1,263 @@
+"""The portal's FastAPI application: pages (Jinja, server-rendered), downloads, charts and the
+read-only JSON API under /api/. ``create_app(url)`` opens (and migrates) the store.
+
+Pages never show a stack trace: an unknown URL or a unit without a report is the 404 page, a
+bug of ours a plain 500 page. Every text goes through Jinja's autoescaping, and JSON embedded in
+a page through ``tojson`` (which escapes <, > and &), so a unit named <script>… stays text.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
+
+import jinja2
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+
+from ..store.db import open_store
+from ..store.models import ReportRow, Unit
+from ..templates import load as load_template
+from . import api, queries, views
+from .fragment import report_css, report_fragment
+
+log = logging.getLogger("yusuan.web")
+
+DOWNLOADS = {  # format → (renderer, label, media type)
+    "pdf": ("pdf", "PDF", "application/pdf"),
+    "xlsx": ("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "docx": ("docx", "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "json": ("json", "JSON", "application/json"),
+    "html": ("html", "HTML", "text/html; charset=utf-8"),
+    "txt": ("text", "文本", "text/plain; charset=utf-8"),
+    "datapackage": ("datapackage", "Fiscal Data Package", "application/zip"),
+}
+RENDERED = queries.LRU(64)  # downloads: a PDF takes ~0.4 s to typeset, so each is made once per report
+FRAGMENTS = queries.LRU(256)  # the report's HTML within the unit page
+
+
+class NotFound(HTTPException):
+    def __init__(self, what: str):
+        super().__init__(404, what)
+
+
+def unit_url(key: str, year: int | None = None) -> str:
+    return f"/unit/{quote(key, safe='')}" + (f"/{year}" if year is not None else "")
+
+
+def fmt(value: Decimal | None) -> str:
+    return views.fmt(value)
+
+
+def _pct(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:+.2f}%"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("yusuan.web", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(unit_url=unit_url, fmt=fmt, pct=_pct, quote=lambda s: quote(str(s), safe=""))
+    env.filters["signed"] = lambda v: "" if v is None else (("+" if v > 0 else "") + fmt(v))
+    return env
+
+
+def create_app(url: str | None = None) -> FastAPI:
+    engine, sessions = open_store(url)
+    env = _environment()
+    app = FastAPI(title="yusuan 预算公开 portal", version="1", docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="Read-only data of the published budget disclosures: units, reports, tables as "
+                              "displayed, findings, search, comparisons. Amounts are strings of exact decimals.")
+    app.state.engine = engine
+    app.state.sessions = sessions
+
+    def session() -> Session:
+        with sessions() as s:
+            yield s
+
+    def page(name: str, status: int = 200, /, **context) -> HTMLResponse:
+        return HTMLResponse(env.get_template(name).render(**context), status_code=status)
+
+    # --- errors: a page for people, JSON for the API, never a traceback ---------------------
+
+    def error_response(request: Request, status: int, message: str) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=status)
+        return page("error.html.j2", status, status=status, message=message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        messages = {404: "找不到这个页面", 405: "不支持这种请求"}
+        return error_response(request, exc.status_code,
+                              str(exc.detail) if exc.status_code == 404 and exc.detail != "Not Found" else
+                              messages.get(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+            return JSONResponse({"detail": errors}, status_code=422)
+        return page("error.html.j2", 400, status=400, message="请求的参数不对")
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s", request.url.path)
+        return error_response(request, 500, "服务器内部错误")
+
+    # --- static files: our CSS/JS and plotly's bundled plotly.min.js (no CDN) ----------------
+
+    static = resources.files("yusuan.web") / "static"
+
+    def _static(name: str, media: str) -> Response:
+        return Response((static / name).read_bytes(), media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+
+    @app.get("/static/portal.css", include_in_schema=False)
+    def portal_css() -> Response:
+        return Response((static / "portal.css").read_text(encoding="utf-8") + report_css(), media_type="text/css",
+                        headers={"Cache-Control": "public, max-age=3600"})
+
+    @app.get("/static/portal.js", include_in_schema=False)
+    def portal_js() -> Response:
+        return _static("portal.js", "text/javascript")
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> Response:
+        import plotly
+
+        path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        return Response(path.read_bytes(), media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    # --- pages --------------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(s: Session = Depends(session), year: int | None = None, region: str | None = None,
+             department: str | None = None, page_: int = Query(1, alias="page", ge=1, le=100000)) -> HTMLResponse:
+        units = queries.units(s, year=year, region=region, department=department, page=page_, per_page=50)
+        return page("home.html.j2", years=queries.years(s), regions=queries.facets(s, Unit.region),
+                    departments=queries.facets(s, Unit.department), units=units,
+                    totals=queries.totals(s, region=region, department=department),
+                    filters={"year": year, "region": region, "department": department})
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(s: Session = Depends(session), q: str = Query("", max_length=200),
+                    kind: Literal["unit", "code", "project", "prose"] | None = None, year: int | None = None,
+                    page_: int = Query(1, alias="page", ge=1, le=100000)) -> HTMLResponse:
+        hits = queries.search(s, q, kind=kind, year=year, page=page_, per_page=20) if q.strip() else None
+        return page("search.html.j2", q=q, kind=kind, year=year, hits=hits, years=queries.years(s))
+
+    def _unit_report(s: Session, key: str, year: str) -> tuple[Unit, ReportRow]:
+        unit = queries.unit_by_key(s, key)
+        if unit is None:
+            raise NotFound(f"没有这个单位：{key}")
+        if not year.isdigit() or len(year) > 4:
+            raise NotFound(f"没有这一年：{year}")
+        row = queries.report_row(s, unit, int(year))
+        if row is None:
+            raise NotFound(f"{unit.name}没有{year}年的报告")
+        return unit, row
+
+    @app.get("/unit/{key}", include_in_schema=False)
+    def unit_latest(key: str, s: Session = Depends(session)) -> Response:
+        unit = queries.unit_by_key(s, key)
+        if unit is None or not unit.reports:
+            raise NotFound(f"没有这个单位：{key}")
+        return RedirectResponse(unit_url(unit.key, unit.reports[-1].year), status_code=307)
+
+    @app.get("/unit/{key}/{year}", response_class=HTMLResponse, include_in_schema=False)
+    def unit_page(key: str, year: str, s: Session = Depends(session)) -> HTMLResponse:
+        unit, row = _unit_report(s, key, year)
+        report = queries.report_of(row)
+        template = load_template(report.template, report.year)
+        base = unit_url(unit.key, row.year)
+        fragment = FRAGMENTS.get(("fragment", row.digest, base), lambda: Markup(
+            report_fragment(report, template, lambda t: f"{base}/table/{quote(t, safe='')}.csv")))
+        findings = queries.findings(s, row.id)
+        anchors = {f.id: views.cell_anchor(report, template, f.location or {}) for f in findings}
+        charts = views.charts(report, template)
+        downloads = [(fmt_, label) for fmt_, (_, label, _) in DOWNLOADS.items()
+                     if fmt_ != "datapackage" or row.budget_json]
+        others = [r.year for r in unit.reports if r.year != row.year]
+        return page("unit.html.j2", unit=unit, row=row, report=report, fragment=fragment, findings=findings,
+                    anchors=anchors, counts=queries.severity_counts(findings), charts=charts,
+                    chart_data=[c.payload() for c in charts], downloads=downloads, others=others, base=base,
+                    tables=report.tables)
+
+    def _rendered(row: ReportRow, report, format: str) -> bytes:
+        from ..budget import Budget
+        from ..catalog import Catalog
+        from ..render import Rendering, renderers
+
+        def make() -> bytes:
+            budget = Budget.model_validate_json(row.budget_json) if row.budget_json else None
+            rendering = Rendering(report, load_template(report.template, report.year), Catalog.default(), budget)
+            return renderers()[DOWNLOADS[format][0]].render(rendering)
+
+        return RENDERED.get((row.digest, format), make)
+
+    @app.get("/unit/{key}/{year}/download/{format}", include_in_schema=False)
+    def download(key: str, year: str, format: str, s: Session = Depends(session)) -> Response:
+        unit, row = _unit_report(s, key, year)
+        if format not in DOWNLOADS or (format == "datapackage" and not row.budget_json):
+            raise NotFound(f"没有这种下载格式：{format}")
+        data = _rendered(row, queries.report_of(row), format)
+        suffix = {"datapackage": "zip"}.get(format, format)
+        name = f"{unit.key}-{row.year}.{suffix}"
+        return Response(data, media_type=DOWNLOADS[format][2], headers={
+            "Content-Disposition": f"attachment; filename=\"report-{row.year}.{suffix}\"; filename*=UTF-8''{quote(name)}"})
+
+    def _csv(text: str, name: str) -> Response:
+        return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f"attachment; filename=\"{quote(name)}\"; filename*=UTF-8''{quote(name)}"})
+
+    @app.get("/unit/{key}/{year}/table/{table_id}.csv", include_in_schema=False)
+    def table_csv(key: str, year: str, table_id: str, s: Session = Depends(session)) -> Response:
+        unit, row = _unit_report(s, key, year)
+        report = queries.report_of(row)
+        table = report.table(table_id)
+        if table is None:
+            raise NotFound(f"没有表{table_id}")
+        template = load_template(report.template, report.year)
+        return _csv(views.table_csv(table, template, report.unit_name), f"{unit.key}-{row.year}-表{table_id}.csv")
+
+    @app.get("/unit/{key}/{year}/chart/{name}.csv", include_in_schema=False)
+    def chart_csv(key: str, year: str, name: str, s: Session = Depends(session)) -> Response:
+        unit, row = _unit_report(s, key, year)
+        report = queries.report_of(row)
+        chart = next((c for c in views.charts(report, load_template(report.template, report.year)) if c.name == name), None)
+        if chart is None:
+            raise NotFound(f"没有这个图：{name}")
+        return _csv(views.rows_csv(chart.header + [f"单位：{chart.unit}"], chart.rows), f"{unit.key}-{row.year}-{name}.csv")
+
+    def _side(s: Session, text: str) -> tuple[Unit, ReportRow]:
+        key, _, year = text.rpartition("/")
+        if not key:
+            raise NotFound(f"比较的对象应写成 单位/年份：{text}")
+        return _unit_report(s, key, year)
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_page(a: str = Query(..., max_length=300), b: str = Query(..., max_length=300),
+                     changed: bool = False, s: Session = Depends(session)) -> HTMLResponse:
+        unit_a, row_a = _side(s, a)
+        unit_b, row_b = _side(s, b)
+        ra, rb = queries.report_of(row_a), queries.report_of(row_b)
+        tables = views.compare(ra, rb, load_template(ra.template, ra.year))
+        if changed:
+            tables = [(t, title, [c for c in cells if c.change]) for t, title, cells in tables]
+        return page("compare.html.j2", a=(unit_a, row_a), b=(unit_b, row_b), tables=tables, changed=changed,
+                    a_text=a, b_text=b)
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return page("api.html.j2", spec=app.openapi())
+
+    api.register(app, session)
+    return app

@@ -1,0 +1,62 @@
+"""The official layout inside a portal page: yusuan.render.html's document, its body kept and its
+stylesheet scoped under ``.report`` so that the report's ``body``/``h1``/``p`` rules style the
+report and not the portal around it."""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..render.html import render_html_text, stylesheet
+
+_SECTION = re.compile(r'(<section class="table[^"]*" id="table-([0-9A-Za-z_-]+)">)')
+
+
+def scope_css(css: str, scope: str = ".report") -> str:
+    """Every selector of ``css`` prefixed with ``scope`` (``body`` becomes the scope itself);
+    @media blocks are scoped inside, @page and other at-rules are left as they are."""
+    out, i = [], 0
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    while i < len(css):
+        open_at = css.find("{", i)
+        if open_at < 0:
+            out.append(css[i:])
+            break
+        head = css[i:open_at].strip()
+        depth, j = 1, open_at + 1
+        while j < len(css) and depth:
+            depth += {"{": 1, "}": -1}.get(css[j], 0)
+            j += 1
+        body = css[open_at + 1:j - 1]
+        if head.startswith("@media"):
+            out.append(f"{head} {{\n{scope_css(body, scope)}}}\n")
+        elif head.startswith("@"):
+            out.append(f"{head} {{{body}}}\n")
+        else:
+            selectors = []
+            for selector in head.split(","):
+                selector = selector.strip()
+                selectors.append(scope if selector == "body" else f"{scope} {selector}")
+            out.append(f"{', '.join(selectors)} {{{body}}}\n")
+        i = j
+    return "".join(out)
+
+
+@cache
+def report_css() -> str:
+    return scope_css(stylesheet())
+
+
+def report_fragment(report, template, csv_url) -> str:
+    """The report's body as HTML (escaped by the renderer's Jinja), with a CSV link over each
+    official table; ``csv_url(table_id)`` gives the link."""
+    html = render_html_text(report, template, css="")
+    body = html[html.index("<body>") + len("<body>"): html.rindex("</body>")]
+
+    def tools(match: re.Match) -> str:
+        table_id = match.group(2)
+        if table_id.startswith("perf-"):
+            return match.group(1)
+        return (f'{match.group(1)}\n<p class="table-tools"><a class="csv" download href="{csv_url(table_id)}">'
+                f'下载 CSV</a></p>')
+
+    return _SECTION.sub(tools, body)

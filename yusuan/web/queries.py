@@ -1,0 +1,174 @@
+"""Reading the store for the pages and the API: lists with filters and paging, search, a report
+with its Report object (parsed once and cached by digest: the unit page must answer in
+milliseconds, and parsing plus rendering a report takes tens)."""
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from ..report import Report
+from ..store import search as ngrams
+from ..store.models import FindingRow, ReportRow, SearchDoc, Unit
+
+MAX_CANDIDATES = 5000  # search hits read before the exact-substring filter and paging
+
+
+class LRU:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.data: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, make):
+        with self.lock:
+            if key in self.data:
+                self.data.move_to_end(key)
+                return self.data[key]
+        value = make()  # outside the lock: two threads may both make it; the result is the same
+        with self.lock:
+            self.data[key] = value
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+        return value
+
+
+REPORTS = LRU(512)
+
+
+def report_of(row: ReportRow) -> Report:
+    return REPORTS.get(("report", row.digest), lambda: Report.from_json(row.report_json))
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def years(session: Session) -> list[tuple[int, int]]:
+    return list(session.execute(select(ReportRow.year, func.count()).group_by(ReportRow.year).order_by(ReportRow.year.desc())))
+
+
+def facets(session: Session, column) -> list[tuple[str, int]]:
+    return [(v, n) for v, n in session.execute(select(column, func.count()).group_by(column).order_by(column)) if v]
+
+
+def units(session: Session, *, year: int | None = None, region: str | None = None, department: str | None = None,
+          name: str | None = None, page: int = 1, per_page: int = 50) -> Page:
+    """Units (with their reports) matching the filters, by department then name."""
+    query = select(Unit)
+    if region:
+        query = query.where(Unit.region == region)
+    if department:
+        query = query.where(Unit.department == department)
+    if name:
+        query = query.where(Unit.name.contains(name, autoescape=True))
+    if year:
+        query = query.where(Unit.id.in_(select(ReportRow.unit_id).where(ReportRow.year == year)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Unit.department, Unit.name, Unit.id)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    reports = {}
+    if rows:
+        for r in session.scalars(select(ReportRow).where(ReportRow.unit_id.in_([u.id for u in rows]))
+                                 .order_by(ReportRow.year)):
+            reports.setdefault(r.unit_id, []).append(r)
+    return Page([(u, reports.get(u.id, [])) for u in rows], total, page, per_page)
+
+
+def totals(session: Session, *, region: str | None = None, department: str | None = None) -> list[dict]:
+    """Per year: reports, and the sum of their headline figures per unit of measure (exact: the
+    sum is made here in Decimal, not by the database over text)."""
+    query = select(ReportRow.year, ReportRow.headline, ReportRow.headline_unit, ReportRow.errors).join(Unit)
+    if region:
+        query = query.where(Unit.region == region)
+    if department:
+        query = query.where(Unit.department == department)
+    by_year: dict[int, dict] = {}
+    for year, headline, unit, errors in session.execute(query):
+        entry = by_year.setdefault(year, {"year": year, "reports": 0, "with_errors": 0, "sums": {}})
+        entry["reports"] += 1
+        entry["with_errors"] += 1 if errors else 0
+        if headline is not None:
+            entry["sums"][unit] = entry["sums"].get(unit, Decimal(0)) + headline
+    return [by_year[y] for y in sorted(by_year, reverse=True)]
+
+
+def unit_by_key(session: Session, key: str) -> Unit | None:
+    return session.scalars(select(Unit).where(Unit.key == key)).first() or \
+        session.scalars(select(Unit).where(Unit.code == key, Unit.code != "")).first()
+
+
+def report_row(session: Session, unit: Unit, year: int) -> ReportRow | None:
+    return session.scalars(select(ReportRow).where(ReportRow.unit_id == unit.id, ReportRow.year == year)).first()
+
+
+def findings(session: Session, report_id: int, severity: str | None = None) -> list[FindingRow]:
+    query = select(FindingRow).where(FindingRow.report_id == report_id)
+    if severity:
+        query = query.where(FindingRow.severity == severity)
+    return list(session.scalars(query.order_by(FindingRow.id)))
+
+
+KIND_ORDER = {"unit": 0, "project": 1, "code": 2, "prose": 3}
+
+
+@dataclass
+class Hit:
+    kind: str
+    ref: str
+    title: str
+    snippet: str
+    unit_key: str
+    unit_name: str
+    year: int
+
+
+def search(session: Session, q: str, *, kind: str | None = None, year: int | None = None,
+           page: int = 1, per_page: int = 20) -> Page:
+    tokens = ngrams.query_tokens(q)
+    if not tokens:
+        return Page([], 0, page, per_page)
+    dialect = session.get_bind().dialect.name
+    query = (select(SearchDoc, Unit.key, Unit.name, ReportRow.year)
+             .join(ReportRow, ReportRow.id == SearchDoc.report_id).join(Unit, Unit.id == ReportRow.unit_id))
+    if dialect == "sqlite":
+        query = query.where(SearchDoc.id.in_(
+            select(text("rowid")).select_from(text("search_fts")).where(text("search_fts MATCH :match"))))
+        params = {"match": ngrams.fts5_query(tokens)}
+    elif dialect == "postgresql":
+        query = query.where(text("search_docs.tsv @@ to_tsquery('simple', :match)"))
+        params = {"match": ngrams.tsquery(tokens)}
+    else:  # any other database: the n-gram column scanned with LIKE (slow, but correct)
+        for token, _ in tokens:
+            query = query.where(SearchDoc.grams.contains(token))
+        params = {}
+    if kind:
+        query = query.where(SearchDoc.kind == kind)
+    if year:
+        query = query.where(ReportRow.year == year)
+    rows = session.execute(query.limit(MAX_CANDIDATES), params).all()
+    hits = [(doc, key, name, y) for doc, key, name, y in rows if ngrams.matches(doc.text, q)]
+    hits.sort(key=lambda h: (KIND_ORDER.get(h[0].kind, 9), -h[3], h[2], h[0].id))
+    start = (page - 1) * per_page
+    items = [Hit(doc.kind, doc.ref, doc.title, ngrams.snippet(doc.text, q), key, name, y)
+             for doc, key, name, y in hits[start:start + per_page]]
+    return Page(items, len(hits), page, per_page)
+
+
+def severity_counts(rows: list[FindingRow]) -> dict[str, int]:
+    counts = Counter(f.severity for f in rows)
+    return {s: counts.get(s, 0) for s in ("error", "warning", "rounding")}

@@ -1,0 +1,257 @@
+"""What the pages and the API show, computed from stored Reports: tables as displayed (for CSV),
+the charts' data, comparisons cell by cell. No web framework here, so it is tested directly.
+
+Amounts stay Decimal throughout; only the chart payload gives the browser numbers to draw
+(plotly needs them), and every chart has its exact table beside it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..money import fmt_table
+from ..render import csvsafe, layout
+from ..report import Report, Row, Table
+from ..templates import Template
+
+
+def fmt(value: Decimal | None) -> str:
+    return "" if value is None else fmt_table(value)
+
+
+# --- a table as shown ---------------------------------------------------------------------------
+
+
+def table_grid_rows(table: Table, template: Template) -> list[list[str]]:
+    """The table as the page shows it, one list per printed row: the header rows (a merged cell's
+    text in its first position, blanks in the positions it covers) then the body."""
+    if not template.has_table(table.id):
+        rows = [list(table.rows[0].labels) + list(table.rows[0].values)] if table.rows else []
+        rows += [list(r.labels.values()) + [fmt(v) for v in r.values.values()] for r in table.rows]
+        return rows
+    grid = layout.official_grid(table, template.table(table.id))
+    rows = [[""] * grid.columns for _ in range(grid.rows)]
+    for cell in grid.cells:
+        rows[cell.row][cell.col] = cell.text
+    return rows
+
+
+def table_csv(table: Table, template: Template, unit_name: str = "") -> str:
+    """CSV of the table exactly as displayed: caption, title, unit line, header, rows, note."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for line in (table.caption, table.title):
+        if line:
+            writer.writerow(csvsafe.row([line]))
+    writer.writerow(csvsafe.row([f"单位名称：{table.unit_name or unit_name}", f"单位：{table.unit}"]))
+    for row in table_grid_rows(table, template):
+        writer.writerow(csvsafe.row(row))
+    if table.note:
+        writer.writerow(csvsafe.row([table.note]))
+    return "\ufeff" + out.getvalue()  # a BOM, so that Excel opens the Chinese as UTF-8
+
+
+def rows_csv(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(csvsafe.row(header))
+    for row in rows:
+        writer.writerow(csvsafe.row(row))
+    return "\ufeff" + out.getvalue()
+
+
+# --- where a finding points -----------------------------------------------------------------------
+
+
+def row_name(row: Row) -> str:
+    """As yusuan.check.support.row_name: how a finding names a row."""
+    return row.code or next((v for v in row.labels.values() if v), "(空行)")
+
+
+def cell_anchor(report: Report, template: Template, location: dict) -> str:
+    """The page anchor of the cell a finding points at (cell-<table>-<body row>-<column>), else
+    its table's, else ''. The page's script gives the grid's cells these ids."""
+    table_id = location.get("table")
+    if not table_id:
+        return ""
+    table = report.table(table_id)
+    if table is None:
+        return ""
+    row_text, column = location.get("row"), location.get("column")
+    index = next((i for i, r in enumerate(table.rows) if row_text and row_name(r) == row_text), None)
+    if index is None or not column or not template.has_table(table_id):
+        return f"table-{table_id}"
+    keys = [c.key for c in template.table(table_id).columns]
+    if column not in keys:
+        return f"table-{table_id}"
+    return f"cell-{table_id}-{index}-{keys.index(column)}"
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Chart:
+    name: str  # url part: function | basic-project | economic
+    title: str
+    kind: str  # treemap | bar
+    unit: str
+    header: list[str]  # of the table beside it
+    rows: list[list[str]]  # the table beside it, exact displayed amounts
+    ids: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    values: list[Decimal] = field(default_factory=list)
+
+    def payload(self) -> dict:
+        # The browser draws with numbers: these floats only size the shapes; the figures a
+        # reader takes away are the exact strings of the table beside the chart.
+        return {"name": self.name, "title": self.title, "kind": self.kind, "unit": self.unit, "ids": self.ids,
+                "labels": self.labels, "parents": self.parents, "values": [float(v) for v in self.values],
+                "texts": [fmt(v) for v in self.values]}
+
+
+def _level(row: Row) -> int:
+    if row.level:
+        return row.level
+    return {3: 1, 5: 2, 7: 3}.get(len(row.code or ""), 0)
+
+
+def _find_table(report: Report, template: Template, dimension: str) -> tuple[Table, object] | None:
+    for table in report.tables:
+        if template.has_table(table.id):
+            spec = template.table(table.id)
+            if spec.rows.dimension == dimension and table.rows:
+                return table, spec
+    return None
+
+
+def _tree(table: Table, spec, value_key: str, root_label: str, name_of) -> tuple[list, list, list, list, list]:
+    """ids/labels/parents/values of a hierarchy (rows in order: a level-n row's parent is the last
+    row of level n−1 above it), with the total row as the root; and the table beside it."""
+    ids, labels, parents, values, rows = [], [], [], [], []
+    last: dict[int, str] = {}
+    for i, row in enumerate(table.rows):
+        value = row.values.get(value_key)
+        level = _level(row)
+        name = name_of(row)
+        rows.append([row.code or "", name if level else root_label, fmt(value)])
+        if value is None or value <= 0:  # nothing to draw (a treemap cannot size an empty cell)
+            continue
+        node = f"r{i}"
+        if level == 0:
+            ids.append(node); labels.append(root_label); parents.append(""); values.append(value)
+        else:
+            ids.append(node)
+            labels.append(f"{row.code} {name}".strip() if row.code else name)
+            parents.append(last.get(level - 1, "r0"))
+            values.append(value)
+        last[level] = node
+        for deeper in [k for k in last if k > level]:
+            del last[deeper]
+    return ids, labels, parents, values, rows
+
+
+def _name(row: Row) -> str:
+    return next((v for k, v in row.labels.items() if v and "code" not in k and v != row.code), "")
+
+
+def charts(report: Report, template: Template) -> list[Chart]:
+    result: list[Chart] = []
+    found = _find_table(report, template, "functional")
+    if found:
+        table, spec = found
+        amount = [c for c in spec.columns if c.is_amount]
+        total_key = next((c.key for c in amount if "basic" not in c.where), amount[0].key if amount else "total")
+        ids, labels, parents, values, rows = _tree(table, spec, total_key, "合计", _name)
+        if ids:
+            result.append(Chart("function", f"支出功能分类（{table.caption or '表' + table.id}，类→款→项）", "treemap",
+                                table.unit, ["科目编码", "科目名称", "金额"], rows, ids, labels, parents, values))
+        basic = next((c.key for c in amount if c.where.get("basic") is True), None)
+        project = next((c.key for c in amount if c.where.get("basic") is False), None)
+        total_row = next((r for r in table.rows if _level(r) == 0), None)
+        if basic and project and total_row is not None:
+            pair = [("基本支出", total_row.values.get(basic)), ("项目支出", total_row.values.get(project))]
+            result.append(Chart("basic-project", "基本支出与项目支出", "bar", table.unit, ["类别", "金额"],
+                                [[k, fmt(v)] for k, v in pair], [k for k, _ in pair], [k for k, _ in pair],
+                                ["" for _ in pair], [v or Decimal(0) for _, v in pair]))
+    found = _find_table(report, template, "economic")
+    if found:
+        table, spec = found
+        amount = [c for c in spec.columns if c.is_amount]
+        total_key = amount[0].key if amount else "total"
+
+        def econ_name(row: Row) -> str:
+            names = [v for k, v in row.labels.items() if v and "code" not in k and v != row.code]
+            return names[0] + (f"（{names[1]}）" if len(names) > 1 else "") if names else ""
+
+        ids, labels, parents, values, rows = _tree(table, spec, total_key, "合计", econ_name)
+        if ids:
+            result.append(Chart("economic", f"基本支出经济分类（{table.caption or '表' + table.id}，类→款）", "treemap",
+                                table.unit, ["科目编码", "科目名称", "金额"], rows, ids, labels, parents, values))
+    return result
+
+
+# --- comparison --------------------------------------------------------------------------------
+
+
+@dataclass
+class ComparedCell:
+    table: str
+    row: str  # the row's code and labels, as shown
+    column: str  # the column's header path
+    a: Decimal | None
+    b: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.a is None and self.b is None:
+            return None
+        return (self.b or Decimal(0)) - (self.a or Decimal(0))
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.a is None or self.a == 0 or self.change is None:
+            return None
+        return (self.change * 100 / self.a).quantize(Decimal("0.01"))
+
+
+def _row_keys(table: Table) -> list[tuple[str, str]]:
+    """A key per row that matches the same row in another report (code and labels, and a count
+    for repeats such as 表6's 30108 twice), and the row as shown."""
+    seen: dict[str, int] = {}
+    keys = []
+    for row in table.rows:
+        text = " ".join(v for v in row.labels.values() if v)
+        base = f"{row.code or ''}|{text}"
+        seen[base] = seen.get(base, 0) + 1
+        keys.append((f"{base}#{seen[base]}", text if not row.code or text.startswith(row.code) else f"{row.code} {text}"))
+    return keys
+
+
+def compare(a: Report, b: Report, template_a: Template) -> list[tuple[str, str, list[ComparedCell]]]:
+    """Per table (id, title), every amount cell of either report, matched by row and column."""
+    result = []
+    ids = [t.id for t in a.tables] + [t.id for t in b.tables if a.table(t.id) is None]
+    for table_id in ids:
+        ta, tb = a.table(table_id), b.table(table_id)
+        spec = template_a.table(table_id) if template_a.has_table(table_id) else None
+        headers = {c.key: " / ".join(c.header) for c in spec.columns} if spec else {}
+        cells: dict[tuple[str, str], ComparedCell] = {}
+        order: list[tuple[str, str]] = []
+        for side, table in (("a", ta), ("b", tb)):
+            if table is None:
+                continue
+            for (key, shown), row in zip(_row_keys(table), table.rows):
+                for column, value in row.values.items():
+                    k = (key, column)
+                    if k not in cells:
+                        cells[k] = ComparedCell(table_id, shown, headers.get(column, column), None, None)
+                        order.append(k)
+                    setattr(cells[k], side, value)
+        title = (ta or tb).title
+        caption = (ta or tb).caption
+        result.append((table_id, f"{caption} {title}".strip(), [cells[k] for k in order]))
+    return result
