@@ -32,17 +32,34 @@ def make(table_id: str, rows: list[list[str]]) -> Table:
     return Table(id=table_id, caption="", title=spec.title.format(year=2025), unit=spec.unit, rows=out)
 
 
-def tables(item="5123456.78", t9_total="12.50", operating="45.67", project="4000000.00") -> list[Table]:
+def tables(item="5123456.78", t9_total="12.50", operating="45.67", project="4000000.00", t1_fund="1000000.00") -> list[Table]:
     return [
         make("2", [["201", "03", "01", "行政运行", "10000000.00", "9000000.00", "", "", "1000000.00"],
                    ["", "", "", "合计", "10000000.00", "9000000.00", "", "", "1000000.00"]]),
-        make("3", [["", "", "", "合计", "10000000.00", "6000000.00", project]]),
-        make("4", [["一、一般公共预算资金", "8000000.00", "", "", "", "", ""],
+        make("3", [["201", "", "", "一般公共服务支出", "5123456.78", "5123456.78", ""],
+                   ["208", "", "", "社会保障和就业支出", "2876543.22", "", "2876543.22"],
+                   ["229", "", "", "其他支出", "1000000.00", "", "1000000.00"],
+                   ["212", "", "", "城乡社区支出", "1000000.00", "", "1000000.00"],
+                   ["", "", "", "合计", "10000000.00", "6000000.00", project]]),
+        make("1", [["一、财政拨款收入", "9000000.00", "一、一般公共服务支出", "5123456.78", "", "", ""],
+                   ["1、一般公共预算资金", "8000000.00", "二、社会保障和就业支出", "2876543.22", "", "", ""],
+                   ["2、政府性基金", t1_fund, "三、其他支出", "1000000.00", "", "", ""],
+                   ["3、国有资本经营预算", "", "四、城乡社区支出", "1000000.00", "", "", ""],
+                   ["二、事业收入", "", "", "", "", "", ""],
+                   ["三、事业单位经营收入", "", "", "", "", "", ""],
+                   ["四、其他收入", "1000000.00", "", "", "", "", ""],
+                   ["收入总计", "10000000.00", "支出总计", "10000000.00", "", "", ""]]),
+        make("4", [["一、一般公共预算资金", "8000000.00", "一、一般公共服务支出", "5123456.78", "5123456.78", "", ""],
+                   ["二、政府性基金", "1000000.00", "二、社会保障和就业支出", "2876543.22", "2876543.22", "", ""],
+                   ["三、国有资本经营预算", "", "三、其他支出", "1000000.00", "", "1000000.00", ""],
                    ["收入总计", "9000000.00", "支出总计", "9000000.00", "8000000.00", "1000000.00", ""]]),
-        make("5", [["201", "03", "01", "行政运行", item, item, ""],
+        make("5", [["201", "", "", "一般公共服务支出", "5123456.78", "5123456.78", ""],
+                   ["208", "", "", "社会保障和就业支出", "2876543.22", "2876543.22", ""],
+                   ["201", "03", "01", "行政运行", item, item, ""],
                    ["208", "05", "05", "机关事业单位基本养老保险缴费支出", "2876543.22", "2876543.22", ""],
                    ["", "", "", "合计", "8000000.00", "8000000.00", ""]]),
-        make("6", [["229", "60", "02", "用于社会福利的彩票公益金支出", "1000000.00", "", "1000000.00"],
+        make("6", [["229", "", "", "其他支出", "1000000.00", "", "1000000.00"],
+                   ["229", "60", "02", "用于社会福利的彩票公益金支出", "1000000.00", "", "1000000.00"],
                    ["", "", "", "合计", "1000000.00", "", "1000000.00"]]),
         make("9", [[t9_total, "0.00", "2.50", "10.00", "0.00", "10.00", operating]]),
     ]
@@ -89,7 +106,7 @@ def edit(section: str, old: str, new: str) -> dict:
 
 def test_the_rules_are_the_templates_and_the_bumen_variants():
     own = {r.id for r in rules_for(TEMPLATE) if r.origin == "template"}
-    assert own == {"S.amounts", "S.sums", "S.changes", "S.growth", "S.performance"}
+    assert own == {"S.amounts", "S.sums", "S.changes", "S.growth", "S.performance", "S.statement", "S.statement-tables"}
     assert own <= {r.id for r in rules_for(load("shanghai-yusuan-bumen", 2025))}
 
 
@@ -145,6 +162,11 @@ def test_changes_agree_with_their_wording_and_add_up():
     assert ("S.changes", "error", "§一 “比2024年预算增加0万元”") in found(rep, "S.changes")
     rep = report(EXPLAINED.replace("一般公共预算拨款支出预算800万元，比2024年预算增加100万元", "一般公共预算拨款支出预算800万元，比2024年预算增加90万元"))
     assert found(rep, "S.changes") == [("S.changes", "error", "“比2024年预算增加100万元”")]
+    # 财政拨款支出's change against 财政拨款收入's, on the same base; against 执行数 it may differ
+    rep = report(EXPLAINED.replace("财政拨款收入900万元，比2024年预算增加100万元", "财政拨款收入900万元，比2024年预算增加110万元"))
+    assert found(rep, "S.changes") == [("S.changes", "error", "“比2024年预算增加100万元”")]
+    rep = report(EXPLAINED.replace("财政拨款收入900万元，比2024年预算增加100万元", "财政拨款收入900万元，比2024年预算执行数增加110万元"))
+    assert found(rep, "S.changes") == []
 
 
 def test_an_items_rate_is_recomputed_with_its_wording():
@@ -165,8 +187,24 @@ def test_performance_against_project_expenditure():
     assert found(rep, "S.performance") == [("S.performance", "error", "§四 “本单位编报绩效目标的项目共0个”")]
 
 
+def test_the_two_statements_add_up_and_agree_with_the_other_tables():
+    # 2、政府性基金 shown as 1,000,002: 一、财政拨款收入 is not its sub-items, and it is not 表6's 合计
+    rep = report(t1_fund="1000002.00")
+    assert found(rep, "S.statement") == [("S.statement", "error", "表1 一、财政拨款收入 [income_amount]")]
+    assert found(rep, "S.statement-tables") == [("S.statement-tables", "error", "表1 2、政府性基金 [income_amount]")]
+    rep = report()
+    t1 = rep.table("1")
+    t1.rows[0].values["exp_total"] += 2  # 一般公共服务支出 on table 1 against 支出总计 and 表3's 201
+    assert found(rep, "S.statement") == [("S.statement", "error", "表1 支出总计 [exp_total]")]
+    assert found(rep, "S.statement-tables") == [("S.statement-tables", "error", "表1 一、一般公共服务支出 [exp_total]")]
+    t1.rows[0].values["exp_total"] -= 2
+    rep.table("4").rows[2].values["exp_fund"] = None  # 其他支出 of the fund missing on table 4
+    assert found(rep, "S.statement") == [("S.statement", "error", "表4 支出总计 [exp_fund]")]
+    assert found(rep, "S.statement-tables") == [("S.statement-tables", "error", "表4 三、其他支出 [exp_fund]")]
+
+
 @pytest.mark.parametrize("template_id", ["shanghai-yusuan-danwei", "shanghai-yusuan-bumen"])
 def test_each_rule_has_an_identity(template_id):
     for r in rules_for(load(template_id, 2025)):
         if r.origin == "template":
-            assert r.description and r.identity and r.family == "prose"
+            assert r.description and r.identity and r.family in ("prose", "tables")

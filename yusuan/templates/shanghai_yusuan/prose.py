@@ -141,6 +141,10 @@ def _performance(budget: Budget, lines, own: str) -> str:
 
 def _assets(budget: Budget) -> str:
     assets = budget.assets
-    kinds = "、".join(f"{kind}{assets.vehicles.get(kind, 0)}辆" for kind in VEHICLES)
+    # Shanghai lists eight kinds; a kind of the Budget's it does not list (领导用车, 其他公务用车 …)
+    # is counted as 其他用车, so that the kinds add up to the total stated before them.
+    other = sum(n for kind, n in assets.vehicles.items() if kind not in VEHICLES)
+    counts = {kind: assets.vehicles.get(kind, 0) + (other if kind == "其他用车" else 0) for kind in VEHICLES}
+    kinds = "、".join(f"{kind}{counts[kind]}辆" for kind in VEHICLES)
     return (f"截至{assets.as_of}，{budget.unit.name}共有车辆{sum(assets.vehicles.values())}辆，其中：{kinds}；"
             f"单价100万元（含）以上设备（不含车辆）{assets.equipment_over_100w}台（套）。")

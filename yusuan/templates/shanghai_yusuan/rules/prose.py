@@ -180,9 +180,10 @@ def _word(value: Decimal) -> str:
 
 
 @rule("S.changes", "Each change against last year agrees with its wording and the other figures: 增加/减少 of nothing is 持平, "
-      "no figure had a negative last year, and the changes add up as their figures do (三公, 公务用车, 财政拨款 by fund).",
+      "no figure had a negative last year, and the changes add up as their figures do (三公, 公务用车, 财政拨款 by fund, 收入 = 支出).",
       identity="X.change.relation = 增加 ⇔ X.change > 0, 减少 ⇔ < 0, 持平 ⇔ = 0; X − X.change ≥ 0; "
-               "three_public.total.change = Σ items' changes; vehicles.change = purchase.change + operation.change; fiscal.total.change = Σ fiscal.source.f.change")
+               "three_public.total.change = Σ items' changes; vehicles.change = purchase.change + operation.change; "
+               "fiscal.total.change = Σ fiscal.source.f.change = income.source.财政拨款收入.change (same base)")
 def changes(report: Report) -> list[Finding]:
     found = _first(report)
     out: list[Finding | None] = []
@@ -207,6 +208,12 @@ def changes(report: Report) -> list[Finding]:
         terms = [(p.removesuffix(".change").rsplit(".", 1)[1], found[p][1].value) for p in present]
         return compare_sum("S.changes", where(number, claim), terms, claim.value, f"{whole} is not the sum of the parts' changes")
 
+    # 财政拨款收入 and 财政拨款支出 are one amount: they change alike against the same base (预算 or
+    # 预算执行数 — 区商务委 states one against each, and they differ)
+    income, spent = found.get("income.source.财政拨款收入.change"), found.get("fiscal.total.change")
+    if income and spent and ("执行数" in income[1].text) == ("执行数" in spent[1].text):
+        out.append(compare_equal("S.changes", where(*spent), income[1].value, spent[1].value,
+                                 "财政拨款支出 changes otherwise than 财政拨款收入", "income.source.财政拨款收入.change"))
     out += [
         total("three_public.total.change", [f"three_public.{k}.change" for k in ("abroad", "vehicles", "reception")], all_parts=True),
         total("three_public.vehicles.change", ["three_public.vehicle_purchase.change", "three_public.vehicle_operation.change"], all_parts=True),
