@@ -112,6 +112,14 @@ def create_app(url: str | None = None) -> FastAPI:
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "服务器内部错误")
 
+    @app.middleware("http")
+    async def refuse_nul(request: Request, call_next):
+        # A NUL character is never part of a name, a code or a word; PostgreSQL refuses it in
+        # text, so it is turned away here, as a bad request, before any query sees it.
+        if "\x00" in request.scope.get("path", "") or b"%00" in request.scope.get("query_string", b""):
+            return error_response(request, 400, "请求中含有不允许的字符")
+        return await call_next(request)
+
     # --- static files: our CSS/JS and plotly's bundled plotly.min.js (no CDN) ----------------
 
     static = resources.files("yusuan.web") / "static"

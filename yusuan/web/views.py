@@ -104,13 +104,14 @@ class Chart:
     labels: list[str] = field(default_factory=list)
     parents: list[str] = field(default_factory=list)
     values: list[Decimal] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # the exact displayed amount of each node
 
     def payload(self) -> dict:
         # The browser draws with numbers: these floats only size the shapes; the figures a
         # reader takes away are the exact strings of the table beside the chart.
         return {"name": self.name, "title": self.title, "kind": self.kind, "unit": self.unit, "ids": self.ids,
                 "labels": self.labels, "parents": self.parents, "values": [float(v) for v in self.values],
-                "texts": [fmt(v) for v in self.values]}
+                "texts": self.texts or [fmt(v) for v in self.values]}
 
 
 def _level(row: Row) -> int:
@@ -119,19 +120,30 @@ def _level(row: Row) -> int:
     return {3: 1, 5: 2, 7: 3}.get(len(row.code or ""), 0)
 
 
-def _find_table(report: Report, template: Template, dimension: str) -> tuple[Table, object] | None:
+def _splits_basic(spec) -> bool:
+    wheres = [c.where.get("basic") for c in spec.columns if c.is_amount]
+    return True in wheres and False in wheres
+
+
+def _find_table(report: Report, template: Template, dimension: str, prefer=lambda spec: True) -> tuple[Table, object] | None:
+    """The first table of the report classified by ``dimension``, one that ``prefer``s first
+    (the 支出总表, which splits 基本/项目 over every source, rather than the 收入总表)."""
+    found = []
     for table in report.tables:
         if template.has_table(table.id):
             spec = template.table(table.id)
             if spec.rows.dimension == dimension and table.rows:
-                return table, spec
-    return None
+                found.append((not prefer(spec), table, spec))
+    if not found:
+        return None
+    _, table, spec = min(found, key=lambda f: f[0])
+    return table, spec
 
 
-def _tree(table: Table, spec, value_key: str, root_label: str, name_of) -> tuple[list, list, list, list, list]:
+def _tree(table: Table, spec, value_key: str, root_label: str, name_of) -> tuple[list, ...]:
     """ids/labels/parents/values of a hierarchy (rows in order: a level-n row's parent is the last
     row of level n−1 above it), with the total row as the root; and the table beside it."""
-    ids, labels, parents, values, rows = [], [], [], [], []
+    ids, labels, parents, values, rows, texts = [], [], [], [], [], []
     last: dict[int, str] = {}
     for i, row in enumerate(table.rows):
         value = row.values.get(value_key)
@@ -141,6 +153,7 @@ def _tree(table: Table, spec, value_key: str, root_label: str, name_of) -> tuple
         if value is None or value <= 0:  # nothing to draw (a treemap cannot size an empty cell)
             continue
         node = f"r{i}"
+        texts.append(fmt(value))
         if level == 0:
             ids.append(node); labels.append(root_label); parents.append(""); values.append(value)
         else:
@@ -151,7 +164,12 @@ def _tree(table: Table, spec, value_key: str, root_label: str, name_of) -> tuple
         last[level] = node
         for deeper in [k for k in last if k > level]:
             del last[deeper]
-    return ids, labels, parents, values, rows
+    # Plotly draws nothing when children add up to more than their parent ("total" branch
+    # values), which cells rounded to 0.01 万元 often do; so only leaves carry a size and parents
+    # are the sum of theirs ("remainder" with 0). The exact displayed amounts are the hover texts.
+    has_children = set(parents)
+    values = [Decimal(0) if node in has_children else v for node, v in zip(ids, values)]
+    return ids, labels, parents, values, rows, texts
 
 
 def _name(row: Row) -> str:
@@ -160,15 +178,15 @@ def _name(row: Row) -> str:
 
 def charts(report: Report, template: Template) -> list[Chart]:
     result: list[Chart] = []
-    found = _find_table(report, template, "functional")
+    found = _find_table(report, template, "functional", _splits_basic)
     if found:
         table, spec = found
         amount = [c for c in spec.columns if c.is_amount]
         total_key = next((c.key for c in amount if "basic" not in c.where), amount[0].key if amount else "total")
-        ids, labels, parents, values, rows = _tree(table, spec, total_key, "合计", _name)
+        ids, labels, parents, values, rows, texts = _tree(table, spec, total_key, "合计", _name)
         if ids:
             result.append(Chart("function", f"支出功能分类（{table.caption or '表' + table.id}，类→款→项）", "treemap",
-                                table.unit, ["科目编码", "科目名称", "金额"], rows, ids, labels, parents, values))
+                                table.unit, ["科目编码", "科目名称", "金额"], rows, ids, labels, parents, values, texts))
         basic = next((c.key for c in amount if c.where.get("basic") is True), None)
         project = next((c.key for c in amount if c.where.get("basic") is False), None)
         total_row = next((r for r in table.rows if _level(r) == 0), None)
@@ -187,10 +205,10 @@ def charts(report: Report, template: Template) -> list[Chart]:
             names = [v for k, v in row.labels.items() if v and "code" not in k and v != row.code]
             return names[0] + (f"（{names[1]}）" if len(names) > 1 else "") if names else ""
 
-        ids, labels, parents, values, rows = _tree(table, spec, total_key, "合计", econ_name)
+        ids, labels, parents, values, rows, texts = _tree(table, spec, total_key, "合计", econ_name)
         if ids:
             result.append(Chart("economic", f"基本支出经济分类（{table.caption or '表' + table.id}，类→款）", "treemap",
-                                table.unit, ["科目编码", "科目名称", "金额"], rows, ids, labels, parents, values))
+                                table.unit, ["科目编码", "科目名称", "金额"], rows, ids, labels, parents, values, texts))
     return result
 
 

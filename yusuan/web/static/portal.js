@@ -34,7 +34,7 @@
       var trace;
       if (chart.kind === "treemap") {
         trace = {type: "treemap", ids: chart.ids, labels: chart.labels, parents: chart.parents, values: chart.values,
-                 text: chart.texts, branchvalues: "total", maxdepth: 2, textinfo: "label+text",
+                 text: chart.texts, branchvalues: "remainder", maxdepth: 2, textinfo: "label+text",
                  hovertemplate: "%{label}<br>%{text} " + chart.unit + "<extra></extra>"};
       } else {
         trace = {type: "bar", x: chart.labels, y: chart.values, text: chart.texts, textposition: "auto",
