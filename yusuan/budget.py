@@ -78,6 +78,9 @@ class LineItem(Model):
     carryover: bool = False  # 上年结转
     unit_kind: Literal["行政", "事业"] | None = None  # overrides the unit's kind for the 政府经济分类 mapping
     gov_econ: str | None = None  # explicit 政府预算支出经济分类 款, overriding the mapping
+    # A department's budget (部门预算 = 本级 + 所属单位, `yusuan consolidate`): the unit of
+    # Budget.units whose line this is, so the unit tables can list each; None: the budget's own unit.
+    unit: str | None = None
 
     _amount = field_validator("amount", mode="before")(_amount)
 
@@ -147,6 +150,15 @@ class Project(Model):
     name: str
     kind: ProjectKind = "其他运转类"
     performance: Performance | None = None
+    unit: str | None = None  # in a department's budget: the unit of Budget.units that runs it (as LineItem.unit)
+
+
+class Member(Model):
+    """One unit a department's budget consolidates (所属单位), as the unit tables list it."""
+
+    name: str
+    code: str = ""
+    kind: UnitKind = "行政"
 
 
 class ThreePublic(Model):
@@ -239,6 +251,9 @@ class Budget(Model):
     schema_: str = Field(SCHEMA, alias="schema")
     year: int
     unit: Unit
+    # A department's budget: its units in the order the unit tables list them (本级 first); each
+    # line and project names its own. Empty for a unit's own budget.
+    units: list[Member] = Field(default_factory=list)
     profile: Profile = Field(default_factory=Profile)
     income: dict[Source, Decimal] | None = None  # declared 本年收入 by source, checked against the lines
     # 政府性基金 and 国有资本经营 income by 收入科目: the rows of 预算公开表7 and 部门公开表9's income side.
@@ -283,6 +298,13 @@ def consistency_errors(budget: Budget) -> list[tuple[tuple, str]]:
     for i, line in enumerate(budget.lines):
         if line.project is not None and line.project not in known:
             errors.append((("lines", i, "project"), f"project {line.project!r} is used but not defined under projects"))
+    members = [m.name for m in budget.units]
+    if len(set(members)) != len(members):
+        errors.append((("units",), "a unit is listed twice under units"))
+    for field, items in (("lines", budget.lines), ("projects", budget.projects)):
+        for i, item in enumerate(items):
+            if item.unit is not None and item.unit not in members:
+                errors.append(((field, i, "unit"), f"unit {item.unit!r} is not listed under units"))
     for i, project_id in enumerate(budget.performance_order or ()):
         if project_id not in known:
             errors.append((("performance_order", i), f"project {project_id!r} is not defined under projects"))

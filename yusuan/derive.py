@@ -329,15 +329,26 @@ class TableBuilder:
             rows.append(self.row({"item": item["label"]}, lines, 0 if item["key"] == "total" else 1, item["key"]))
         return rows
 
+    def by_unit(self) -> list[tuple[str, list[LineItem]]]:
+        """(unit name, the table's lines of that unit): the units a department's budget lists
+        (Budget.units, each line naming its own), or the budget's one unit."""
+        budget = self.context.budget
+        if not budget.units:
+            return [(budget.unit.name, self.lines)]
+        grouped: dict[str, list[LineItem]] = {member.name: [] for member in budget.units}
+        for line in self.lines:
+            grouped[line.unit or budget.units[0].name].append(line)  # no unit named: the first (本级)
+        return list(grouped.items())
+
     def rows_units(self) -> list[Row]:
         return [
             self.row({"unit": self.spec.rows.total}, self.lines, 0),
-            self.row({"unit": self.context.budget.unit.name}, self.lines, 1),
+            *(self.row({"unit": name}, lines, 1) for name, lines in self.by_unit()),
         ]
 
-    def _project_rows(self) -> list[Row]:
+    def _project_rows(self, lines_of_unit: list[LineItem]) -> list[Row]:
         by_project: dict[str, list[LineItem]] = {}  # one pass, not one per project
-        for line in self.lines:
+        for line in lines_of_unit:
             if line.project is not None:
                 by_project.setdefault(line.project, []).append(line)
         rows = []
@@ -347,16 +358,20 @@ class TableBuilder:
                 rows.append(self.row({"name": project.name}, lines, 2, project.id))
         return rows
 
+    def _units_and_projects(self) -> list[Row]:
+        """Each unit, then its projects (a department's units without lines in the table left out)."""
+        units = self.by_unit()
+        return [row for name, lines in units if lines or len(units) == 1
+                for row in (self.row({"name": name}, lines, 1), *self._project_rows(lines))]
+
     def rows_projects_unit(self) -> list[Row]:
-        return [self.row({"name": self.context.budget.unit.name}, self.lines, 1), *self._project_rows()]
+        if self.context.budget.units:  # a department's: its total first, as 表13 prints it
+            return self.rows_projects_department()
+        return self._units_and_projects()
 
     def rows_projects_department(self) -> list[Row]:
         unit = self.context.budget.unit
-        return [
-            self.row({"name": unit.department or unit.name}, self.lines, 0),
-            self.row({"name": unit.name}, self.lines, 1),
-            *self._project_rows(),
-        ]
+        return [self.row({"name": unit.department or unit.name}, self.lines, 0), *self._units_and_projects()]
 
 
 def performance_tables(budget: Budget) -> list[PerformanceTable]:

@@ -163,6 +163,9 @@ class UnitPlan:
     standing: list[tuple[str, Decimal, str, str]]  # recurring projects: topic, amount, func, econ
     building_area: int
     internal_units: list[str]
+    # What its projects' names start with after the year: an affiliate's own name, so that the
+    # units of one department never share a project name (the tables tell projects by name).
+    prefix: str = ""
 
     def standing_topics(self) -> list[str]:
         return [topic for topic, *_ in self.standing] or [self.sector.topics[0]]
@@ -204,6 +207,7 @@ def plan_unit(rng: random.Random, region: str, sector: Sector, department_code: 
         abroad=Decimal(rng.choice((0,) * 19 + (60_000,))),
         unit_funds=rng.choice((0, 0, 50, 120, 250)) if kind == "事业" else 0,
         standing=standing, building_area=staff * rng.randint(12, 30), internal_units=internal,
+        prefix=name.removeprefix(region) if index else "",
     )
 
 
@@ -286,7 +290,7 @@ def _year(rng: random.Random, plan: UnitPlan, year: int, previous: dict | None) 
         econs = [econ, rng.choice(PROJECT_ECON)]
         for part, e in zip(parts, econs):
             project_lines.append({"func": func, "econ": e, "project": pid, "amount": part, **({"source": source} if source != "一般公共预算" else {})})
-        projects.append({"id": pid, "name": f"{year}年{topic}经费", "kind": kind,
+        projects.append({"id": pid, "name": f"{year}年{plan.prefix}{topic}经费", "kind": kind,
                          "performance": _performance(rng, plan, topic, year, amount, kind)})
 
     for topic, amount, func, econ in plan.standing:
@@ -306,7 +310,7 @@ def _year(rng: random.Random, plan: UnitPlan, year: int, previous: dict | None) 
         last = [p for p in previous["projects"] if p["id"].startswith("P")]
         carried = rng.sample(last, min(len(last), rng.choice((0, 0, 1, 1, 2, 3))))
     else:
-        carried = [{"name": f"{year - 1}年{rng.choice(sector.topics)}经费"} for _ in range(rng.choice((0, 1, 2)))]
+        carried = [{"name": f"{year - 1}年{plan.prefix}{rng.choice(sector.topics)}经费"} for _ in range(rng.choice((0, 1, 2)))]
     for i, old in enumerate(carried):
         cid = f"C{i + 1:02d}"
         if previous is not None:
@@ -468,7 +472,8 @@ def _scalar(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        # Cents always shown (`1234.50`); finer amounts in full, never rounded away.
+        return f"{value:.2f}" if value == value.quantize(CENT) else format(value.normalize(), "f")
     if isinstance(value, int):
         return str(value)
     if value is None:
