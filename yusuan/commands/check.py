@@ -108,7 +108,8 @@ def rules_text(template_ref: str, year: int, selected: list[str], ignored: list[
 
 
 def check_one(path: Path, template: str | None = None, catalog_files: tuple[str, ...] = (),
-              selected: tuple[str, ...] = (), ignored: tuple[str, ...] = ()) -> tuple[list, list[str], list[str]]:
+              selected: tuple[str, ...] = (), ignored: tuple[str, ...] = (),
+              previous: Path | None = None) -> tuple[list, list[str], list[str]]:
     """(findings, the reader's notes, []) for a readable input; ([], [], the errors) otherwise —
     for a published document nothing could be read from, ([], [what it is, as data], the error).
     Never raises for a bad input (it runs in a worker process when a folder is checked)."""
@@ -128,6 +129,10 @@ def check_one(path: Path, template: str | None = None, catalog_files: tuple[str,
 
                 context = context.with_template(DEFAULT_TEMPLATE)
         report, notes = load_report(path, context)
+        if previous is not None:  # last year's report of the unit (check --previous), read as this one
+            from ..check.previous import load_previous
+
+            prior = load_previous(previous, context)
     except InputErrors as exc:
         return [], [], exc.lines()
     except Refused as exc:
@@ -138,7 +143,13 @@ def check_one(path: Path, template: str | None = None, catalog_files: tuple[str,
         return [], [], [f"{path}: {exc}"]
     layout = load(template or report.template, report.year)
     rules = select(rules_for(layout), list(selected), list(ignored))
-    return check(report, list(rules), layout), notes, []
+    findings = check(report, list(rules), layout)
+    if previous is not None:
+        from ..check.previous import previous_findings
+
+        findings = sorted(findings + previous_findings(report, prior, selected, ignored),
+                          key=lambda f: ("error", "warning", "rounding").index(f.severity))
+    return findings, notes, []
 
 
 def check_in_batch(path: Path, *options) -> tuple[list, list[str], list[str]]:
@@ -207,6 +218,8 @@ def register(app: typer.Typer) -> None:
         select_: list[str] = typer.Option([], "--select", help="only these rules (an id, or a prefix such as T5. or X.); repeatable"),
         ignore: list[str] = typer.Option([], "--ignore", help="not these rules (an id or a prefix); repeatable"),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the findings to this file (atomically)"),
+        previous: Optional[Path] = typer.Option(None, "--previous", help="last year's report of the unit (any input): "
+                                                "the prior-year figures this one states are checked against it (Y.previous)"),
         jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
                                  help="with several inputs: how many to check at once (default: one per core)"),
     ) -> None:
@@ -230,7 +243,7 @@ def register(app: typer.Typer) -> None:
 
         files = expand_inputs(inputs)
         if len(files) == 1 and not inputs[0].is_dir():
-            findings, notes, errors = check_one(files[0], *options)
+            findings, notes, errors = check_one(files[0], *options, previous)
             for line in errors:
                 typer.echo(f"error: {line}", err=True)
             if errors and format == Format.json:  # a refused file is still data: what it is, why, what it resembles
@@ -241,6 +254,9 @@ def register(app: typer.Typer) -> None:
             out = render(findings, notes, str(files[0]))
             code = exit_code(findings, None)
         else:
+            if previous is not None:
+                typer.echo("error: --previous compares one report with last year's: give one input", err=True)
+                raise typer.Exit(2)
             if not files:
                 typer.echo(f"error: no budget or report found in {', '.join(map(str, inputs))}", err=True)
                 raise typer.Exit(2)
