@@ -1,0 +1,68 @@
+"""The store and `yusuan publish`: exact money, n-gram search tokens, one line for a bad input."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+from sqlalchemy import select, text
+
+from tests.web.conftest import ROOT, SEED, SEED_KEY
+
+
+def test_money_comes_back_exact(store_url):
+    from yusuan.store.db import open_store
+    from yusuan.store.models import CellRow, ReportRow
+
+    engine, sessions = open_store(store_url)
+    with sessions() as s:
+        headline = s.scalar(select(ReportRow.headline).where(ReportRow.origin == "budget", ReportRow.year == 2024)
+                            .order_by(ReportRow.id))
+        assert isinstance(headline, Decimal)
+        values = s.scalars(select(CellRow.value).where(CellRow.value.is_not(None)).limit(50)).all()
+        assert values and all(isinstance(v, Decimal) for v in values)
+        if engine.dialect.name == "sqlite":  # stored as text, never SQLite's REAL
+            kinds = {k for (k,) in s.execute(text("SELECT DISTINCT typeof(value) FROM cells WHERE value IS NOT NULL"))}
+            assert kinds == {"text"}
+    engine.dispose()
+
+
+def test_ngrams():
+    from yusuan.store import search
+
+    assert search.grams("屯留") == "u5c6f u7559 b5c6f7559"
+    assert search.query_tokens("屯留 2040") == [("b5c6f7559", False), ("w2040", True)]
+    assert search.fts5_query([("b5c6f7559", False), ("w2040", True)]) == '"b5c6f7559" AND "w2040"*'
+    assert search.matches("长治市公安局屯留分局", "屯留") and not search.matches("长治市公安局屯留分局", "屯局")
+    assert search.query_tokens("'; DROP TABLE --") == [("wdrop", True), ("wtable", True)]
+
+
+def _yusuan(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "yusuan.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_publish_command(tmp_path):
+    db = tmp_path / "p.db"
+    done = _yusuan("publish", str(SEED), "--db", str(db), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"as /unit/{SEED_KEY}/2024 (2 error" in done.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema": "nope"}', encoding="utf-8")
+    missing = tmp_path / "missing.yaml"
+    done = _yusuan("publish", str(bad), str(missing), "--db", str(db), cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: ") for line in lines)
+    assert "not a yusuan report" in lines[0] and "no such file" in lines[1]
+    assert "Traceback" not in done.stderr
+
+
+def test_default_database_is_a_file_in_the_working_folder(tmp_path, monkeypatch):
+    from yusuan.store.db import DEFAULT_FILE, resolve_url
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert resolve_url(None) == f"sqlite:///{tmp_path / DEFAULT_FILE}"
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x.db")
+    assert resolve_url(None) == "sqlite:///x.db"
