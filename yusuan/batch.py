@@ -8,7 +8,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,17 +27,33 @@ def folder_name(path: Path) -> str:
     return name[:120] or "unnamed"
 
 
-def folder_names(files: Sequence[Path]) -> list[str]:
+RECORD = ".yusuan-folders.json"  # in OUT: each folder a batch wrote → the input it came from
+
+
+def folder_names(files: Sequence[Path], out: Path | None = None, reserved: Sequence[str] = ()) -> list[str]:
     """A distinct folder name per input: each ``folder_name``, numbered -2, -3 … where two would
     meet — compared without case (macOS and Windows disks fold it), and a number never lands on
-    another input's own name (s1/x.yaml, s2/x.yaml and x-2.yaml: x, x-3, x-2)."""
+    another input's own name (s1/x.yaml, s2/x.yaml and x-2.yaml: x, x-3, x-2).
+
+    With ``out``, a name is also free only if nothing is at OUT/name yet, or what is there was
+    written from the same input by an earlier batch (OUT's record, ``claim_folders``): a rerun
+    overwrites its own unit's folder, never another input's, nor a folder yusuan did not write.
+    ``reserved``: names the command writes itself in OUT (read's index.csv)."""
     wanted = [folder_name(path) for path in files]
     taken = {name.casefold() for name in wanted}
-    used: set[str] = set()
+    used: set[str] = {name.casefold() for name in reserved}
+    record = _record(out) if out is not None else {}
+    present = _present(out) if out is not None else set()
+
+    def free(name: str, source: str) -> bool:
+        key = name.casefold()
+        return key not in used and (key not in present or record.get(key) == source)
+
     names = []
-    for name in wanted:
+    for path, name in zip(files, wanted):
+        source = _source(path)
         chosen, n = name, 1
-        while chosen.casefold() in used or (chosen != name and chosen.casefold() in taken):
+        while not free(chosen, source) or (chosen != name and chosen.casefold() in taken):
             n += 1
             chosen = f"{name}-{n}"
         used.add(chosen.casefold())
@@ -46,8 +61,89 @@ def folder_names(files: Sequence[Path]) -> list[str]:
     return names
 
 
-def internal_error(exc: Exception) -> str:
-    """What a worker says of a bug of ours on one input, so that the others go on."""
+def claim_folders(files: Sequence[Path], out: Path, names: Sequence[str]) -> None:
+    """Before anything of a batch is written: record in OUT which input each folder is for, and
+    say on stderr where a folder on disk made an input's name change."""
+    import json
+
+    from .render import atomic_write
+
+    record = _record(out)
+    present = _present(out)
+    for path, name in zip(files, names):
+        plain = folder_name(path)
+        if name != plain and plain.casefold() in present and record.get(plain.casefold()) != _source(path):
+            print(f"note: {path} goes to {out / name}: {out / plain} holds "
+                  + (f"the outputs of {record[plain.casefold()]}" if plain.casefold() in record else "files yusuan did not write there"),
+                  file=sys.stderr, flush=True)
+        record[name.casefold()] = _source(path)
+    record = {key: source for key, source in sorted(record.items())
+              if key in present or key in {name.casefold() for name in names}}
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / RECORD, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _source(path: Path) -> str:
+    return str(Path(path).resolve())
+
+
+def _present(out: Path) -> set[str]:
+    try:
+        return {entry.name.casefold() for entry in out.iterdir()}
+    except OSError:  # no OUT yet
+        return set()
+
+
+def _record(out: Path) -> dict[str, str]:
+    """OUT's record of folder → input; a damaged or foreign one counts as none (its folders are
+    then left alone: not recorded, not overwritten)."""
+    import json
+
+    try:
+        data = json.loads((out / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(key).casefold(): value for key, value in data.items() if isinstance(value, str)}
+
+
+def list_found(files) -> int:
+    """Say on stderr what a folder held that is not worked on (expand_inputs): a broken link or a
+    loop is an error line (the exit code is then at least 2 — a file the user meant may be
+    missing), a link leading outside the folder a note. Returns the least exit code."""
+    for line in getattr(files, "problems", ()):
+        print(f"error: {line}", file=sys.stderr, flush=True)
+    for line in getattr(files, "skipped", ()):
+        print(f"note: {line}", file=sys.stderr, flush=True)
+    return 2 if getattr(files, "problems", ()) else 0
+
+
+def memory_limit() -> int:
+    """The address space a worker may use (bytes; 0: no limit): limits "worker_memory"."""
+    from .limits import limit
+
+    return limit("worker_memory")
+
+
+def _gigabytes(size: int) -> str:
+    return f"{size / 1024**3:.3g} GB"
+
+
+def out_of_memory() -> str:
+    """What a worker says of a file that needed more memory than a worker may use."""
+    from .limits import env_name
+
+    return (f"needed more memory than a worker may use ({_gigabytes(memory_limit())}; "
+            f"{env_name('worker_memory')} raises the limit)")
+
+
+def internal_error(exc: BaseException) -> str:
+    """What a worker says of a bug of ours on one input, so that the others go on. A MemoryError
+    is not a bug but the worker's memory limit reached (RLIMIT_AS makes an allocation fail): the
+    input's fault, said as such."""
+    if isinstance(exc, MemoryError):
+        return out_of_memory()
     return f"internal error ({type(exc).__name__}: {exc}); please report it with this file"
 
 
@@ -87,70 +183,217 @@ def _stoppable() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def _stop(pool: ProcessPoolExecutor, futures) -> None:
-    """End the workers now: what is running is killed, what waits is never started (about 0.1 s)."""
-    for s in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(s, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the cleaning up
-    # Futures are not cancelled here: the pool's manager thread marks every pending one broken
-    # once its workers are gone, and a cancelled one would make it raise (InvalidStateError).
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        process.terminate()
-    deadline = time.monotonic() + 0.5
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join(0.5)
-    pool.shutdown(wait=False)
+def _serve(conn, work: Callable[..., Any], memory: int) -> None:
+    """A worker: runs ``work(*call)`` for each (index, call) received until None, in its own
+    process group (so that ending it also ends what it started, such as the PDF reader's forked
+    child) and under the memory limit."""
+    import resource
+
+    _worker_signals()
+    try:
+        os.setpgid(0, 0)
+    except OSError:  # the parent set it first
+        pass
+    if memory:
+        # Only the soft limit: the PDF reader's child may lower its own, never raise past ours.
+        # An allocation past it fails with MemoryError, which the work functions turn into
+        # one line for the file (internal_error); memory that C code cannot get usually ends
+        # the process, which the parent reports the same way.
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+        if soft == resource.RLIM_INFINITY or cap < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, call = task
+        try:
+            outcome = ("done", work(*call))
+        except MemoryError:
+            outcome = ("failed", out_of_memory())
+        except Exception as exc:  # work should not raise; if it does, the batch still goes on
+            outcome = ("failed", internal_error(exc))
+        try:
+            conn.send((index, outcome))
+        except MemoryError:
+            conn.send((index, ("failed", out_of_memory())))
+
+
+class _Worker:
+    """One worker process and the call it is working on (None when idle)."""
+
+    def __init__(self, work: Callable[..., Any], memory: int):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")  # the parent's loaded modules (and a test's patches) come along
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, work, memory), daemon=True)
+        self.process.start()
+        theirs.close()  # ours closed, the worker's end is its own: its death is an EOF here
+        try:
+            os.setpgid(self.process.pid, self.process.pid)  # set from both sides: whichever runs first
+        except OSError:
+            pass
+        self.index: int | None = None
+        self.deadline = float("inf")
+
+    def give(self, index: int, call: tuple, seconds: int) -> None:
+        self.index = index
+        self.deadline = time.monotonic() + seconds if seconds else float("inf")
+        self.conn.send((index, call))
+
+    def end(self, signum: int = signal.SIGKILL) -> None:
+        """End the worker and everything in its process group (a PDF reader's child with it)."""
+        for kill in (lambda: os.killpg(self.process.pid, signum), lambda: os.kill(self.process.pid, signum)):
+            try:
+                kill()
+                break
+            except (ProcessLookupError, PermissionError):
+                continue
+
+    def close(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+
+
+def _ended_by(worker: _Worker) -> str:
+    code = worker.process.exitcode
+    how = signal.Signals(-code).name if code is not None and code < 0 else f"exit code {code}"
+    limit = memory_limit()
+    return (f"its worker process ended abruptly ({how}): a crash, or memory running out"
+            + (f" (a worker may use {_gigabytes(limit)}; {_env('worker_memory')} raises the limit)" if limit else ""))
+
+
+def _env(name: str) -> str:
+    from .limits import env_name
+
+    return env_name(name)
+
+
+def took_too_long(seconds: int) -> str:
+    return f"took longer than {seconds} s (limit {_env('file_seconds')}={seconds}; set it higher to allow more, 0 for none)"
 
 
 def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
-            done: Callable[[int, int, Any], None], names: Sequence[object] | None = None) -> list[Any]:
+            done: Callable[[int, int, Any], None], names: Sequence[object] | None = None,
+            failed: Callable[[int, str], Any] | None = None) -> list[Any]:
     """``work(*call)`` for every call, results in the calls' order; ``done(count, index, result)``
     as each finishes (in completion order). ``work`` must be a module-level function that does not
     raise for a bad input, so one file cannot stop the others.
 
+    Each call runs in a worker process (``jobs`` of them, forked) under the memory limit (limits
+    "worker_memory", RLIMIT_AS) and a time limit per call (limits "file_seconds"): a call over its
+    time is ended with its worker, a worker that dies is replaced, and either becomes
+    ``failed(index, message)`` — the call's result saying why in one line — while the others go
+    on. (Without fork, as on Windows, the calls run here, one by one and without limits.)
+
     SIGINT or SIGTERM stops the batch within a second — workers ended, none left behind — says on
     stderr how many were done and which were not (``names``: what to call each call), and raises
     Interrupted."""
+    from .limits import limit
+
+    fail = failed or (lambda index, message: message)
     results: list[Any] = [None] * len(calls)
     finished: set[int] = set()
-    pool = None
-    futures: dict = {}
+    workers: list[_Worker] = []
+
+    def finish(i: int, result: Any) -> None:
+        results[i] = result
+        finished.add(i)
+        done(len(finished), i, result)
+
     try:
         with _stoppable():
-            if min(jobs, len(calls)) <= 1:
+            if not hasattr(os, "fork"):
                 for i, call in enumerate(calls):
-                    results[i] = work(*call)
-                    finished.add(i)
-                    done(i + 1, i, results[i])
+                    finish(i, work(*call))
                 return results
-            pool = ProcessPoolExecutor(max_workers=min(jobs, len(calls)), initializer=_worker_signals)
-            futures = {pool.submit(work, *call): i for i, call in enumerate(calls)}
-            for count, future in enumerate(as_completed(futures), 1):
-                i = futures[future]
-                results[i] = future.result()
-                finished.add(i)
-                done(count, i, results[i])
-            pool.shutdown()
+            memory, seconds = memory_limit(), limit("file_seconds")
+            waiting = list(range(len(calls)))[::-1]  # popped from the end: the calls' order
+            workers = [_Worker(work, memory) for _ in range(min(jobs, len(calls)))]
+            while len(finished) < len(calls):
+                for worker in workers:
+                    if worker.index is None and waiting:
+                        i = waiting.pop()
+                        worker.give(i, calls[i], seconds)
+                busy = [w for w in workers if w.index is not None]
+                nearest = min(w.deadline for w in busy) - time.monotonic()
+                _wait([w.conn for w in busy] + [w.process.sentinel for w in busy], max(0.0, min(nearest, 1.0)))
+                for n, worker in enumerate(workers):
+                    if worker.index is None:
+                        continue
+                    i = worker.index
+                    outcome = None
+                    try:
+                        if worker.conn.poll():
+                            _, outcome = worker.conn.recv()
+                    except (EOFError, OSError):
+                        outcome = None
+                    if outcome is not None:
+                        worker.index, worker.deadline = None, float("inf")
+                        kind, value = outcome
+                        finish(i, value if kind == "done" else fail(i, value))
+                        continue
+                    if worker.process.is_alive() and time.monotonic() < worker.deadline:
+                        continue
+                    # Over its time, or dead: the file costs one line, a fresh worker takes its place.
+                    late = worker.process.is_alive()
+                    worker.end()
+                    worker.process.join(5)
+                    worker.conn.close()
+                    message = took_too_long(seconds) if late else _ended_by(worker)
+                    workers[n] = _Worker(work, memory)
+                    finish(i, fail(i, message))
+            for worker in workers:
+                worker.close()
+            for worker in workers:
+                worker.process.join(1)
+                if worker.process.is_alive():
+                    worker.end()
             return results
     except (Interrupted, KeyboardInterrupt) as exc:
-        if pool is not None:
-            _stop(pool, futures)
+        _stop(workers)
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
         left = [names[i] if names else f"#{i + 1}" for i in range(len(calls)) if i not in finished]
         shown = ", ".join(map(str, left[:10])) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
         print(f"interrupted ({signal.Signals(signum).name}): {len(finished)} of {len(calls)} done; "
               f"not done: {shown or 'none'}", file=sys.stderr, flush=True)
         raise Interrupted(signum) from None
-    with ProcessPoolExecutor(max_workers=min(jobs, len(calls))) as pool:
-        futures = {pool.submit(work, *call): i for i, call in enumerate(calls)}
-        for count, future in enumerate(as_completed(futures), 1):
-            i = futures[future]
-            results[i] = future.result()
-            done(count, i, results[i])
-    return results
+    except BaseException:
+        _stop(workers)  # a bug in a done() callback: no worker left behind either
+        raise
+
+
+def _wait(objects: list, timeout: float) -> None:
+    from multiprocessing.connection import wait
+
+    wait(objects, timeout)
+
+
+def _stop(workers: list[_Worker]) -> None:
+    """End the workers now: what is running is ended (SIGTERM, then SIGKILL after half a
+    second), what waits is never started."""
+    main = threading.current_thread() is threading.main_thread()
+    # a second Ctrl-C must not interrupt the cleaning up
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)} if main else {}
+    try:
+        for worker in workers:
+            worker.end(signal.SIGTERM)
+        deadline = time.monotonic() + 0.5
+        for worker in workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.end(signal.SIGKILL)
+                worker.process.join(0.5)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 @contextmanager

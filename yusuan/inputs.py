@@ -11,22 +11,101 @@ PUBLISHED_SUFFIXES = (".txt", ".pdf")
 ANY_SUFFIXES = BUDGET_SUFFIXES + PUBLISHED_SUFFIXES + (".xlsx", ".json")
 
 
-def expand_inputs(paths: list[Path], suffixes: tuple[str, ...] = ANY_SUFFIXES, *, out: Path | None = None) -> list[Path]:
+class Inputs(list):
+    """The files to work on (a list of Paths), with what a folder held that is not among them:
+    ``problems`` — broken links and link loops, a line each, naming the link — and ``skipped``
+    — links leading outside their folder, not followed without --follow-symlinks."""
+
+    def __init__(self, files=(), problems=(), skipped=()):
+        super().__init__(files)
+        self.problems: list[str] = list(problems)
+        self.skipped: list[str] = list(skipped)
+
+
+def expand_inputs(paths: list[Path], suffixes: tuple[str, ...] = ANY_SUFFIXES, *, out: Path | None = None,
+                  follow_symlinks: bool = False) -> Inputs:
     """The files to work on: each path as given, a folder as the files under it with one of
     ``suffixes`` (sorted, sub-folders included; hidden files and Excel's ~$ lock files left out).
 
     Nothing under ``out`` is taken from a folder: an output folder inside the input folder would
-    otherwise be read again by the next run (2 inputs, then 6, then 14)."""
+    otherwise be read again by the next run (2 inputs, then 6, then 14).
+
+    Links inside a folder: one leading outside it is not followed unless ``follow_symlinks`` (a
+    folder from elsewhere — a zip unpacked, an upload — must not make us read /etc or a home
+    folder), and is listed in ``skipped``; a broken link or a loop is listed in ``problems``,
+    never dropped in silence. A link to a folder inside the same folder is not walked: its files
+    are found at their own place. A path named on the command line is taken as the user gave it."""
     skip = out.resolve() if out is not None else None
-    files: list[Path] = []
+    found = Inputs()
     for path in paths:
         if path.is_dir():
-            files += sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                            and not any(part.startswith((".", "~$")) for part in f.relative_to(path).parts)
-                            and not (skip is not None and f.resolve().is_relative_to(skip)))
+            files: list[Path] = []
+            _walk(path, suffixes, skip, follow_symlinks, files, found)
+            found += sorted(files)
         else:
-            files.append(path)
-    return files
+            found.append(path)
+    return found
+
+
+def _walk(root: Path, suffixes: tuple[str, ...], skip: Path | None, follow: bool, files: list[Path], found: Inputs) -> None:
+    import errno
+    import os
+
+    base = root.resolve()
+    walked = {base}
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            found.problems.append(f"{folder}: cannot list this folder ({exc.strerror})")
+            continue
+        for entry in entries:
+            if entry.name.startswith((".", "~$")):
+                continue
+            path = Path(entry.path)
+            target = path
+            if entry.is_symlink():
+                named = path.suffix.lower() in suffixes or not path.suffix  # ours, or perhaps a folder
+                try:
+                    target = path.resolve(strict=True)
+                except FileNotFoundError:
+                    if named:
+                        found.problems.append(f"{path}: broken link (to {os.readlink(path)}, which does not exist)")
+                    continue
+                except (RuntimeError, OSError) as exc:  # 3.11 says a loop with RuntimeError, later ones with ELOOP
+                    if named:
+                        found.problems.append(f"{path}: link loop" if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+                                              else f"{path}: cannot follow this link ({exc})")
+                    continue
+                is_dir = target.is_dir()
+                if is_dir and folder.resolve().is_relative_to(target):  # walking it would never end
+                    found.problems.append(f"{path}: link loop (to {target}, a folder it is in)")
+                    continue
+                if not target.is_relative_to(base):
+                    if not follow:
+                        if is_dir or path.suffix.lower() in suffixes:
+                            found.skipped.append(f"{path}: a link leading outside {root} (to {target}), not followed "
+                                                 "(--follow-symlinks follows it)")
+                        continue
+                elif is_dir:
+                    continue  # inside the folder: walked at its own place
+                if is_dir and target in walked:
+                    continue  # reached by another link already
+            elif entry.is_dir(follow_symlinks=False):
+                is_dir = True
+            elif entry.is_file(follow_symlinks=False):
+                is_dir = False
+            else:
+                continue  # a socket, a fifo: not a file to read
+            if skip is not None and target.resolve().is_relative_to(skip):
+                continue
+            if is_dir:
+                walked.add(target.resolve())
+                folders.append(path)
+            elif path.suffix.lower() in suffixes:
+                files.append(path)
 
 
 def read_budget(path: str | Path, catalog=None) -> Budget:

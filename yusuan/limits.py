@@ -17,6 +17,10 @@ DEFAULTS = {
     "sheet_rows": 200_000,  # rows read from one sheet
     "sheet_columns": 200,  # columns read from one sheet (the template uses fewer than 30)
     "errors": 100,  # errors listed for one file; then "… and N more"
+    # A folder's files are each worked on in a worker process (yusuan/batch.py) under these two:
+    # one file that needs gigabytes or never ends costs its line in the summary, not the batch.
+    "worker_memory": 2 * 1024**3,  # address space of a worker (RLIMIT_AS), bytes; 0: none
+    "file_seconds": 300,  # time for one file in a worker, seconds; 0: none
 }
 
 

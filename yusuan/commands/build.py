@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from ..batch import DEFAULT_JOBS, folder_name, internal_error, progress, run_all
+from ..batch import DEFAULT_JOBS, claim_folders, folder_name, folder_names, internal_error, list_found, progress, run_all
 from ..inputs import BUDGET_SUFFIXES
 from . import make_context
 
@@ -64,6 +64,7 @@ def register(app: typer.Typer) -> None:
         template: str = typer.Option(DEFAULT_TEMPLATE, "--template", "-t", help="the layout: a template id (`yusuan templates`) or a template folder"),
         jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
                                  help="with several budgets: how many to build at once (default: one per core)"),
+        follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="in a folder, follow links leading outside it"),
     ) -> None:
         """Derive the Report of a budget and write it (report.json, report.txt, …)."""
         from ..errors import InputError
@@ -71,7 +72,8 @@ def register(app: typer.Typer) -> None:
         from ..render import check_formats
 
         formats = [f.strip() for f in format.split(",") if f.strip()]
-        files = expand_inputs(budget_files, BUDGET_SUFFIXES + (".xlsx",), out=out)
+        files = expand_inputs(budget_files, BUDGET_SUFFIXES + (".xlsx",), out=out, follow_symlinks=follow_symlinks)
+        least = list_found(files)  # broken links and loops: listed, and the exit at least 2
         context = make_context(template, catalog)
         if len(files) == 1 and not budget_files[0].is_dir():
             for path in build_one(files[0], out, formats, context):
@@ -89,6 +91,8 @@ def register(app: typer.Typer) -> None:
         if clashes:  # two budgets would write one folder: say so rather than number them silently
             raise InputError(budget_files[0], None, f"several budgets are named {'、'.join(clashes)}: "
                                                     "give each unit's budget its own file name")
+        names = folder_names(files, out)  # as above, unless OUT/<name> holds another input's outputs
+        claim_folders(files, out, names)
 
         with progress(len(files), "building") as say:
             def report_progress(count: int, i: int, errors: list[str]) -> None:
@@ -97,8 +101,8 @@ def register(app: typer.Typer) -> None:
                 say(f"[{count}/{len(files)}] {files[i]}: " + ("built" if not errors else f"not built ({len(errors)} errors)"))
 
             results = run_all(build_in_batch, [(path, out / name, formats, template, context.catalog_files) for path, name in zip(files, names)], jobs,
-                              report_progress, names=files)
+                              report_progress, names=files, failed=lambda i, message: [f"{files[i]}: {message}"])
         failed = sum(1 for errors in results if errors)
         typer.echo(f"built {len(files) - failed} of {len(files)} into {out}/<name>/"
                    + (f"; {failed} with errors, nothing written for them" if failed else ""), err=True)
-        raise typer.Exit(2 if failed else 0)
+        raise typer.Exit(2 if failed else least)

@@ -15,7 +15,7 @@ import typer
 
 from ..errors import InputError, InputErrors, Refused
 from . import make_context
-from ..batch import DEFAULT_JOBS, internal_error, progress, run_all
+from ..batch import DEFAULT_JOBS, internal_error, list_found, progress, run_all
 
 
 class Format(str, Enum):
@@ -222,6 +222,7 @@ def register(app: typer.Typer) -> None:
                                                 "the prior-year figures this one states are checked against it (Y.previous)"),
         jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
                                  help="with several inputs: how many to check at once (default: one per core)"),
+        follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="in a folder, follow links leading outside it"),
     ) -> None:
         """Check a report: roll-ups, cross-table identities, the prose, the targets, completeness.
 
@@ -241,7 +242,8 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         from ..inputs import expand_inputs
 
-        files = expand_inputs(inputs)
+        files = expand_inputs(inputs, follow_symlinks=follow_symlinks)
+        least = list_found(files)  # broken links and loops: listed, and the exit at least 2
         if len(files) == 1 and not inputs[0].is_dir():
             findings, notes, errors = check_one(files[0], *options, previous)
             for line in errors:
@@ -271,10 +273,11 @@ def register(app: typer.Typer) -> None:
                     say(f"[{count}/{len(files)}] {files[i]}: " + (f"unreadable: {error}" if error else
                         f"{counts.get('error', 0)} error, {counts.get('warning', 0)} warning"))
 
-                checked = run_all(check_in_batch, [(path, *options) for path in files], jobs, report_progress, names=files)
+                checked = run_all(check_in_batch, [(path, *options) for path in files], jobs, report_progress, names=files,
+                                  failed=lambda i, message: ([], [], [message]))
             results = [outcome(path, result) for path, result in zip(files, checked)]
             out = {Format.text: many_as_text, Format.json: many_as_json, Format.html: many_as_html}[format](results)
-            code = max(exit_code(findings, error) for _, findings, _, error in results)
+            code = max([least] + [exit_code(findings, error) for _, findings, _, error in results])
         if output is not None:
             from ..render import atomic_write
 

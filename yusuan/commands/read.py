@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from ..batch import DEFAULT_JOBS, folder_names, internal_error, progress, run_all
+from ..batch import DEFAULT_JOBS, claim_folders, folder_names, internal_error, list_found, progress, run_all
 from . import make_context
 
 INDEX_FIELDS = ("file", "folder", "status", "unit", "year", "tables", "sections", "performance_tables",
@@ -117,6 +117,7 @@ def register(app: typer.Typer) -> None:
                                  help="with several inputs: how many to read at once (default: one per core)"),
         template: str = typer.Option(None, "--template", "-t", help="the layout (default: detected from each document)"),
         catalog: list[Path] = typer.Option([], "--catalog", help="a catalog CSV that extends or overrides the built-in one"),
+        follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="in a folder, follow links leading outside it"),
     ) -> None:
         """Read a published report into data. Exit 0: read whole; 1: read in part (problems listed); 2: nothing readable."""
         from ..errors import InputError
@@ -128,7 +129,8 @@ def register(app: typer.Typer) -> None:
             check_formats(formats)
         except ValueError as exc:
             raise InputError(inputs[0], None, str(exc)) from None
-        files = expand_inputs(inputs, out=out)
+        files = expand_inputs(inputs, out=out, follow_symlinks=follow_symlinks)
+        least = list_found(files)  # broken links and loops: listed, and the exit at least 2
         context = make_context(template, catalog)
         if len(files) == 1 and not inputs[0].is_dir():
             result, note = read_one(files[0], context)
@@ -152,16 +154,24 @@ def register(app: typer.Typer) -> None:
 
         if not files:
             raise InputError(inputs[0], None, "no report or budget found (.pdf .txt .xlsx .yaml .json)")
+        names = folder_names(files, out, reserved=("index.csv",))  # distinct, and not another input's folder in OUT
+        claim_folders(files, out, names)
         with progress(len(files), "reading") as say:
+            def gave_up(i: int, message: str) -> tuple[dict, int]:  # over its time or memory: its line, and on
+                say(f"  error: {files[i]}: {message}", done=False)
+                row = dict.fromkeys(INDEX_FIELDS, "")
+                row.update(file=str(files[i]), folder=names[i], status=STATUS[2], problems=1, first_problem=message)
+                return row, 2
+
             def report_progress(count: int, i: int, result: tuple[dict, int]) -> None:
                 row = result[0]
                 say(f"[{count}/{len(files)}] {files[i]}: {row['status']}"
                     + (f" ({row['problems']} problems)" if row["problems"] else ""))
 
-            results = run_all(read_into, [(path, name, out, formats, template, context.catalog_files) for path, name in zip(files, folder_names(files))],
-                              jobs, report_progress, names=files)
+            results = run_all(read_into, [(path, name, out, formats, template, context.catalog_files) for path, name in zip(files, names)],
+                              jobs, report_progress, names=files, failed=gave_up)
         rows = [row for row, _ in results]
-        worst = max(code for _, code in results)
+        worst = max([least] + [code for _, code in results])
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=INDEX_FIELDS, lineterminator="\n")
         writer.writeheader()
