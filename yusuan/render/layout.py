@@ -129,14 +129,33 @@ def _indent(spec: TableSpec, level: int) -> int:
     return level if spec.rows.dimension.startswith("projects") else max(level - 1, 0)
 
 
+# Half-width characters one line of a table holds across the page (A4 portrait, 15mm margins:
+# 510pt at the tables' 9pt, a digit about 4.6pt), less a little for the cell rulings.
+PAGE_UNITS = 108
+AMOUNT_PADDING = 2  # a cell's insets, in half-width characters
+
+
 def _column_widths(spec: TableSpec, body: list[list[str]]) -> tuple[float, ...]:
-    widths = []
+    """Relative widths: a label column as wide as its longest text (8 to 36, it may wrap), an
+    amount column as wide as its longest figure in the table's unit (never less than 10). An
+    amount cannot wrap: where the page cannot give every column its width, the label columns
+    give way (they wrap) until each amount column holds its longest figure."""
+    widths, needs = [], {}
     for i, column in enumerate(spec.columns):
-        if column.is_amount:
-            widths.append(10.0)
-            continue
         longest = max((text_width(row[i]) for row in body), default=0)
-        widths.append(float(min(max(longest, 8), 36)) + 3)  # + room for padding and indent
+        if column.is_amount:
+            needs[i] = float(longest + AMOUNT_PADDING)
+            widths.append(max(10.0, needs[i]))
+        else:
+            widths.append(float(min(max(longest, 8), 36)) + 3)  # + room for padding and indent
+    # the page's width shared in proportion: column i gets widths[i] / Σ widths of PAGE_UNITS
+    room = min((PAGE_UNITS * widths[i] / need for i, need in needs.items() if need), default=0.0)
+    labels = [i for i in range(len(widths)) if i not in needs]
+    excess = sum(widths) - room
+    if needs and labels and excess > 0:
+        shrinkable = sum(widths[i] - 4 for i in labels)
+        for i in labels:  # each label column gives in proportion to what it can give, down to 4
+            widths[i] -= (widths[i] - 4) * min(1.0, excess / shrinkable) if shrinkable > 0 else 0
     return tuple(widths)
 
 

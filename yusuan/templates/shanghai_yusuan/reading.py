@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from ...read.published import ReadResult
 from ...read.published_lines import Line, Problem
-from ...read.titled import locate, read_table, rejoin, squeeze
-from ...report import Claim, Profile, ProjectNote, Report, Section, Table, Term
+from ...read.titled import PAGE_NUMBER, locate, read_table, rejoin, squeeze
+from ...report import Claim, Profile, ProjectNote, Report, Row, Section, Table, Term
 
 if TYPE_CHECKING:
     from ...context import Context
@@ -52,6 +52,8 @@ def read_document(lines: list[Line], name: str, context: "Context") -> ReadResul
     tables: list[Table] = []
     for table_found in found:
         table, met = read_table(table_found)
+        if template.table(table.id).rows.dimension == "single" and not table.rows:
+            table.rows = [Row()]  # a one-row table (三公) whose row prints nothing still has it
         tables.append(table)
         problems += met
     order = {spec.id: i for i, spec in enumerate(template.tables)}
@@ -85,8 +87,8 @@ def read_document(lines: list[Line], name: str, context: "Context") -> ReadResul
     for what, heading in (("profile", "主要职能"), ("explanations", "预算编制说明"), ("other", OTHER)):
         if what not in parts:
             problems.append(Problem(f"the part {heading} is missing"))
-    if template.level == "部门" and "projects" not in parts:
-        problems.append(Problem("no 项目经费情况说明 page"))
+    # No 项目经费情况说明 page is not a problem of reading: a 部门 prints pages only for the projects
+    # it chooses to explain, and one without such projects prints none.
     return ReadResult(report, problems, template.id, [t.title for t in tables])
 
 
@@ -104,8 +106,8 @@ def _parts(lines: list[Line], unit_name: str) -> dict[str, list[Line]]:
     current: str | None = None
     for line in lines:
         text = squeeze(line.text)
-        if not text:
-            continue
+        if not text or PAGE_NUMBER.match(text):
+            continue  # a page's number (-14-) is not part of the prose it stands under
         if text in ("目录", "目 录"):
             current = None
             continue
