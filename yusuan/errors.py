@@ -34,19 +34,21 @@ class InputErrors(ValueError):
     """Several input errors found at once (a workbook reports all its errors, not only the first).
 
     ``more`` counts the errors past the listing limit (limits "errors"): a broken sheet of
-    200,000 rows is 100 lines and "… and N more", not millions of lines."""
+    200,000 rows is 100 lines and "… and N more", not millions of lines. ``at_least``: the reader
+    stopped looking once past the limit, so N is a lower bound ("… and at least N more")."""
 
-    def __init__(self, errors: list[InputError], more: int = 0):
+    def __init__(self, errors: list[InputError], more: int = 0, at_least: bool = False):
         from .limits import limit
 
         shown = limit("errors")
         self.errors = list(errors)[:shown]
         self.more = more + max(0, len(errors) - shown)
+        self.at_least = at_least
         super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
         """The errors as lines, the last saying how many more were found when some were left out."""
         lines = [str(e) for e in self.errors]
         if self.more:
-            lines.append(f"… and {self.more} more errors in {self.errors[-1].file if self.errors else 'this file'}")
+            lines.append(f"… and {'at least ' if self.at_least else ''}{self.more} more errors in {self.errors[-1].file if self.errors else 'this file'}")
         return lines

@@ -83,7 +83,8 @@ def test_many_broken_rows_list_a_hundred_errors_and_how_many_more(tmp_path):
     assert run.code == 2, run.stderr
     lines = run.stderr.splitlines()
     assert len(lines) == 101, lines[-3:]
-    assert re.fullmatch(r"error: … and \d+ more errors in .*broken\.xlsx", lines[-1]), lines[-1]
+    # the reading stops once past the listing limit, so the count is a lower bound
+    assert re.fullmatch(r"error: … and at least \d+ more errors in .*broken\.xlsx", lines[-1]), lines[-1]
 
 
 def test_rows_past_the_limit_are_refused_with_the_first_such_cell(tmp_path):

@@ -101,6 +101,10 @@ class SheetTooLarge(ValueError):
         super().__init__(message)
 
 
+class _Enough(Exception):
+    """More errors than are listed (limits "errors"): the reading stops (read_workbook)."""
+
+
 class _Grid:
     """A sheet's values by 1-based row and column (read once, row by row: fast in read-only mode).
 
@@ -166,8 +170,11 @@ class _Reader:
 
     def error(self, place: str, message: str) -> None:
         if len(self.errors) >= limit("errors"):
-            self.more += 1  # counted, not kept: "… and N more"
-            return
+            # One past what is listed: stop reading here. Going on would only count errors that are
+            # not shown, and a sheet of 100,000 broken rows would cost its whole validation (about
+            # three quarters of 20 s); the listing then ends "… and at least 1 more".
+            self.more += 1
+            raise _Enough()
         self.errors.append(InputError(self.path, place, message))
 
     def cell(self, grid: _Grid, row: int, col: int, kind: str, loc: tuple, label: str) -> object:
@@ -500,5 +507,10 @@ def _put(data: dict, loc: tuple, value: object) -> None:
 
 
 def read_workbook(path: str | Path, catalog=None) -> Budget:
-    """The Budget of a filled workbook; raises InputErrors listing every error as sheet!cell."""
-    return _Reader(Path(path), catalog).read()
+    """The Budget of a filled workbook; raises InputErrors listing every error as sheet!cell (the
+    first limits "errors" of them, then how many more at least)."""
+    reader = _Reader(Path(path), catalog)
+    try:
+        return reader.read()
+    except _Enough:
+        raise InputErrors(reader.errors, reader.more, at_least=True) from None
