@@ -47,10 +47,20 @@ def test_a_missing_table_is_named():
 
 
 def test_another_template_is_said_plainly():
-    text = "2023年度部门决算\n收入支出决算总表\n公开01表\n2023年收入支出决算总表\n项目 行次 金额\n"
+    """A layout yusuan does not know is refused, naming the nearest it knows and the titles found."""
+    text = "2023年度部门收支预算\n部门收支总表\n2023年部门收支总表\n项目 行次 金额\n合计 1.00\n"
     result = read_text(text, "<text>", DETECT)
     assert result.report is None and result.exit_code == 2
-    assert "决算" in result.problems[0].message and "2023年收入支出决算总表" in result.problems[0].message
+    assert "of no template yusuan knows" in result.problems[0].message and "2023年部门收支总表" in result.problems[0].message
+
+
+def test_a_fragment_of_a_known_layout_is_named_and_read_in_part():
+    """A 决算 is a layout yusuan knows now (shanghai-juesuan-bumen): a fragment of one is named and
+    read in part, each missing table said, rather than refused."""
+    text = "2023年度部门决算\n收入支出决算总表\n公开01表\n2023年收入支出决算总表\n项目 行次 金额\n"
+    result = read_text(text, "<text>", DETECT)
+    assert result.template == "shanghai-juesuan-bumen" and result.exit_code == 1
+    assert any("missing" in p.message for p in result.problems)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
