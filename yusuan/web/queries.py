@@ -143,7 +143,10 @@ def search(session: Session, q: str, *, kind: str | None = None, year: int | Non
     if not tokens:
         return Page([], 0, page, per_page)
     dialect = session.get_bind().dialect.name
-    query = (select(SearchDoc, Unit.key, Unit.name, ReportRow.year)
+    # Plain columns, not ORM objects: a common word matches thousands of documents, and building
+    # an object for each was most of the time of a search over 1,000 reports.
+    query = (select(SearchDoc.id, SearchDoc.kind, SearchDoc.ref, SearchDoc.title, SearchDoc.text,
+                    Unit.key, Unit.name, ReportRow.year)
              .join(ReportRow, ReportRow.id == SearchDoc.report_id).join(Unit, Unit.id == ReportRow.unit_id))
     if dialect == "sqlite":
         query = query.where(SearchDoc.id.in_(
@@ -161,11 +164,11 @@ def search(session: Session, q: str, *, kind: str | None = None, year: int | Non
     if year:
         query = query.where(ReportRow.year == year)
     rows = session.execute(query.limit(MAX_CANDIDATES), params).all()
-    hits = [(doc, key, name, y) for doc, key, name, y in rows if ngrams.matches(doc.text, q)]
-    hits.sort(key=lambda h: (KIND_ORDER.get(h[0].kind, 9), -h[3], h[2], h[0].id))
+    hits = [r for r in rows if ngrams.matches(r.text, q)]
+    hits.sort(key=lambda r: (KIND_ORDER.get(r.kind, 9), -r.year, r.name, r.id))
     start = (page - 1) * per_page
-    items = [Hit(doc.kind, doc.ref, doc.title, ngrams.snippet(doc.text, q), key, name, y)
-             for doc, key, name, y in hits[start:start + per_page]]
+    items = [Hit(r.kind, r.ref, r.title, ngrams.snippet(r.text, q), r.key, r.name, r.year)
+             for r in hits[start:start + per_page]]
     return Page(items, len(hits), page, per_page)
 
 
