@@ -1,10 +1,11 @@
 """Shanghai 预算/决算 PDFs: reading a real one (pages/s, per file), and refusing a PDF of no known
 layout (ms per document).
 
-Refusal is measured two ways on the same document: as ``published`` does it now — the layout
-detected on the pages' plain text (PDFium's page_texts) before anything else — and as it did
-before, the words and ruled tables of every page extracted first (pdf_lines) and the layout
-detected on those lines. The unknown document is made here with typst: pages of ruled tables
+Refusal is measured two ways on the same document: as ``published`` does it — the words and
+ruled tables of every page extracted first (pdf_lines), the layout detected on those lines —
+and with the layout detected on the pages' plain text (PDFium's page_texts) before anything
+else, which is what refusing early would cost. (Not made the default: the hostile-PDF tests
+rely on a non-budget page reaching the extraction limits; see the report of issue 11.) The unknown document is made here with typst: pages of ruled tables
 of figures and Chinese headings that no template's titles name (a report of another kind).
 
 Run: python benchmarks/bench_shanghai.py [PDF ...]"""
@@ -20,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from yusuan.context import Context  # noqa: E402
 from yusuan.read import published  # noqa: E402
-from yusuan.read.pdf import page_texts, pdf_lines  # noqa: E402
-from yusuan.read.published import read_lines  # noqa: E402
+from yusuan.read.pdf import page_texts  # noqa: E402
+from yusuan.read.detect import detect  # noqa: E402
 
 SHANGHAI = ROOT / "tests" / "data" / "shanghai"
 DETECT = Context.create(None)
@@ -74,11 +75,12 @@ def refusing() -> None:
     result = published(path, DETECT)
     assert result.report is None, "the unknown document was not refused"
     pages = len(page_texts(path))
+    assert detect("\n".join(page_texts(path))).template is None  # plain text refuses it too
+    early = best(lambda: detect("\n".join(page_texts(path))), 5)
     now = best(lambda: published(path, DETECT), 5)
-    before = best(lambda: read_lines(pdf_lines(path), str(path), DETECT), 5)
-    print(f"refuse a {pages}-page PDF of no known layout: {now * 1000:.0f} ms detecting on page_texts first "
-          f"(before: {before * 1000:.0f} ms extracting every page's words and grids, then detecting; "
-          f"{before / now:.1f}× faster)")
+    print(f"refuse a {pages}-page PDF of no known layout: {now * 1000:.0f} ms as published() does it (every page's "
+          f"words and grids extracted, then detected); {early * 1000:.0f} ms detecting on page_texts first "
+          f"({now / early:.1f}× faster)")
     print(f"  refused as: {result.problems[0]}")
 
 

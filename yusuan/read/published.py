@@ -56,13 +56,17 @@ def published(path: str | Path, context: "Context") -> ReadResult:
 
         return read_lines(xlsx_lines(path), str(path), context)
     if path.suffix.lower() == ".pdf":
-        return _read_pdf(path, context)
+        from .pdf import pdf_lines
+
+        return read_lines(pdf_lines(path), str(path), context)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
     if data.startswith(b"%PDF"):
-        return _read_pdf(path, context)
+        from .pdf import pdf_lines
+
+        return read_lines(pdf_lines(path), str(path), context)
     if len(data) > MAX_CHARS * 4:
         raise InputError(path, None, f"{len(data)} bytes is too large for a published report")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -74,38 +78,6 @@ def published(path: str | Path, context: "Context") -> ReadResult:
     else:  # pragma: no cover - gb18030 decodes almost anything
         raise InputError(path, None, "not text in UTF-8 or GB18030")
     return read_text(text, str(path), context)
-
-
-def _read_pdf(path: Path, context: "Context") -> ReadResult:
-    """A PDF: its layout detected on the pages' plain text first (PDFium's, no rulings, no
-    words placed), so that a document of no known layout is refused before the costly part —
-    every page's words and ruled tables — is done for nothing."""
-    from .pdf import page_texts, pdf_lines
-
-    plain = page_texts(path)
-    if any(t.strip() for t in plain):  # no text at all: pdf_lines says so (a scan wants OCR)
-        lines = split_lines("\n".join(plain).replace("\r\n", "\n").replace("\r", "\n"))
-        refused = _refusal(lines, context)
-        if refused is not None:
-            return refused
-    return read_lines(pdf_lines(path), str(path), context)
-
-
-def _refusal(lines: list[Line], context: "Context") -> ReadResult | None:
-    """The ReadResult of a document no template fits, or None when one does."""
-    from .detect import detect
-
-    detection = detect("\n".join(l.text for l in lines),
-                       (context.template_ref,) if context.template_ref is not None else None)
-    if detection.template is not None:
-        return None
-    kept, _ = clean(lines)
-    if detect_year(kept) is None and not detection.score:
-        return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
-                                         "not a published budget report, or its text is unreadable")], None)
-    what = "not of this template" if context.template_ref is not None else "of no template yusuan knows"
-    return ReadResult(None, [Problem(f"the document is {what}: {detection.describe()}")], detection.nearest,
-                      list(detection.titles))
 
 
 def read_text(text: str, name: str, context: "Context") -> ReadResult:
@@ -126,12 +98,17 @@ def read_lines(lines: list[Line], name: str, context: "Context") -> ReadResult:
 
     detection = detect("\n".join(l.text for l in lines),
                        (context.template_ref,) if context.template_ref is not None else None)
-    if detection.template is None:
-        return _refusal(lines, context)
     kept, parts = clean(lines)
     problems: list[Problem] = []
     year = detect_year(kept)
     titles = [l.text.strip() for l in kept if TITLE.match(l.text)]
+    if detection.template is None:
+        if year is None and not detection.score:
+            return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
+                                             "not a published budget report, or its text is unreadable")], None)
+        what = "not of this template" if context.template_ref is not None else "of no template yusuan knows"
+        return ReadResult(None, [Problem(f"the document is {what}: {detection.describe()}")], detection.nearest,
+                          list(detection.titles))
     context = context.with_template(detection.template)
     reading = load(detection.template, year or 2000).module("reading")
     if reading is not None and hasattr(reading, "read_document"):
