@@ -89,8 +89,9 @@ class ReportRow(Base):
     template_id: Mapped[str] = mapped_column(ForeignKey("templates.id"))
     source: Mapped[str] = mapped_column(String(1000), default="")  # the file it was published from
     origin: Mapped[str] = mapped_column(String(20), default="")  # budget | report | published
-    report_json: Mapped[str] = mapped_column(Text)
-    budget_json: Mapped[str | None] = mapped_column(Text, nullable=True)  # line items, for the data package
+    # Loaded only when asked for (deferred): a list of 50 units must not read 50 reports of ~100 kB.
+    report_json: Mapped[str] = mapped_column(Text, deferred=True)
+    budget_json: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)  # line items, for the data package
     digest: Mapped[str] = mapped_column(String(64))  # sha256 of report_json: the render cache's key
     headline: Mapped[Decimal | None] = mapped_column(Money, nullable=True)  # the template's headline figure
     headline_unit: Mapped[str] = mapped_column(String(20), default="")

@@ -192,7 +192,7 @@ def create_app(url: str | None = None) -> FastAPI:
         anchors = {f.id: views.cell_anchor(report, template, f.location or {}) for f in findings}
         charts = views.charts(report, template)
         downloads = [(fmt_, label) for fmt_, (_, label, _) in DOWNLOADS.items()
-                     if fmt_ != "datapackage" or row.budget_json]
+                     if fmt_ != "datapackage" or row.origin == "budget"]
         others = [r.year for r in unit.reports if r.year != row.year]
         return page("unit.html.j2", unit=unit, row=row, report=report, fragment=fragment, findings=findings,
                     anchors=anchors, counts=queries.severity_counts(findings), charts=charts,
@@ -214,7 +214,7 @@ def create_app(url: str | None = None) -> FastAPI:
     @app.get("/unit/{key}/{year}/download/{format}", include_in_schema=False)
     def download(key: str, year: str, format: str, s: Session = Depends(session)) -> Response:
         unit, row = _unit_report(s, key, year)
-        if format not in DOWNLOADS or (format == "datapackage" and not row.budget_json):
+        if format not in DOWNLOADS or (format == "datapackage" and row.origin != "budget"):
             raise NotFound(f"没有这种下载格式：{format}")
         data = _rendered(row, queries.report_of(row), format)
         suffix = {"datapackage": "zip"}.get(format, format)
