@@ -318,10 +318,16 @@ def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
             waiting = list(range(len(calls)))[::-1]  # popped from the end: the calls' order
             workers = [_Worker(work, memory) for _ in range(min(jobs, len(calls)))]
             while len(finished) < len(calls):
-                for worker in workers:
+                for n, worker in enumerate(workers):
                     if worker.index is None and waiting:
+                        if not worker.process.is_alive():  # ended while idle (the kernel's OOM killer)
+                            worker.conn.close()
+                            worker = workers[n] = _Worker(work, memory)
                         i = waiting.pop()
-                        worker.give(i, calls[i], seconds)
+                        try:
+                            worker.give(i, calls[i], seconds)
+                        except OSError:  # it died just now: found dead below, the file said with it
+                            pass
                 busy = [w for w in workers if w.index is not None]
                 nearest = min(w.deadline for w in busy) - time.monotonic()
                 _wait([w.conn for w in busy] + [w.process.sentinel for w in busy], max(0.0, min(nearest, 1.0)))
