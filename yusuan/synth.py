@@ -192,8 +192,11 @@ def plan_unit(rng: random.Random, region: str, sector: Sector, department_code: 
         staff = rng.randint(8, 120)
     items = _items(sector, kind)
     standing = []
+    # Projects sized on the unit's basic expenditure (a county unit's projects are a quarter to
+    # a half of its budget): each standing one 4–15% of it, to the 千元.
+    basic = (Decimal(rng.randint(95, 160) * 1000) + Decimal(20_000)) * staff
     for topic in rng.sample(sector.topics, min(len(sector.topics), rng.randint(1, 3))):
-        amount = Decimal(rng.randint(2, 60) * 10_000)
+        amount = Decimal(max(5, int(basic * rng.randint(40, 150) / 1000 // 1000)) * 1000)
         standing.append((topic, amount, rng.choice((sector.kuan + "02", sector.kuan + "99", items["own"])),
                          rng.choice(PROJECT_ECON)))
     internal = [f"{part}" for part in rng.sample(("办公室", "财务股", "人事股", "政策法规股", "综合业务股", "监督检查股",
@@ -295,8 +298,9 @@ def _year(rng: random.Random, plan: UnitPlan, year: int, previous: dict | None) 
 
     for topic, amount, func, econ in plan.standing:
         add_project(topic, amount, func, econ, "其他运转类")
+    basic = sum((l["amount"] for l in lines), ZERO)
     for topic in rng.sample(sector.topics, rng.randint(0, min(3, len(sector.topics)))):
-        add_project(f"{topic}专项", Decimal(rng.randint(5, 300) * 1000), rng.choice((sector.kuan + "02", sector.kuan + "99")),
+        add_project(f"{topic}专项", Decimal(max(5, int(basic * rng.randint(20, 100) / 1000 // 1000)) * 1000), rng.choice((sector.kuan + "02", sector.kuan + "99")),
                     rng.choice(PROJECT_ECON), "特定目标类")
     if plan.cars and rng.random() < 0.25:  # a car bought this year: 公务用车购置费 (三公)
         add_project("公务用车购置", Decimal(rng.randint(12, 25) * 10_000), sector.kuan + "02", "31013", "特定目标类")
@@ -308,7 +312,7 @@ def _year(rng: random.Random, plan: UnitPlan, year: int, previous: dict | None) 
     # Money carried over from last year's projects (上年结转), under last year's names.
     if previous is not None:
         last = [p for p in previous["projects"] if p["id"].startswith("P")]
-        carried = rng.sample(last, min(len(last), rng.choice((0, 0, 1, 1, 2, 3))))
+        carried = rng.sample(last, min(len(last), rng.choice((0, 1, 1, 2, 3))))
     else:
         carried = [{"name": f"{year - 1}年{plan.prefix}{rng.choice(sector.topics)}经费"} for _ in range(rng.choice((0, 1, 2)))]
     for i, old in enumerate(carried):
@@ -316,9 +320,9 @@ def _year(rng: random.Random, plan: UnitPlan, year: int, previous: dict | None) 
         if previous is not None:
             source = next(l for l in previous["lines"] if l.get("project") == old["id"])
             func, econ, src = source["func"], source["econ"], source.get("source", "一般公共预算")
-            amount = scaled(sum((l["amount"] for l in previous["lines"] if l.get("project") == old["id"]), ZERO), rng.randint(50, 300))
+            amount = scaled(sum((l["amount"] for l in previous["lines"] if l.get("project") == old["id"]), ZERO), rng.randint(100, 400))
         else:
-            func, econ, src, amount = sector.kuan + "02", rng.choice(PROJECT_ECON), "一般公共预算", Decimal(rng.randint(5, 200) * 1000)
+            func, econ, src, amount = sector.kuan + "02", rng.choice(PROJECT_ECON), "一般公共预算", Decimal(rng.randint(20, 600) * 1000)
         if amount:
             project_lines.append({"func": func, "econ": econ, "project": cid, "carryover": True, "amount": amount,
                                   **({"source": src} if src != "一般公共预算" else {})})
