@@ -46,7 +46,7 @@ def _in_section(report: Report, number: str, subject: str) -> Claim | None:
 def compare_previous(report: Report, previous: Report) -> list[Finding]:
     out = []
     if previous.unit_name != report.unit_name or previous.year != report.year - 1:
-        out.append(Finding("Y.previous-unit", "warning", Location(section="第三部分"),
+        out.append(Finding("Y.previous-unit", "warning", Location(),
                            "the previous report is not of this unit and the year before",
                            f"{report.unit_name} {report.year - 1}", f"{previous.unit_name} {previous.year}"))
     now, before = _figures(report), _figures(previous)
