@@ -67,6 +67,9 @@ class Finding:
     found: str = ""
     arithmetic: str = ""  # e.g. "2257.13 + 2978.49 + 205.38 = 5441.00, table shows 5441.00"
     place: str = ""  # where in the file, when the report was read from one: "p.9 l.412"
+    cells: tuple[str, ...] = ()  # the cells compared, when the rule says ("T2[2040201].general", …)
+    suspect: str = ""  # the one cell that the errors grouped under this finding all read
+    consequences: tuple["Finding", ...] = ()  # the other errors that cell explains
 
     def line(self) -> str:
         """One line for the text output."""
@@ -75,12 +78,16 @@ class Finding:
             text += f" (expected {self.expected}, found {self.found})"
         if self.arithmetic:
             text += f" — {self.arithmetic}"
+        if self.suspect:
+            text += f"; {len(self.consequences) + 1} errors all read {self.suspect}: probably the one wrong cell"
+            text += "".join(f"\n      ↳ {c.line()}" for c in self.consequences)
         return text
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["location"] = {k: v for k, v in self.location._asdict().items() if v is not None}
         data["location_text"] = str(self.location)
+        data["consequences"] = [c.to_dict() for c in self.consequences]
         return data
 
 
@@ -171,6 +178,40 @@ def check(report: Report, rules: list[Rule] | None = None, template=None) -> lis
     if report.source:  # read from a file: say where in it (a derived report has no places)
         findings = [_placed(f, report) for f in findings]
     return sorted(findings, key=lambda f: order[f.severity])
+
+
+def grouped(findings: list[Finding]) -> list[Finding]:
+    """One wrong cell is one finding, its consequences attached — not several unrelated lines
+    (what `yusuan check` prints; ``check`` itself returns every finding flat).
+
+    A cell typed wrong breaks every identity that reads it: its row's column sum, its parent's
+    roll-up, the equal cell of another table. Errors that all read one cell (``cells``) are told
+    as one: the finding located at that cell first (else the first of them), the others as its
+    consequences. Two or more errors must share the cell; findings without cells stay as they are.
+    """
+    errors = [f for f in findings if f.severity == "error" and f.cells]
+    if len(errors) < 2:
+        return findings
+    readers: dict[str, list[int]] = {}
+    for i, f in enumerate(errors):
+        for c in set(f.cells):
+            readers.setdefault(c, []).append(i)
+    taken: set[int] = set()
+    groups: list[Finding] = []
+    for c, indexes in sorted(readers.items(), key=lambda item: -len(item[1])):
+        free = [i for i in indexes if i not in taken]
+        if len(free) < 2:
+            continue
+        members = [errors[i] for i in free]
+        # The head: the finding at that very cell, else one in its table, else the first.
+        table = c[1:c.index("[")]
+        head = min(members, key=lambda m: (f"T{m.location.table}[{m.location.row}].{m.location.column}" != c,
+                                           m.location.table != table))
+        groups.append(replace(head, suspect=c, consequences=tuple(m for m in members if m is not head)))
+        taken.update(free)
+    grouped_out = {id(errors[i]) for i in taken}
+    order = {sev: i for i, sev in enumerate(SEVERITIES)}
+    return sorted(groups + [f for f in findings if id(f) not in grouped_out], key=lambda f: order[f.severity])
 
 
 def _placed(finding: Finding, report: Report) -> Finding:

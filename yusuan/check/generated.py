@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Callable
 
@@ -28,6 +29,17 @@ BY_LEVEL = ("economic", "units", "projects_unit", "projects_department")
 # Dimensions whose total row is the sum of every line the table selects (the cross-table totals).
 COVERING = ("functional", "functional_with_income", "economic", "units", "projects_unit", "projects_department",
             "statement")
+
+
+def cell(table_id: str, row: Row, key: str) -> str:
+    """How a finding names a cell it reads: T2[2040201].general."""
+    return f"T{table_id}[{row_name(row)}].{key}"
+
+
+def involving(finding: Finding, *cells: str) -> Finding:
+    """The finding with the cells it compared, so that the findings one wrong cell causes are told
+    as one (yusuan.check: consequences)."""
+    return replace(finding, cells=tuple(cells))
 
 
 def _made(rule_id: str, description: str, identity: str, function: Callable, template: Template, spec: TableSpec,
@@ -58,7 +70,7 @@ def column_rule(template: Template, spec: TableSpec) -> Rule | None:
                 found = compare_sum(rule_id, Location(spec.id, row_name(row), total), [(p, row.value(p)) for p in parts],
                                     row.value(total), f"{total} is not the sum of {' + '.join(parts)}")
                 if found:
-                    findings.append(found)
+                    findings.append(involving(found, *(cell(spec.id, row, k) for k in (total, *parts))))
         return findings
 
     return _made(rule_id, f"On every row of {spec.name} the total column equals the sum of its component columns.",
@@ -105,7 +117,7 @@ def children_sum(rule_id: str, table: Table, parent: Row, children: list[Row], c
         found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
                             [(term_label(c), c.value(key)) for c in children], parent.value(key), what)
         if found:
-            findings.append(found)
+            findings.append(involving(found, cell(table.id, parent, key), *(cell(table.id, c, key) for c in children)))
     return findings
 
 
@@ -259,7 +271,7 @@ def equal_rule(template: Template, a: TableSpec, b: TableSpec) -> Rule | None:
                                       va, vb, f"table {b.id}'s {kb} differs from table {a.id}'s {ka}, which adds up the same line items",
                                       f"T{a.id}[{name}].{ka}")
                 if found:
-                    findings.append(found)
+                    findings.append(involving(found, *([cell(a.id, ra, ka)] if ra else []), *([cell(b.id, rb, kb)] if rb else [])))
         return findings
 
     text = ", ".join(f"T{a.id}.{x} = T{b.id}.{y}" for x, y in pairs)

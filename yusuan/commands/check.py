@@ -25,25 +25,30 @@ class Format(str, Enum):
 
 
 def as_text(findings, notes: list[str], source: str) -> str:
-    from ..check import SEVERITIES
+    from ..check import SEVERITIES, grouped
 
     counts = Counter(f.severity for f in findings)
     lines = [f"{source}: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in SEVERITIES)]
+    told = grouped(findings)  # one wrong cell: one entry, the errors it causes under it
     for severity in SEVERITIES:
-        group = [f for f in findings if f.severity == severity]
+        group = [f for f in told if f.severity == severity]
         if group:
-            lines.append(f"{severity} ({len(group)}):")
+            lines.append(f"{severity} ({counts[severity]}):")
             lines.extend(f"  {f.line()}" for f in group)
     lines.extend(f"note: {n}" for n in notes)
     return "\n".join(lines) + "\n"
 
 
 def as_json(findings, notes: list[str], source: str) -> str:
-    from ..check import SEVERITIES
+    from dataclasses import replace
+
+    from ..check import SEVERITIES, grouped
 
     counts = Counter(f.severity for f in findings)
+    # Flat, as a program wants them; the errors one wrong cell causes each name it as "suspect".
+    flat = [replace(member, suspect=g.suspect, consequences=()) for g in grouped(findings) for member in (g, *g.consequences)]
     return json.dumps({"input": source, "counts": {s: counts.get(s, 0) for s in SEVERITIES},
-                       "findings": [f.to_dict() for f in findings], "notes": notes}, ensure_ascii=False, indent=1) + "\n"
+                       "findings": [f.to_dict() for f in flat], "notes": notes}, ensure_ascii=False, indent=1) + "\n"
 
 
 STYLE = """<style>
