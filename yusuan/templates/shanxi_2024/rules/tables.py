@@ -150,16 +150,24 @@ def labelled(report: Report) -> list[Finding]:
     out = []
     for table in report.tables:
         sides = SIDES.get(table.id, {})
+        other = OTHER_SIDE.get(table.id)
         for i, row in enumerate(table.rows):
+            labels = row.labels
+            if not sides:
+                # One side: the row names its amounts or not, whatever the column (decided once
+                # per row, not per cell: most rows are named and are passed over at once).
+                names = other if other is not None else labels
+                if row.code or any(labels.get(n, "").strip() for n in names):
+                    continue
             for key, value in row.values.items():
                 if value is None:
                     continue
-                names = sides.get(key, OTHER_SIDE.get(table.id, tuple(row.labels)))
-                if any(row.label(n).strip() for n in names) or (row.code and not sides):
+                names = sides.get(key, other if other is not None else tuple(labels))
+                if any(labels.get(n, "").strip() for n in names) or (row.code and not sides):
                     continue
-                if any(norm(v) == "合计" for v in row.labels.values()):  # a 合计 row spans both sides
+                if any(norm(v) == "合计" for v in labels.values()):  # a 合计 row spans both sides
                     continue
-                if key in sides and any(row.label(n).strip() for n in OTHER_SIDE[table.id]):
+                if key in sides and any(labels.get(n, "").strip() for n in OTHER_SIDE[table.id]):
                     # An income amount on an expenditure row (derive fills 表9's income column by
                     # functional row): unnamed, but the row is not blank — a warning, not an error.
                     out.append(Finding("T.labels", "warning", Location(table.id, row_name(row), key),
