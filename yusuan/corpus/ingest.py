@@ -1,0 +1,342 @@
+"""`yusuan ingest`: read and check every input into a corpus — in worker processes of this
+machine (yusuan/batch.py run_all) or on a Dask cluster — one batch of inputs at a time.
+
+The unit of work and of commitment is a batch: a worker reads and checks its inputs, writes the
+rows as one part file per table, then the batch's commit (yusuan/corpus/store.py). Batches keep
+the number of Parquet files a query opens small (one per table per batch, not per report) while
+a kill loses at most the batches being worked on.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import SCHEMA_VERSION
+from .store import Corpus
+
+MAX_BATCH = 50  # inputs per batch at most: 10,000 reports make 200 part files per table
+
+
+# -- what an input is ---------------------------------------------------------------------------
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def reading_key(template: str | None, catalog_files: tuple[str, ...]) -> str:
+    """What else than its bytes decides what an input gives: the layout asked for and the
+    catalogs' contents (a budget laid out in another template is another report)."""
+    catalogs = ",".join(sha256_file(Path(f)) for f in catalog_files)
+    return f"schema={SCHEMA_VERSION};template={template or ''};catalogs={catalogs}"
+
+
+def report_id(content_sha256: str, key: str) -> str:
+    return hashlib.sha256(f"{content_sha256};{key}".encode()).hexdigest()
+
+
+def batch_name(items: list[dict]) -> str:
+    """A batch's name follows from its inputs: the same inputs batched the same way (a local run
+    and a Dask run) give the same part files."""
+    return hashlib.sha256("".join(item["report_id"] for item in items).encode()).hexdigest()[:20]
+
+
+def input_kind(path: Path) -> str:
+    from ..inputs import BUDGET_SUFFIXES, is_published
+
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return "report.json"
+    if suffix in BUDGET_SUFFIXES or (suffix == ".xlsx" and not is_published(path)):
+        return "budget"
+    return "published"
+
+
+# -- a worker: one batch ------------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def _context(template: str | None, catalog_files: tuple[str, ...]):
+    from ..context import Context
+
+    return Context.create(template, catalog_files)
+
+
+@lru_cache(maxsize=64)
+def _rules(template_ref: str, year: int):
+    from ..check.registry import rules_for
+    from ..templates import load
+
+    layout = load(template_ref, year)
+    return layout, list(rules_for(layout))
+
+
+def read_and_check(path: Path, kind: str, template: str | None, catalog_files: tuple[str, ...]):
+    """(report, findings, the reader's notes) of one input, as `yusuan check` would make them:
+    a budget is laid out in the layout of `build` unless --template names one. Raises for a
+    bad input (an InputError, a Refused document, an OSError)."""
+    from ..check import check
+    from ..commands.build import DEFAULT_TEMPLATE
+    from ..inputs import load_report
+
+    context = _context(template, catalog_files)
+    if context.template_ref is None and kind == "budget":
+        context = context.with_template(DEFAULT_TEMPLATE)
+    report, notes = load_report(path, context)
+    layout, rules = _rules(template or report.template, report.year)
+    return report, check(report, rules, layout), notes
+
+
+def _unreadable(exc: BaseException) -> str:
+    from ..errors import InputErrors
+
+    if isinstance(exc, InputErrors):
+        return "; ".join(exc.lines())
+    return str(exc)
+
+
+def ingest_one(item: dict, template: str | None, catalog_files: tuple[str, ...]):
+    """The rows of one input (yusuan/corpus/extract.py) and its entry in the batch's commit.
+    Never raises for a bad input: an unreadable one is a reports row saying why."""
+    from ..batch import internal_error
+    from .extract import Rows, report_rows
+
+    start = time.perf_counter()
+    path = Path(item["file"])
+    rows = Rows(item["report_id"], item["file"])
+    summary = {"template": None, "year": None, "unit_name": None}
+    status, error = "ok", None
+    try:
+        report, findings, notes = read_and_check(path, item["input_kind"], template, catalog_files)
+    except (ValueError, OSError) as exc:  # InputError(s), Refused, an unknown code met while deriving
+        status, error = "unreadable", _unreadable(exc)
+    except Exception as exc:  # a bug of ours on this file: said, and the others go on
+        status, error = "failed", internal_error(exc)
+    if status == "ok":
+        report_rows(rows, report, findings, notes)
+        severities = Counter(f.severity for f in findings)
+        summary = {"template": report.template, "year": report.year, "unit_name": report.unit_name,
+                   "tables": len(report.tables), "findings_error": severities.get("error", 0),
+                   "findings_warning": severities.get("warning", 0), "findings_rounding": severities.get("rounding", 0)}
+    else:
+        rows.add("problems", file=item["file"], kind=status, message=error)
+    entry = outcome(item, status, error, rows, summary, time.perf_counter() - start)
+    return rows, entry
+
+
+def outcome(item: dict, status: str, error: str | None, rows, summary: dict, seconds: float) -> dict:
+    """The reports row of an input (also its entry in the batch's commit)."""
+    return {
+        "report_id": item["report_id"], "content_sha256": item["content_sha256"], "file": item["file"],
+        "name": Path(item["file"]).name, "bytes": item["bytes"], "input_kind": item["input_kind"],
+        "status": status, "error": error, "template": summary.get("template"), "year": summary.get("year"),
+        "unit_name": summary.get("unit_name"), "tables": summary.get("tables", 0),
+        "cells": rows.count("cells"), "claims": rows.count("claims"), "projects": rows.count("projects"),
+        "findings_error": summary.get("findings_error", 0), "findings_warning": summary.get("findings_warning", 0),
+        "findings_rounding": summary.get("findings_rounding", 0), "problems": rows.count("problems"),
+        "seconds": round(seconds, 4),
+    }
+
+
+def ingest_batch(root: str, batch: str, items: list[dict], template: str | None,
+                 catalog_files: tuple[str, ...]) -> list[dict]:
+    """A worker's call: read and check ``items``, write their rows as the batch's part files and
+    commit it; returns the batch's entries. Module-level and plain-data in, plain-data out, so
+    that it runs in a forked worker or on a Dask worker alike."""
+    tables: dict[str, list[dict]] = {}
+    entries = []
+    for item in items:
+        rows, entry = ingest_one(item, template, catalog_files)
+        for table, found in rows.tables.items():
+            tables.setdefault(table, []).extend(found)
+        tables.setdefault("reports", []).append(entry)
+        entries.append(entry)
+    Corpus(Path(root)).write_batch(batch, tables, entries)
+    return entries
+
+
+def write_failed(corpus: Corpus, item: dict, message: str) -> dict:
+    """An input whose worker died or ran out of time, even alone in its batch: its reports row
+    and problem, committed by the parent so that the rerun does not try it again."""
+    from .extract import Rows
+
+    rows = Rows(item["report_id"], item["file"])
+    rows.add("problems", file=item["file"], kind="failed", message=message)
+    entry = outcome(item, "failed", message, rows, {}, 0.0)
+    corpus.write_batch("failed-" + batch_name([item]), {"reports": [entry], **rows.tables}, [entry])
+    return entry
+
+
+# -- the plan -----------------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    todo: list[dict] = field(default_factory=list)  # the inputs to ingest, in the order given
+    skipped: int = 0  # already in the corpus
+    duplicates: list[str] = field(default_factory=list)  # same content as another input of this run
+
+
+def plan(corpus: Corpus, files: list[Path], template: str | None, catalog_files: tuple[str, ...]) -> Plan:
+    key = reading_key(template, catalog_files)
+    done = corpus.done()
+    result = Plan()
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            content = sha256_file(path)
+            size = path.stat().st_size
+        except OSError as exc:  # unreadable file: it is still an input, and says so when ingested
+            content, size = hashlib.sha256(f"unreadable:{path}".encode()).hexdigest(), 0
+            print(f"warning: {path}: {exc.strerror or exc}", file=sys.stderr)
+        identity = report_id(content, key)
+        if identity in done:
+            result.skipped += 1
+            continue
+        if identity in seen:
+            result.duplicates.append(f"{path}: the same content as {seen[identity]}; ingested once")
+            continue
+        seen[identity] = str(path)
+        result.todo.append({"file": str(path), "report_id": identity, "content_sha256": content, "bytes": size,
+                            "input_kind": input_kind(path)})
+    return result
+
+
+def batches(items: list[dict], jobs: int, size: int | None) -> list[list[dict]]:
+    """``items`` cut into batches: ``size`` each, or by default about four per worker (so that a
+    slow batch at the end does not leave the other workers idle long) and at most MAX_BATCH."""
+    if not items:
+        return []
+    if size is None:
+        size = max(1, min(MAX_BATCH, -(-len(items) // (jobs * 4))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+# -- the runs -----------------------------------------------------------------------------------
+
+def run_local(calls: list[tuple], jobs: int, finished) -> list[int]:
+    """Each batch in a forked worker (run_all: memory and time limits, a dead worker replaced);
+    returns the indexes of the batches that failed as a whole."""
+    from ..batch import run_all
+
+    failed: list[int] = []
+
+    def done(count: int, index: int, result) -> None:
+        if isinstance(result, tuple):  # ("failed", message): the worker died or ran out of time
+            failed.append(index)
+        finished(index, result)
+
+    run_all(ingest_batch, calls, jobs, done, names=[f"batch {c[1]}" for c in calls],
+            failed=lambda index, message: ("failed", message))
+    return failed
+
+
+def dask_client(scheduler: str | None, local_workers: int | None):
+    """A Dask client: on the scheduler at ``scheduler`` (tcp://host:8786), or on a LocalCluster
+    of ``local_workers`` worker processes of one thread each (reading a report holds the GIL)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler, timeout="60s")
+    import logging
+
+    cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster)
+
+
+def run_dask(client, calls: list[tuple], finished) -> list[int]:
+    """Each batch as a Dask task; the workers write their parts into the corpus, which they must
+    see at the same path (a shared file system). A task lost with its worker is retried by Dask
+    on another; one that still fails is returned, as in run_local."""
+    from distributed import as_completed
+
+    futures = {}
+    for index, call in enumerate(calls):
+        future = client.submit(ingest_batch, *call, key=f"yusuan-ingest-{call[1]}", pure=False, retries=1)
+        futures[future] = index
+    failed: list[int] = []
+    for future in as_completed(futures):
+        index = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:
+            from ..batch import internal_error
+
+            result = ("failed", f"on the Dask cluster: {internal_error(exc)}")
+            failed.append(index)
+        finished(index, result)
+        future.release()
+    return failed
+
+
+@contextmanager
+def _silent(total: int):
+    yield lambda line, done=True: None
+
+
+def ingest(corpus: Corpus, files: list[Path], *, template: str | None, catalog_files: tuple[str, ...],
+           jobs: int, batch_size: int | None = None, client=None, progress=_silent, note=None) -> dict:
+    """Ingest ``files`` into ``corpus`` (locked by the caller); returns counts of what was done.
+    ``client``: a Dask client (else this machine's workers); ``progress(total)``: a context
+    giving ``say(line)`` for each input done (batch.progress); ``note(line)``: anything else."""
+    note = note or (lambda line: None)
+    removed = corpus.clean()
+    if removed:
+        note(f"removed {removed} files of batches an earlier ingest did not finish")
+    work = plan(corpus, files, template, catalog_files)
+    for line in work.duplicates:
+        note(line)
+    if work.skipped:
+        note(f"{work.skipped} of {len(files)} inputs already in the corpus (same content, layout and catalogs): skipped")
+    root = str(corpus.root.resolve())
+    groups = batches(work.todo, jobs, batch_size)
+    counts: Counter = Counter()
+    finished_inputs = [0]
+
+    def make_calls(groups: list[list[dict]]) -> list[tuple]:
+        return [(root, batch_name(group), group, template, catalog_files) for group in groups]
+
+    def execute(calls: list[tuple], finished) -> list[int]:
+        return run_dask(client, calls, finished) if client is not None else run_local(calls, jobs, finished)
+
+    with progress(len(work.todo)) as say:
+        def tell(entries: list[dict]) -> None:
+            for entry in entries:
+                finished_inputs[0] += 1
+                counts[entry["status"]] += 1
+                what = (f"{entry['cells']} cells, {entry['findings_error']} error finding(s)" if entry["status"] == "ok"
+                        else f"{entry['status']}: {entry['error']}")
+                say(f"[{finished_inputs[0]}/{len(work.todo)}] {entry['file']}: {what}")
+
+        def finished(index: int, result) -> None:
+            if not isinstance(result, tuple):  # a failed batch is said when its inputs are run again
+                tell(result)
+
+        failed = execute(make_calls(groups), finished)
+        if failed:
+            # A batch whose worker died (a crash, memory) or ran out of time: its inputs again one
+            # by one, so that only the input that causes it is lost, and said.
+            singles = [[item] for index in failed for item in groups[index]]
+            say(f"note: {len(failed)} batch(es) failed as a whole; their {len(singles)} inputs again one by one", done=False)
+            messages: dict[int, str] = {}
+
+            def finished_single(index: int, result) -> None:
+                if isinstance(result, tuple):
+                    messages[index] = result[1]
+                else:
+                    tell(result)
+
+            for index in execute(make_calls(singles), finished_single):
+                tell([write_failed(corpus, singles[index][0], messages.get(index, "failed"))])
+    corpus.clean()  # the parts of the batches that failed as a whole
+    corpus.build_database()
+    return {"ingested": finished_inputs[0], "skipped": work.skipped, "duplicates": len(work.duplicates),
+            "batches": len(groups), **counts}

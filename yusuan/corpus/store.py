@@ -1,0 +1,177 @@
+"""The corpus folder: part files, batch commits, the lock, and the DuckDB database over them.
+
+Nothing here holds a corpus in memory: a batch's rows are written as they are made, and what
+is done is read back from the small commit files alone (not from Parquet), so that the ingest's
+parent process never starts Arrow's threads before it forks its workers.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import SCHEMA_VERSION
+from .schema import TABLES
+
+DATABASE = "corpus.duckdb"
+MARK = "corpus.json"
+
+
+class CorpusError(Exception):
+    pass
+
+
+def _atomic(path: Path, write) -> None:
+    """``write(temporary path)``, then rename it to ``path``: a reader, or the next run after a
+    kill, sees the whole file or none (the name is unique per process, so two writers of the
+    same part — a batch redone after a lost worker — never mix their bytes)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+class Corpus:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    # -- the folder ---------------------------------------------------------------------------
+
+    @property
+    def batches(self) -> Path:
+        return self.root / "batches"
+
+    def part(self, table: str, batch: str) -> Path:
+        return self.root / "parts" / table / f"{batch}.parquet"
+
+    def create(self) -> None:
+        """Make the folder, or check that an existing one is a corpus of this schema (a rerun
+        into a folder of something else must not write into it)."""
+        mark = self.root / MARK
+        if mark.exists():
+            try:
+                version = json.loads(mark.read_text(encoding="utf-8")).get("schema")
+            except (OSError, ValueError, AttributeError):
+                version = None
+            if version != SCHEMA_VERSION:
+                raise CorpusError(f"{self.root}: a corpus of schema {version!r}, this yusuan writes {SCHEMA_VERSION}: "
+                                  "ingest into a new folder")
+        elif self.root.exists() and any(self.root.iterdir()):
+            raise CorpusError(f"{self.root}: not a corpus (no {MARK}) and not empty: give a new or empty folder")
+        for table in TABLES:
+            (self.root / "parts" / table).mkdir(parents=True, exist_ok=True)
+        self.batches.mkdir(parents=True, exist_ok=True)
+        if not mark.exists():
+            text = json.dumps({"schema": SCHEMA_VERSION, "tables": list(TABLES)}, indent=1) + "\n"
+            _atomic(mark, lambda p: p.write_text(text, encoding="utf-8"))
+
+    def lock(self):
+        """An exclusive lock on the corpus for one ingest (a second one waits). The file stays
+        open in the worker processes forked from this one, so after a kill of the ingest the
+        lock is held until its workers have finished the batch they were writing — the rerun
+        cannot start beside them and ingest the same inputs twice."""
+        import fcntl
+
+        handle = open(self.root / ".lock", "a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"note: another ingest is writing {self.root}; waiting for it to end", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        return handle
+
+    # -- batches ------------------------------------------------------------------------------
+
+    def committed(self) -> dict[str, dict]:
+        """batch name → its commit (the inputs of the batch and their outcomes)."""
+        found = {}
+        for path in sorted(self.batches.glob("*.json")):
+            try:
+                found[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # cannot happen through _atomic; a hand-damaged one is not a commit
+                print(f"warning: {path}: not a readable commit; its batch is not counted", file=sys.stderr)
+        return found
+
+    def done(self) -> dict[str, dict]:
+        """report id → its outcome, over every committed batch."""
+        return {entry["report_id"]: entry for commit in self.committed().values() for entry in commit["inputs"]}
+
+    def clean(self) -> int:
+        """Remove what a killed ingest left: temporary files, and parts of batches never committed.
+        Returns how many files were removed. Only under the lock."""
+        committed = set(self.committed())
+        removed = 0
+        for folder in [self.batches] + [self.root / "parts" / table for table in TABLES]:
+            for path in folder.iterdir():
+                stale = path.name.endswith(".tmp") or (path.suffix == ".parquet" and path.stem not in committed)
+                if stale:
+                    path.unlink()
+                    removed += 1
+        return removed
+
+    def write_batch(self, batch: str, tables: dict[str, list[dict]], inputs: list[dict]) -> None:
+        """The rows of one batch, a part file per table (empty ones too: each table's view then
+        has a file of its schema from every batch), then its commit."""
+        import pyarrow.parquet as pq
+
+        from .schema import arrow_table
+
+        for table in TABLES:
+            data = arrow_table(table, tables.get(table, []))
+            _atomic(self.part(table, batch), lambda p: pq.write_table(data, p, compression="zstd"))
+        text = json.dumps({"batch": batch, "inputs": inputs}, ensure_ascii=False, indent=1) + "\n"
+        _atomic(self.batches / f"{batch}.json", lambda p: p.write_text(text, encoding="utf-8"))
+
+    # -- the database -------------------------------------------------------------------------
+
+    def build_database(self) -> Path:
+        """corpus.duckdb: a view per table over the committed parts, by paths relative to the
+        corpus (the folder can be moved; `yusuan query` and ``connect`` set DuckDB's
+        file_search_path to it). Written to a temporary file and renamed, so a query running
+        meanwhile keeps the previous one."""
+        import duckdb
+
+        from .schema import arrow_table
+
+        batches = sorted(self.committed())
+        target = self.root / DATABASE
+
+        def write(path: Path) -> None:
+            connection = duckdb.connect(str(path))
+            try:
+                connection.execute(f"SET file_search_path = {_quote(str(self.root.resolve()))}")
+                for table in TABLES:
+                    files = [f"parts/{table}/{batch}.parquet" for batch in batches]
+                    if files:
+                        listed = ", ".join(_quote(f) for f in files)
+                        connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listed}])")
+                    else:  # no batch yet: an empty table of the schema, so that queries still bind
+                        empty = arrow_table(table, [])
+                        connection.register("empty_rows", empty)
+                        connection.execute(f"CREATE TABLE {table} AS SELECT * FROM empty_rows")
+                        connection.unregister("empty_rows")
+            finally:
+                connection.close()
+
+        _atomic(target, write)
+        return target
+
+    def connect(self):
+        """A read-only DuckDB connection on the corpus (its database built first if missing)."""
+        import duckdb
+
+        if not (self.root / MARK).exists():
+            raise CorpusError(f"{self.root}: not a corpus (no {MARK}; `yusuan ingest INPUTS --out {self.root}` makes one)")
+        if not (self.root / DATABASE).exists():
+            self.build_database()
+        connection = duckdb.connect(str(self.root / DATABASE), read_only=True)
+        connection.execute(f"SET file_search_path = {_quote(str(self.root.resolve()))}")
+        return connection
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
