@@ -21,7 +21,7 @@ from ..money import ZERO, to_unit
 from ..report import Report, Row, Table
 from ..templates import TableSpec, Template
 from . import Finding, Location, Rule
-from .support import children_sums, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
+from .support import cached, children_sums, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
 
 LEVEL_NAMES = {3: "类", 5: "款", 7: "项", 9: "目"}
 BY_CODE = ("functional", "income", "functional_with_income")
@@ -64,8 +64,10 @@ def column_rule(template: Template, spec: TableSpec) -> Rule | None:
             return []
         findings = []
         for row in table.rows:
+            values = row.values
             for total, parts in sums:
-                if row.value(total) is None and all(row.value(p) is None for p in parts):
+                shown = values.get(total)
+                if _holds(shown, values, parts):
                     continue
                 found = compare_sum(rule_id, Location(spec.id, row_name(row), total), [(p, row.value(p)) for p in parts],
                                     row.value(total), f"{total} is not the sum of {' + '.join(parts)}")
@@ -77,11 +79,55 @@ def column_rule(template: Template, spec: TableSpec) -> Rule | None:
                  f"each row: {text}", columns, template, spec)
 
 
-def code_rollup(rule_id: str, table: Table, columns: tuple[str, ...], code_of=lambda row: row.code or "",
+def _holds(shown: Decimal | None, values: dict, keys) -> bool:
+    """True where compare_sum would find nothing: the cells ``keys`` of ``values`` add up to
+    ``shown`` (empty cells as zero), or all of them are empty. Most sums of a report hold, so they
+    are decided here, in one loop, and the terms, labels and places of a finding are made only
+    for the few that do not."""
+    added = ZERO
+    present = shown is not None
+    for key in keys:
+        value = values.get(key)
+        if value is not None:
+            added += value
+            present = True
+    return not present or (ZERO if shown is None else shown) == added
+
+
+def _code(row: Row) -> str:
+    return row.code or ""
+
+
+def _code_index(table: Table) -> tuple[list[Row], dict[str, list[Row]]]:
+    """The rows printed with a classification code, and the children of each code (a code one
+    level longer): made once per table and check run, the roll-up and the equal-cell rules of
+    every table pair share it."""
+    def compute() -> tuple[Table, list[Row], dict[str, list[Row]]]:
+        coded = [r for r in table.rows if (r.code or "").isdigit()]
+        by_parent: dict[str, list[Row]] = {}
+        for row in coded:
+            if len(row.code) > 3:
+                by_parent.setdefault(row.code[:-2], []).append(row)
+        # The table itself is kept with its index: while the memo holds it, no other table (a
+        # rule's temporary one) can be given its id during the run.
+        return table, coded, by_parent
+
+    return cached(("generated.codes", id(table)), compute)[1:]
+
+
+def _by_code(table: Table) -> dict[str, Row]:
+    """Coded rows by code (the last of a code repeated, as a dict made from the rows keeps it)."""
+    return cached(("generated.by_code", id(table)), lambda: (table, {r.code: r for r in _code_index(table)[0]}))[1]
+
+
+def code_rollup(rule_id: str, table: Table, columns: tuple[str, ...], code_of=_code,
                 covers: str = "all") -> list[Finding]:
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (项 = Σ 目), by the codes ``code_of`` reads from a row;
     with ``covers: part`` the 类 rows sum to at most 合计."""
-    coded = [r for r in table.rows if code_of(r).isdigit()]
+    if code_of is _code:
+        coded, by_parent = _code_index(table)
+    else:
+        coded, by_parent = _coded_by(table, code_of)
     findings: list[Finding] = []
     classes = [r for r in coded if len(code_of(r)) == 3]
     total = total_row(table)
@@ -93,11 +139,6 @@ def code_rollup(rule_id: str, table: Table, columns: tuple[str, ...], code_of=la
                 found = compare_at_most(rule_id, Location(table.id, row_name(total), key), total.value(key),
                                         sum((c.value(key) or ZERO for c in classes), ZERO), "the 类 rows exceed 合计", "合计")
                 findings += [found] if found else []
-    by_parent: dict[str, list[Row]] = {}
-    for row in coded:
-        code = code_of(row)
-        if len(code) > 3:
-            by_parent.setdefault(code[:-2], []).append(row)
     for parent in coded:
         code = code_of(parent)
         children = by_parent.get(code)
@@ -107,13 +148,33 @@ def code_rollup(rule_id: str, table: Table, columns: tuple[str, ...], code_of=la
     return findings
 
 
+def _coded_by(table: Table, code_of) -> tuple[list[Row], dict[str, list[Row]]]:
+    """As _code_index, by the codes ``code_of`` reads (table 9's income side)."""
+    coded = [r for r in table.rows if code_of(r).isdigit()]
+    by_parent: dict[str, list[Row]] = {}
+    for row in coded:
+        code = code_of(row)
+        if len(code) > 3:
+            by_parent.setdefault(code[:-2], []).append(row)
+    return coded, by_parent
+
+
 def children_sum(rule_id: str, table: Table, parent: Row, children: list[Row], columns: tuple[str, ...], what: str,
                  term_label=lambda row: "") -> list[Finding]:
     """In each column the parent row is the sum of its children (a column empty in all of them is skipped)."""
     findings = []
+    shown_values = parent.values
     for key in columns:
-        if parent.value(key) is None and all(c.value(key) is None for c in children):
-            continue
+        shown = shown_values.get(key)
+        added = ZERO
+        present = shown is not None
+        for child in children:
+            value = child.values.get(key)
+            if value is not None:
+                added += value
+                present = True
+        if not present or (ZERO if shown is None else shown) == added:
+            continue  # holds (or all empty): nothing to say, nothing made
         found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
                             [(term_label(c), c.value(key)) for c in children], parent.value(key), what)
         if found:
@@ -247,6 +308,7 @@ def equal_rule(template: Template, a: TableSpec, b: TableSpec) -> Rule | None:
         a, b, pairs = b, a, [(y, x) for x, y in pairs]  # round the exact 元 side, never the other
     rule_id = f"X.T{a.id}=T{b.id}"
     unit = b.unit
+    converted = a.unit != unit
 
     def equal(report: Report) -> list[Finding]:
         ta, tb = report.table(a.id), report.table(b.id)
@@ -254,16 +316,19 @@ def equal_rule(template: Template, a: TableSpec, b: TableSpec) -> Rule | None:
             return []
         matched: list[tuple[str, Row | None, Row | None]] = [("合计", _total(ta, a), _total(tb, b))]
         if same_rows:
-            rows_a = {r.code: r for r in ta.rows if r.code and r.code.isdigit()}
-            rows_b = {r.code: r for r in tb.rows if r.code and r.code.isdigit()}
+            rows_a, rows_b = _by_code(ta), _by_code(tb)
             matched += [(code, rows_a.get(code), rows_b.get(code)) for code in sorted(rows_a.keys() | rows_b.keys())]
         findings = []
         for name, ra, rb in matched:
             if ra is None and rb is None:
                 continue
+            values_a = ra.values if ra is not None else {}
+            values_b = rb.values if rb is not None else {}
             for ka, kb in pairs:
-                va = _in_unit(ra.value(ka) if ra else None, a.unit, unit)
-                vb = rb.value(kb) if rb else None
+                va = values_a.get(ka)
+                if converted and va is not None:
+                    va = _in_unit(va, a.unit, unit)
+                vb = values_b.get(kb)
                 if (va or ZERO) == (vb or ZERO):
                     continue
                 where = rb if rb is not None else ra
