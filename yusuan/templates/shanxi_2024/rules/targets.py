@@ -7,6 +7,7 @@ values that read as a number with a unit are judged, so odd wording is never a f
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from decimal import Decimal
@@ -216,6 +217,16 @@ def _other_projects(projects: list[tuple[str, Decimal]], name: str) -> list[Deci
     return list(itertools.islice((amount for other, amount in projects if other != key), 30))
 
 
+SLACK = Decimal(50)  # 元: half a cent of 万元, what a figure shown with two decimals may be off
+
+
+def _near(ordered: list[Decimal], value: Decimal, slack: Decimal) -> bool:
+    """Whether some amount of ``ordered`` (sorted) is within ``slack`` of ``value``: a bisection,
+    not a comparison with each of the ~900 combinations of other projects."""
+    i = bisect.bisect_left(ordered, value - slack)
+    return i < len(ordered) and ordered[i] <= value + slack
+
+
 MONEY_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)(?!\s*/)")
 
 
@@ -231,15 +242,15 @@ def overview_amounts(report: Report) -> list[Finding]:
             continue
         sums = {sum((y for _, _, y in c), ZERO) for k in range(1, min(3, len(stated)) + 1) for c in itertools.combinations(stated, k)}
         # A figure in 万元 with two decimals stands for any amount that rounds to it.
-        if any(abs(s - m) <= Decimal(50) for s in sums for m in funds):
+        if any(abs(s - m) <= SLACK for s in sums for m in funds):
             continue
         # 项目概况 may state the whole allocation this project is part of (提前下达 826.01 万元 =
         # this project's 203.97 + another's 622.04): the funding plus up to two other projects.
         if projects is None:
             projects = _project_amounts(report)
         others = _other_projects(projects, table.project_name)
-        combined = {m + sum(c, ZERO) for m in funds for k in (1, 2) for c in itertools.combinations(others, k)}
-        if any(abs(s - m) <= Decimal(50) * 3 for s in sums for m in combined):
+        combined = sorted({m + sum(c, ZERO) for m in funds for k in (1, 2) for c in itertools.combinations(others, k)})
+        if any(_near(combined, s, SLACK * 3) for s in sums):
             continue
         quoted = "、".join(f"{n.normalize():f}{unit}" for n, unit, _ in stated)
         annual = table.funding_annual.total or table.funding_implementation.total
