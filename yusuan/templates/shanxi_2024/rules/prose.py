@@ -239,20 +239,20 @@ def _sum_of(report: Report, rule_id: str, total: str, parts: list[str], section:
 
 def _subjects(report: Report, prefix: str, suffix: str = "") -> list[str]:
     seen = []
-    for _, c in claims(report):
-        if c.subject.startswith(prefix) and c.subject.endswith(suffix) and c.subject not in seen:
-            rest = c.subject[len(prefix): len(c.subject) - len(suffix) if suffix else None]
+    for subject in _by_subject(report):  # each subject once, in the order first stated
+        if subject.startswith(prefix) and subject.endswith(suffix):
+            rest = subject[len(prefix): len(subject) - len(suffix) if suffix else None]
             if rest and "." not in rest:
-                seen.append(c.subject)
+                seen.append(subject)
     return seen
 
 
 @rule("N.sums", "Totals the text states equal the sum of the parts it states (收入 = 本年 + 结转, 三公 = its items, counts by kind, …).",
       identity="income.total = income.current + income.carryover = Σ income.source.* + income.carryover; expenditure.total = current + carryover = basic + project; fiscal.total = fiscal.current + fiscal.carryover = Σ fiscal.source.*; general.basic = personnel + public; Σ general.class.* ≤ general.current; three_public.total(.change) = Σ items(.change); procurement.total = goods + works + services; performance.{projects,published}.count|amount = Σ by kind; assets.vehicle_count = Σ assets.vehicles.*")
 def sums(report: Report) -> list[Finding]:
-    kinds = sorted({c.subject.split(".")[1] for _, c in claims(report)
-                    if c.subject.startswith("performance.") and c.subject.count(".") == 2
-                    and c.subject.split(".")[1] not in ("overall", "projects", "published")})
+    kinds = sorted({subject.split(".")[1] for subject in _by_subject(report)
+                    if subject.startswith("performance.") and subject.count(".") == 2
+                    and subject.split(".")[1] not in ("overall", "projects", "published")})
     checks = [
         ("income.total", ["income.current", "income.carryover"], "一", False),
         ("expenditure.total", ["expenditure.current", "expenditure.carryover"], "一", False),
