@@ -120,7 +120,7 @@ class Rule:
             elif name == "template":
                 arguments.append(template)
             elif name.startswith("t") and name[1:].isdigit():
-                table = report.table(name[1:])
+                table = support.table(report, name[1:])  # indexed once per run: 84 rules ask
                 if table is None:
                     return []
                 arguments.append(table)
@@ -176,7 +176,8 @@ def check(report: Report, rules: list[Rule] | None = None, template=None) -> lis
         support.end_run()
     order = {s: i for i, s in enumerate(SEVERITIES)}
     if report.source:  # read from a file: say where in it (a derived report has no places)
-        findings = [_placed(f, report) for f in findings]
+        rows: dict = {}  # rows by the name findings give them, per table, made when first asked
+        findings = [_placed(f, report, rows) for f in findings]
     return sorted(findings, key=lambda f: order[f.severity])
 
 
@@ -214,14 +215,19 @@ def grouped(findings: list[Finding]) -> list[Finding]:
     return sorted(groups + [f for f in findings if id(f) not in grouped_out], key=lambda f: order[f.severity])
 
 
-def _placed(finding: Finding, report: Report) -> Finding:
+def _placed(finding: Finding, report: Report, rows: dict) -> Finding:
     """The finding with the place in the file of what it points at (a row, else its table; a
     section; a project form), when the report was read from a file."""
     loc, found = finding.location, None
     if loc.table:
         table = report.table(loc.table)
         if table is not None:
-            row = next((r for r in table.rows if loc.row and support.row_name(r) == loc.row), None)
+            if id(table) not in rows:
+                named: dict = {}
+                for r in table.rows:
+                    named.setdefault(support.row_name(r), r)  # the first row of a name, as a scan finds it
+                rows[id(table)] = named
+            row = rows[id(table)].get(loc.row) if loc.row else None
             found = (row.place if row is not None else None) or table.place
     elif loc.section:
         section = report.section(loc.section)

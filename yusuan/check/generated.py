@@ -21,7 +21,7 @@ from ..money import ZERO, to_unit
 from ..report import Report, Row, Table
 from ..templates import TableSpec, Template
 from . import Finding, Location, Rule
-from .support import cached, children_sums, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
+from .support import cached, table as table_of, children_sums, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
 
 LEVEL_NAMES = {3: "类", 5: "款", 7: "项", 9: "目"}
 BY_CODE = ("functional", "income", "functional_with_income")
@@ -59,7 +59,7 @@ def column_rule(template: Template, spec: TableSpec) -> Rule | None:
     text = "; ".join(f"{total} = {' + '.join(parts)}" for total, parts in sums)
 
     def columns(report: Report) -> list[Finding]:
-        table = report.table(spec.id)
+        table = table_of(report, spec.id)
         if table is None:
             return []
         findings = []
@@ -232,21 +232,21 @@ def rollup_rule(template: Template, spec: TableSpec) -> Rule | None:
         levels = "、".join(spec.rows.levels) or "类、款、项"
 
         def rollup(report: Report) -> list[Finding]:
-            table = report.table(spec.id)
+            table = table_of(report, spec.id)
             return [] if table is None else code_rollup(rule_id, table, columns, covers=spec.rows.covers)
 
         description = f"In {spec.name} each row ({levels}) is the sum of the rows one level below, and {spec.rows.total} the sum of the 类 rows."
         identity = f"for c in {', '.join(columns)}: [{spec.rows.total}].c = Σ [类].c; [类].c = Σ [款].c; [款].c = Σ [项].c"
     elif dimension in BY_LEVEL:
         def rollup(report: Report) -> list[Finding]:
-            table = report.table(spec.id)
+            table = table_of(report, spec.id)
             return [] if table is None else level_rollup(rule_id, table, columns, spec.rows.total_position == "last")
 
         description = f"In {spec.name} each row is the sum of the rows under it (合计 → 类 → 款; department → unit → project)."
         identity = f"for c in {', '.join(columns)}: [row].c = Σ [rows one level deeper that follow it].c"
     elif dimension == "three_public" and template.three_public:
         def rollup(report: Report) -> list[Finding]:
-            table = report.table(spec.id)
+            table = table_of(report, spec.id)
             return [] if table is None else three_public_rollup(rule_id, table, spec, template.three_public)
 
         description = f"In {spec.name} a row standing for several economic codes is the sum of the rows of its parts."
@@ -311,7 +311,7 @@ def equal_rule(template: Template, a: TableSpec, b: TableSpec) -> Rule | None:
     converted = a.unit != unit
 
     def equal(report: Report) -> list[Finding]:
-        ta, tb = report.table(a.id), report.table(b.id)
+        ta, tb = table_of(report, a.id), table_of(report, b.id)
         if ta is None or tb is None:
             return []
         matched: list[tuple[str, Row | None, Row | None]] = [("合计", _total(ta, a), _total(tb, b))]

@@ -41,6 +41,20 @@ def cached(key: tuple, compute: Callable[[], T]) -> T:
     return _RUN[key]
 
 
+def table(report, table_id: str) -> Table | None:
+    """``report.table(table_id)``, from an index of the report's tables made once per check()
+    run (every rule asks for its tables: a scan of the list each time added up)."""
+    if _RUN is None:
+        return report.table(table_id)
+    key = ("tables", id(report))
+    if key not in _RUN:
+        first: dict[str, Table] = {}
+        for t in report.tables:
+            first.setdefault(t.id, t)
+        _RUN[key] = (report, first)  # the report kept: its id cannot be reused during the run
+    return _RUN[key][1].get(table_id)
+
+
 def fmt(value: Decimal | None) -> str:
     return "空" if value is None else f"{value:.2f}"
 
