@@ -25,8 +25,9 @@ from starlette.exceptions import HTTPException
 
 from ..store.db import open_store
 from ..store.models import ReportRow, Unit
+from ..store.workflow import public_versions
 from ..templates import load as load_template
-from . import api, queries, views
+from . import admin, api, queries, views
 from .fragment import report_css, report_fragment
 
 log = logging.getLogger("yusuan.web")
@@ -194,10 +195,11 @@ def create_app(url: str | None = None) -> FastAPI:
         downloads = [(fmt_, label) for fmt_, (_, label, _) in DOWNLOADS.items()
                      if fmt_ != "datapackage" or row.origin == "budget"]
         others = [r.year for r in unit.reports if r.year != row.year]
+        versions = public_versions(s, unit.key, row.year)  # the bureau's published versions, if it went through review
         return page("unit.html.j2", unit=unit, row=row, report=report, fragment=fragment, findings=findings,
                     anchors=anchors, counts=queries.severity_counts(findings), charts=charts,
                     chart_data=[c.payload() for c in charts], downloads=downloads, others=others, base=base,
-                    tables=report.tables)
+                    tables=report.tables, versions=versions)
 
     def _rendered(row: ReportRow, report, format: str) -> bytes:
         from ..budget import Budget
@@ -268,4 +270,5 @@ def create_app(url: str | None = None) -> FastAPI:
         return page("api.html.j2", spec=app.openapi())
 
     api.register(app, session)
+    admin.register(app, env, sessions)  # the finance bureau's workflow: login, drafts, review, versions
     return app

@@ -1,0 +1,353 @@
+"""Drafts, review and publishing on the page (docs/workflow.md), and the public pages of the
+published versions.
+
+- /drafts: the drafts an account may see (a publisher's units, a reviewer's region, all for an
+  admin) with each one's progress; a publisher's upload form (one or several files).
+- /drafts/<id>: the draft's report in its official layout (the HTML renderer, as the unit page),
+  its findings linked to their cells, with the page of the file they are on when it was read
+  from a PDF; what changed since the unit's previous draft; a reviewer's forms: explain a
+  finding, send the draft back, publish.
+- /unit/<key>/<year>/versions and …/v/<n>: every published version, who published it and when,
+  withdrawn ones marked with why; the original file, byte for byte, with its sha256.
+"""
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+from fastapi import FastAPI
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from ..store import workflow as wf
+from ..store.workflow_models import Draft, DraftFinding, Job, ManagedUnit, Version, VersionFile
+from . import views
+from .admin_auth import address, max_upload_bytes
+from .fragment import report_fragment
+
+STATUS_NAMES = {"queued": "排队中", "checking": "读取检查中", "checked": "待审核", "refused": "未能读取",
+                "returned": "已退回", "published": "已发布"}
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "rounding": "舍入"}
+
+
+def page_of(place: str) -> str:
+    """'p.9 l.412' (where a finding is in a PDF or text) → '第9页'."""
+    found = re.search(r"p\.?\s*(\d+)", place or "")
+    return f"第{found.group(1)}页" if found else ""
+
+
+def anchor(report, template, location: dict) -> str:
+    """The cell (or table) a finding points at on the page; a performance-target finding points
+    at its project's table (the renderer numbers them perf-1, perf-2 … in report order)."""
+    found = views.cell_anchor(report, template, location)
+    if found or not location.get("project"):
+        return found
+    for i, form in enumerate(report.performance, 1):
+        if form.project_name == location["project"]:
+            return f"table-perf-{i}"
+    return ""
+
+
+def findings_csv(findings: list[DraftFinding]) -> str:
+    header = ["级别", "规则", "位置", "页", "说明", "应为", "实为", "算式", "审核说明", "说明人"]
+    rows = [[SEVERITY_NAMES.get(f.severity, f.severity), f.rule, f.location_text, page_of(f.place), f.message,
+             f.expected, f.found, f.arithmetic, f.explanation, f.explained_by] for f in findings]
+    return views.rows_csv(header, rows)
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f"attachment; filename=\"findings.csv\"; filename*=UTF-8''{quote(name)}"})
+
+
+def _file(content: bytes, name: str) -> Response:
+    # Served as bytes to save, never to render: an uploaded .html or .svg must not run here.
+    return Response(content, media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename=\"draft\"; filename*=UTF-8''{quote(name)}",
+        "X-Content-Type-Options": "nosniff"})
+
+
+def register(app: FastAPI, ctx) -> None:
+    from ..report import Report
+    from ..templates import load as load_template
+    from .admin import Refusal
+
+    sessions = ctx.sessions
+
+    def _draft(s: Session, request: Request, draft_id: int):
+        me = ctx.who(request, s)
+        draft = s.get(Draft, draft_id)
+        if draft is None or not wf.may_see(me, draft):
+            raise Refusal(404, "没有这份草稿")  # another unit's draft is not said to exist
+        return me, draft
+
+    # --- lists and upload -----------------------------------------------------------------------
+
+    @app.get("/drafts", response_class=HTMLResponse, include_in_schema=False)
+    def drafts_page(request: Request) -> Response:
+        with sessions() as s:
+            me = ctx.auth.account(request, s)
+            if me is None:
+                return ctx.login_redirect(request)
+            units = wf.visible_units(s, me)
+            query = select(Draft).order_by(Draft.id.desc()).limit(300)
+            if me.role != "admin":
+                ids = [u.id for u in units]
+                query = query.where(Draft.unit_id.in_(ids) | (Draft.uploaded_by == me.id))
+            drafts = list(s.scalars(query))
+            jobs = {j.draft_id: j for j in s.scalars(select(Job).where(Job.draft_id.in_([d.id for d in drafts])))}
+            pending = any(d.status in ("queued", "checking") for d in drafts)
+            for d in drafts:
+                _ = d.unit, d.uploader, d.findings
+            return ctx.page(request, "wf_drafts.html.j2", me, drafts=drafts, jobs=jobs, units=units, pending=pending,
+                            statuses=STATUS_NAMES, limit_mb=max_upload_bytes() // (1024 * 1024),
+                            message=request.query_params.get("m", ""))
+
+    @app.post("/drafts/upload", include_in_schema=False)
+    async def upload(request: Request) -> Response:
+        form = await ctx.form(request)
+        files = [f for f in form.getlist("files") if hasattr(f, "read")]
+        limit = max_upload_bytes()
+        contents = []
+        for f in files:
+            data = await f.read(limit + 1)  # one byte more tells us it is too big, without reading it all
+            if len(data) > limit:
+                raise Refusal(413, f"{f.filename}：文件超过 {limit // (1024 * 1024)} MB 的上限")
+            contents.append((f.filename or "draft", data))
+        if not contents:
+            raise Refusal(400, "请选择要上传的文件")
+
+        def work() -> Response:
+            with sessions.begin() as s:
+                me = ctx.who(request, s, ("publisher",))
+                try:
+                    drafts = [wf.submit_draft(s, me, name, data) for name, data in contents]
+                except wf.WorkflowError as exc:
+                    raise Refusal(400, str(exc)) from None
+                s.flush()
+                for d in drafts:
+                    wf.audit(s, me.name, "upload", f"草稿 #{d.id}", f"{d.filename} {d.size} bytes sha256 {d.sha256}",
+                             address(request))
+                target = f"/drafts/{drafts[0].id}" if len(drafts) == 1 else "/drafts"
+            return RedirectResponse(target, status_code=303)
+
+        return await run_in_threadpool(work)
+
+    # --- one draft ------------------------------------------------------------------------------
+
+    @app.get("/drafts/{draft_id}", response_class=HTMLResponse, include_in_schema=False)
+    def draft_page(request: Request, draft_id: int) -> Response:
+        with sessions() as s:
+            if ctx.auth.account(request, s) is None:
+                return ctx.login_redirect(request)
+            me, draft = _draft(s, request, draft_id)
+            job = s.scalars(select(Job).where(Job.draft_id == draft.id).order_by(Job.id.desc())).first()
+            context = dict(draft=draft, job=job, statuses=STATUS_NAMES, severities=SEVERITY_NAMES, page_of=page_of,
+                           reviewer=wf.may_review(me, draft.unit), fragment="", anchors={}, changes=None,
+                           open_=[], versions=[], latest=None, message=request.query_params.get("m", ""))
+            if draft.report_json:
+                report = Report.from_json(draft.report_json)
+                template = load_template(report.template, report.year)
+                base = f"/drafts/{draft.id}"
+                context["fragment"] = Markup(report_fragment(report, template,
+                                                             lambda t: f"{base}/table/{quote(t, safe='')}.csv"))
+                context["anchors"] = {f.id: anchor(report, template, f.location or {}) for f in draft.findings}
+                context["changes"] = wf.changes(s, draft)
+                context["open_"] = wf.unexplained(draft)
+                context["latest"] = wf.latest_draft(s, draft.unit_id, draft.year)
+                context["versions"] = list(s.scalars(select(Version).where(Version.unit_id == draft.unit_id,
+                                                                           Version.year == draft.year)
+                                                     .order_by(Version.number)))
+            _ = draft.unit, draft.uploader
+            return ctx.page(request, "wf_draft.html.j2", me, counts=wf.counts(draft), **context)
+
+    @app.get("/drafts/{draft_id}/findings.csv", include_in_schema=False)
+    def draft_findings_csv(request: Request, draft_id: int) -> Response:
+        with sessions() as s:
+            _, draft = _draft(s, request, draft_id)
+            return _csv(findings_csv(draft.findings), f"草稿{draft.id}-检查结果.csv")
+
+    @app.get("/drafts/{draft_id}/file", include_in_schema=False)
+    def draft_file(request: Request, draft_id: int) -> Response:
+        with sessions() as s:
+            _, draft = _draft(s, request, draft_id)
+            return _file(s.scalar(select(Draft.content).where(Draft.id == draft.id)), draft.filename)
+
+    @app.get("/drafts/{draft_id}/table/{table_id}.csv", include_in_schema=False)
+    def draft_table_csv(request: Request, draft_id: int, table_id: str) -> Response:
+        with sessions() as s:
+            _, draft = _draft(s, request, draft_id)
+            if not draft.report_json:
+                raise Refusal(404, "这份草稿还没有读出报告")
+            report = Report.from_json(draft.report_json)
+            table = report.table(table_id)
+            if table is None:
+                raise Refusal(404, f"没有表{table_id}")
+            text = views.table_csv(table, load_template(report.template, report.year), report.unit_name)
+            return _csv(text, f"草稿{draft.id}-表{table_id}.csv")
+
+    def _review_action(request: Request, draft_id: int, action) -> Response:
+        """Run a reviewer's action on a draft in one transaction with its audit line; a refusal
+        goes back to the draft page as a message (and into the audit log as refused)."""
+        try:
+            with sessions.begin() as s:
+                me, draft = _draft(s, request, draft_id)
+                message = action(s, me, draft)
+        except wf.WorkflowError as exc:
+            with sessions.begin() as s:
+                me = ctx.auth.account(request, s)
+                wf.audit(s, me.name if me else "", "review", f"草稿 #{draft_id}", str(exc), address(request), "refused")
+            message = str(exc)
+        return RedirectResponse(f"/drafts/{draft_id}?m={quote(message)}#review", status_code=303)
+
+    @app.post("/drafts/{draft_id}/findings/{finding_id}/explain", include_in_schema=False)
+    async def explain(request: Request, draft_id: int, finding_id: int) -> Response:
+        form = await ctx.form(request)
+
+        def action(s: Session, me, draft: Draft) -> str:
+            finding = s.get(DraftFinding, finding_id)
+            if finding is None or finding.draft_id != draft.id:
+                raise Refusal(404, "没有这条检查结果")
+            wf.explain(s, me, finding, str(form.get("reason", "")))
+            wf.audit(s, me.name, "explain", f"草稿 #{draft.id} {finding.rule} {finding.location_text}"[:300],
+                     finding.explanation, address(request))
+            return f"已说明：{finding.rule}"
+
+        return await run_in_threadpool(_review_action, request, draft_id, action)
+
+    @app.post("/drafts/{draft_id}/return", include_in_schema=False)
+    async def send_back(request: Request, draft_id: int) -> Response:
+        form = await ctx.form(request)
+
+        def action(s: Session, me, draft: Draft) -> str:
+            wf.send_back(s, me, draft, str(form.get("comment", "")))
+            wf.audit(s, me.name, "return", f"草稿 #{draft.id} {draft.unit.name}", draft.comment, address(request))
+            return "已退回"
+
+        return await run_in_threadpool(_review_action, request, draft_id, action)
+
+    @app.post("/drafts/{draft_id}/publish", include_in_schema=False)
+    async def publish(request: Request, draft_id: int) -> Response:
+        form = await ctx.form(request)
+        over = form.get("over_unexplained") == "1"
+
+        def work() -> Response:
+            try:
+                with sessions.begin() as s:
+                    me, draft = _draft(s, request, draft_id)
+                    version = wf.publish(s, me, draft, over_unexplained=over, address=address(request))
+                    target = f"/unit/{quote(version.public_key, safe='')}/{version.year}/v/{version.number}"
+            except wf.WorkflowError as exc:
+                return _refused(str(exc), "refused")
+            except Refusal:
+                raise
+            except Exception as exc:  # noqa: BLE001 — the transaction is rolled back; say so, and record it
+                import logging
+
+                logging.getLogger("yusuan.web").exception("publishing draft %s failed", draft_id)
+                return _refused(f"发布失败，未作任何改动（{type(exc).__name__}）", "failed")
+            return RedirectResponse(target, status_code=303)
+
+        def _refused(message: str, outcome: str) -> Response:
+            with sessions.begin() as s:
+                me = ctx.auth.account(request, s)
+                wf.audit(s, me.name if me else "", "publish", f"草稿 #{draft_id}", message, address(request), outcome)
+            return RedirectResponse(f"/drafts/{draft_id}?m={quote(message)}#review", status_code=303)
+
+        return await run_in_threadpool(work)
+
+    # --- versions -------------------------------------------------------------------------------
+
+    @app.post("/versions/{version_id}/withdraw", include_in_schema=False)
+    async def withdraw(request: Request, version_id: int) -> Response:
+        form = await ctx.form(request)
+
+        def work() -> Response:
+            try:
+                with sessions.begin() as s:
+                    me = ctx.who(request, s, ("reviewer",))
+                    version = s.get(Version, version_id)
+                    if version is None:
+                        raise Refusal(404, "没有这个版本")
+                    wf.withdraw(s, me, version, str(form.get("reason", "")), address(request))
+                    target = f"/unit/{quote(version.public_key, safe='')}/{version.year}/v/{version.number}"
+            except wf.WorkflowError as exc:
+                raise Refusal(400, str(exc)) from None
+            return RedirectResponse(target, status_code=303)
+
+        return await run_in_threadpool(work)
+
+    def _versions(s: Session, key: str, year: str) -> list[Version]:
+        if not year.isdigit() or len(year) > 4:
+            raise Refusal(404, f"没有这一年：{year}")
+        versions = wf.public_versions(s, key, int(year))
+        if not versions:
+            raise Refusal(404, "这个单位这一年没有经审核发布的版本")
+        return versions
+
+    @app.get("/unit/{key}/{year}/versions", response_class=HTMLResponse, include_in_schema=False)
+    def versions_page(request: Request, key: str, year: str) -> Response:
+        with sessions() as s:
+            versions = _versions(s, key, year)
+            _ = [v.unit for v in versions]
+            return ctx.page(request, "wf_versions.html.j2", ctx.auth.account(request, s), versions=versions, key=key,
+                            year=int(year))
+
+    def _version(s: Session, key: str, year: str, number: str) -> Version:
+        version = next((v for v in _versions(s, key, year) if str(v.number) == number), None)
+        if version is None:
+            raise Refusal(404, f"没有版本 {number}")
+        return version
+
+    @app.get("/unit/{key}/{year}/v/{number}", response_class=HTMLResponse, include_in_schema=False)
+    def version_page(request: Request, key: str, year: str, number: str) -> Response:
+        with sessions() as s:
+            version = _version(s, key, year, number)
+            me = ctx.auth.account(request, s)
+            report = Report.from_json(version.report_json)
+            template = load_template(report.template, report.year)
+            findings = json.loads(version.findings_json)
+            anchors = [anchor(report, template, f.get("location") or {}) for f in findings]
+            files = list(s.scalars(select(VersionFile).where(VersionFile.version_id == version.id)))
+            _ = version.unit
+            base = f"/unit/{quote(key, safe='')}/{year}/v/{version.number}"
+            fragment = Markup(report_fragment(report, template, lambda t: f"{base}/table/{quote(t, safe='')}.csv"))
+            return ctx.page(request, "wf_version.html.j2", me, version=version, files=files, findings=findings,
+                            anchors=anchors, fragment=fragment, severities=SEVERITY_NAMES, page_of=page_of,
+                            may_withdraw=me is not None and wf.may_review(me, version.unit), key=key,
+                            others=wf.public_versions(s, key, version.year))
+
+    @app.get("/unit/{key}/{year}/v/{number}/file/{file_id}", include_in_schema=False)
+    def version_file(key: str, year: str, number: str, file_id: int) -> Response:
+        with sessions() as s:
+            version = _version(s, key, year, number)
+            file = s.get(VersionFile, file_id)
+            if file is None or file.version_id != version.id:
+                raise Refusal(404, "没有这个文件")
+            return _file(s.scalar(select(VersionFile.content).where(VersionFile.id == file.id)), file.name)
+
+    @app.get("/unit/{key}/{year}/v/{number}/table/{table_id}.csv", include_in_schema=False)
+    def version_table_csv(key: str, year: str, number: str, table_id: str) -> Response:
+        with sessions() as s:
+            version = _version(s, key, year, number)
+            report = Report.from_json(version.report_json)
+            table = report.table(table_id)
+            if table is None:
+                raise Refusal(404, f"没有表{table_id}")
+            text = views.table_csv(table, load_template(report.template, report.year), report.unit_name)
+            return _csv(text, f"{key}-{version.year}-v{version.number}-表{table_id}.csv")
+
+    @app.get("/unit/{key}/{year}/v/{number}/findings.csv", include_in_schema=False)
+    def version_findings_csv(key: str, year: str, number: str) -> Response:
+        with sessions() as s:
+            version = _version(s, key, year, number)
+            findings = [DraftFinding(**{k: f.get(k, "") for k in ("rule", "severity", "location_text", "message", "expected",
+                                                                  "found", "arithmetic", "place", "explanation",
+                                                                  "explained_by")})
+                        for f in json.loads(version.findings_json)]
+            return _csv(findings_csv(findings), f"{key}-{version.year}-v{version.number}-检查结果.csv")
