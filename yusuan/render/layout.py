@@ -333,17 +333,33 @@ def _paragraphs(text: str) -> Iterator[Paragraph]:
             yield Paragraph(line.strip())
 
 
+def explanations_in_order(report: Report, template: Template, part) -> list:
+    """The part's sections (those it prints) in order, with the project forms (PerformanceTable)
+    placed before the section the template names (``performance_before_section``: the seed prints
+    them after 十, the 附件 it announces), or after the last when no part prints only some sections."""
+    before = template.data.get("performance_before_section")
+    items: list = []
+    placed = False
+    for section in report.explanations:
+        if part.sections and section.number not in part.sections:
+            continue
+        if section.number == before and not placed:
+            items += report.performance
+            placed = True
+        items.append(section)
+    if not placed and not part.sections:
+        items += report.performance
+    return items
+
+
 def document(report: Report, template: Template) -> list[Block]:
     """The parts in the template's order; each part opens a page. The project forms come before
     the section the template names (``performance_before_section``: the seed prints them after
     十, the 附件 it announces), or after the explanations."""
     blocks: list[Block] = []
-    printed = [p.get("printed") for p in template.data.get("parts", [])]
     own_structure = template.part("structure") is not None
     for n, part in enumerate(template.parts):
-        # The heading as the body prints it (``printed``: "{unit}主要职能"; "" for none), else the 目录's.
-        heading = printed[n] if n < len(printed) and printed[n] is not None else part.heading
-        heading = heading.replace("{unit}", report.unit_name).replace("{year}", str(report.year))
+        heading = part.heading_for(report.unit_name, report.year)
         if heading:
             blocks.append(Heading(heading, 1, new_page=n > 0))
         if part.holds == "profile" and own_structure:  # duties as printed, the structure a part of its own
@@ -367,21 +383,17 @@ def document(report: Report, template: Template) -> list[Block]:
         elif part.holds == "tables":
             blocks += [official_block(table, template.table(table.id)) for table in report.tables]
         elif part.holds == "explanations":
-            before = template.data.get("performance_before_section")
-            performance = [performance_block(p, i) for i, p in enumerate(report.performance, 1)]
-            placed = False
-            for section in report.explanations:
-                if part.sections and section.number not in part.sections:
+            forms = 0
+            for item in explanations_in_order(report, template, part):
+                if isinstance(item, PerformanceTable):
+                    forms += 1
+                    blocks.append(performance_block(item, forms))
                     continue
-                if section.number == before and not placed:
-                    blocks += performance
-                    placed = True
-                if section.number or section.title:
-                    title = f"{section.number}、{section.title}" if section.number else section.title
-                    blocks.append(Heading(title, 2, new_page=placed and section.number == before))
-                blocks += list(_paragraphs(section.text))
-            if not placed and not part.sections:
-                blocks += performance
+                if item.number or item.title:
+                    title = f"{item.number}、{item.title}" if item.number else item.title
+                    # the section after the forms starts a page of its own
+                    blocks.append(Heading(title, 2, new_page=bool(forms) and isinstance(blocks[-1], TableBlock)))
+                blocks += list(_paragraphs(item.text))
         elif part.holds == "glossary":
             lead = template.data.get("glossary_format", "{n}、{term}：{text}").split("{text}")[0]
             for i, term in enumerate(report.glossary, 1):

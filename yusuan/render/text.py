@@ -11,6 +11,7 @@ from ..money import fmt_table, fmt_yuan
 from ..report import PerformanceTable, Report, Table
 from ..templates import Template, TableSpec
 from . import Rendering
+from .layout import explanations_in_order
 from . import register
 
 FULL_WIDTH_SPACE = "\u3000"
@@ -86,12 +87,9 @@ def render_text(report: Report, template: Template) -> str:
     """The parts in the template's order; the project forms before the section the template
     names (``performance_before_section``), or after the explanations."""
     lines: list[str] = []
-    printed = [p.get("printed") for p in template.data.get("parts", [])]
     own_structure = template.part("structure") is not None
-    for index, part in enumerate(template.parts):
-        # The heading as the body prints it (``printed``: "{unit}主要职能"; "" for none), else the 目录's.
-        heading = printed[index] if index < len(printed) and printed[index] is not None else part.heading
-        heading = heading.replace("{unit}", report.unit_name).replace("{year}", str(report.year))
+    for part in template.parts:
+        heading = part.heading_for(report.unit_name, report.year)
         if heading:
             lines.append(heading)
         if part.holds == "profile" and own_structure:  # duties as printed, the structure a part of its own
@@ -107,19 +105,13 @@ def render_text(report: Report, template: Template) -> str:
             for table in report.tables:
                 lines += table_lines(table, template.table(table.id), template.data.get("unit_label", "单位名称"))
         elif part.holds == "explanations":
-            before = template.data.get("performance_before_section")
-            placed = False
-            for section in report.explanations:
-                if part.sections and section.number not in part.sections:
+            for item in explanations_in_order(report, template, part):
+                if isinstance(item, PerformanceTable):
+                    lines += performance_lines(item)
                     continue
-                if section.number == before and not placed:
-                    lines += [line for performance in report.performance for line in performance_lines(performance)]
-                    placed = True
-                if section.number or section.title:
-                    lines.append(f"{section.number}、{section.title}" if section.number else section.title)
-                lines += section.text.split("\n")
-            if not placed and not part.sections:
-                lines += [line for performance in report.performance for line in performance_lines(performance)]
+                if item.number or item.title:
+                    lines.append(f"{item.number}、{item.title}" if item.number else item.title)
+                lines += item.text.split("\n")
         elif part.holds == "glossary":
             form = template.data.get("glossary_format", "{n}、{term}：{text}")  # Shanghai: （一）财政拨款收入：…
             lines += [form.format(n=chinese_number(i), term=term.term, text=term.text) for i, term in enumerate(report.glossary, 1)]

@@ -212,10 +212,16 @@ class Part:
     title: str
     holds: str  # profile | structure | tables | explanations | glossary | projects
     sections: tuple[str, ...] = ()  # the explanation sections (by number) this part prints; () all
+    printed: str | None = None  # the heading as the body prints it ("{unit}主要职能"; "" for none), if not the 目录's
 
     @property
     def heading(self) -> str:
         return f"{self.number} {self.title}".strip()
+
+    def heading_for(self, unit: str, year: int) -> str:
+        """The heading a report prints for this part ("" for none)."""
+        text = self.heading if self.printed is None else self.printed
+        return text.replace("{unit}", unit).replace("{year}", str(year))
 
 
 @dataclass(frozen=True)
@@ -310,7 +316,9 @@ def _folder(ref: str) -> Path:
 def _raw(ref: str) -> tuple[dict, tuple[str, ...]]:
     """The template's YAML merged over its ancestors', and its lineage (folders, nearest first)."""
     folder = _folder(ref)
-    data = yaml.safe_load((folder / "template.yaml").read_text(encoding="utf-8"))
+    # libyaml when built (as where the detection marks are read): the pure-Python loader took
+    # ~40 ms of a cold `yusuan check`; the same constructors, so the same data.
+    data = yaml.load((folder / "template.yaml").read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     lineage = (str(folder),)
     parent = data.pop("extends", None)
     if parent:
@@ -373,7 +381,8 @@ def load(ref: str, year: int) -> Template:
             )
             for t in data["tables"]
         )
-        parts = tuple(Part(p.get("number", ""), _fill(p["title"], year), p["holds"], tuple(str(x) for x in p.get("sections", ())))
+        parts = tuple(Part(p.get("number", ""), _fill(p["title"], year), p["holds"], tuple(str(x) for x in p.get("sections", ())),
+                           p.get("printed"))
                       for p in data["parts"])
         return Template(
             id=str(data["id"]),
