@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .budget import Budget
+from typing import TYPE_CHECKING
+
 from .errors import InputError, Refused
+
+if TYPE_CHECKING:  # the Budget model (pydantic, ~90 ms to import) only where a budget is read
+    from .budget import Budget
 
 BUDGET_SUFFIXES = (".yaml", ".yml")
 PUBLISHED_SUFFIXES = (".txt", ".pdf")
