@@ -79,8 +79,8 @@ def register(app: FastAPI, ctx) -> None:
 
     sessions = ctx.sessions
 
-    def _draft(s: Session, request: Request, draft_id: int):
-        me = ctx.who(request, s)
+    def _draft(s: Session, request: Request, draft_id: int, roles: tuple[str, ...] = ("admin", "reviewer", "publisher")):
+        me = ctx.who(request, s, roles)
         draft = s.get(Draft, draft_id)
         if draft is None or not wf.may_see(me, draft):
             raise Refusal(404, "没有这份草稿")  # another unit's draft is not said to exist
@@ -196,7 +196,7 @@ def register(app: FastAPI, ctx) -> None:
         goes back to the draft page as a message (and into the audit log as refused)."""
         try:
             with sessions.begin() as s:
-                me, draft = _draft(s, request, draft_id)
+                me, draft = _draft(s, request, draft_id, ("reviewer",))
                 message = action(s, me, draft)
         except wf.WorkflowError as exc:
             with sessions.begin() as s:
@@ -239,7 +239,7 @@ def register(app: FastAPI, ctx) -> None:
         def work() -> Response:
             try:
                 with sessions.begin() as s:
-                    me, draft = _draft(s, request, draft_id)
+                    me, draft = _draft(s, request, draft_id, ("reviewer",))
                     version = wf.publish(s, me, draft, over_unexplained=over, address=address(request))
                     target = f"/unit/{quote(version.public_key, safe='')}/{version.year}/v/{version.number}"
             except wf.WorkflowError as exc:
