@@ -12,7 +12,6 @@ import argparse
 import gc
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
@@ -20,6 +19,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scaled_budget import SEED, dump, scaled, seed_data  # noqa: E402
 
+from timing import best  # noqa: E402 — benchmarks/timing.py, beside this script
 from yusuan.read.budget_yaml import _LineLoader, _PureLineLoader, load_yaml, read_budget  # noqa: E402
 
 
@@ -29,14 +29,6 @@ class _Before(yaml.SafeLoader):
 
 _Before.yaml_constructors = dict(_PureLineLoader.yaml_constructors)
 
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def parse(text: str, loader, collect: bool) -> None:

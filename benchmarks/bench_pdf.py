@@ -8,26 +8,18 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from timing import best  # noqa: E402 — benchmarks/timing.py, beside this script
 from yusuan.read.pdf import pdf_lines  # noqa: E402
 from yusuan.read.pdfium import page_texts  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "tunliu-police-2024" / "budget.yaml"
 SHANGHAI = ROOT / "tests" / "data" / "shanghai"
 
-
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def seed_pdf() -> Path | None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from timing import best  # noqa: E402 — benchmarks/timing.py, beside this script
 from yusuan.context import Context  # noqa: E402
 from yusuan.read import published  # noqa: E402
 from yusuan.read.pdf import page_texts  # noqa: E402
@@ -27,14 +27,6 @@ from yusuan.read.detect import detect  # noqa: E402
 SHANGHAI = ROOT / "tests" / "data" / "shanghai"
 DETECT = Context.create(None)
 
-
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def unknown_pdf(pages: int = 20) -> Path:
