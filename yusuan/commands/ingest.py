@@ -60,6 +60,8 @@ def register(app: typer.Typer) -> None:
             raise InputError(str(out), None, str(exc).removeprefix(f"{out}: ")) from None
         start = time.perf_counter()
         client = dask_client(scheduler, dask_local) if (scheduler or dask_local) else None
+        if client is not None:  # batches sized on the cluster's workers, as on this machine's
+            jobs = dask_local or max(1, len(client.scheduler_info().get("workers", {})))
         try:
             with corpus.lock():
                 counts = ingest(corpus, list(files), template=template, catalog_files=context.catalog_files, jobs=jobs,

@@ -9,6 +9,7 @@ a kill loses at most the batches being worked on.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from collections import Counter
@@ -146,19 +147,48 @@ def outcome(item: dict, status: str, error: str | None, rows, summary: dict, sec
     }
 
 
+_DEATH_SIGNAL_SET = False
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked worker of a local ingest: end this process when the ingest's process ends.
+    A worker left running after a kill of the ingest would commit its batch while the rerun
+    redoes it (the same inputs twice); and batch.py's workers, holding both ends of their pipe,
+    would wait for work forever. Linux's PR_SET_PDEATHSIG does it at once; elsewhere the parent
+    is looked at before each input and before the commit."""
+    global _DEATH_SIGNAL_SET
+    if not _DEATH_SIGNAL_SET:
+        _DEATH_SIGNAL_SET = True
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # not Linux
+            pass
+    if os.getppid() != parent:  # it ended before the signal was asked for
+        os._exit(1)
+
+
 def ingest_batch(root: str, batch: str, items: list[dict], template: str | None,
-                 catalog_files: tuple[str, ...]) -> list[dict]:
+                 catalog_files: tuple[str, ...], parent: int | None = None) -> list[dict]:
     """A worker's call: read and check ``items``, write their rows as the batch's part files and
     commit it; returns the batch's entries. Module-level and plain-data in, plain-data out, so
-    that it runs in a forked worker or on a Dask worker alike."""
+    that it runs in a forked worker or on a Dask worker alike. ``parent``: the pid of the local
+    ingest that forked this worker (die_with_parent); None on Dask."""
     tables: dict[str, list[dict]] = {}
     entries = []
     for item in items:
+        if parent is not None:
+            die_with_parent(parent)
         rows, entry = ingest_one(item, template, catalog_files)
         for table, found in rows.tables.items():
             tables.setdefault(table, []).extend(found)
         tables.setdefault("reports", []).append(entry)
         entries.append(entry)
+    if parent is not None:
+        die_with_parent(parent)
     Corpus(Path(root)).write_batch(batch, tables, entries)
     return entries
 
@@ -301,8 +331,10 @@ def ingest(corpus: Corpus, files: list[Path], *, template: str | None, catalog_f
     counts: Counter = Counter()
     finished_inputs = [0]
 
+    parent = None if client is not None else os.getpid()
+
     def make_calls(groups: list[list[dict]]) -> list[tuple]:
-        return [(root, batch_name(group), group, template, catalog_files) for group in groups]
+        return [(root, batch_name(group), group, template, catalog_files, parent) for group in groups]
 
     def execute(calls: list[tuple], finished) -> list[int]:
         return run_dask(client, calls, finished) if client is not None else run_local(calls, jobs, finished)

@@ -70,18 +70,17 @@ class Corpus:
             _atomic(mark, lambda p: p.write_text(text, encoding="utf-8"))
 
     def lock(self):
-        """An exclusive lock on the corpus for one ingest (a second one waits). The file stays
-        open in the worker processes forked from this one, so after a kill of the ingest the
-        lock is held until its workers have finished the batch they were writing — the rerun
-        cannot start beside them and ingest the same inputs twice."""
+        """An exclusive lock on the corpus for one ingest (a second one waits). A POSIX record
+        lock (lockf), which forked workers do not inherit: it dies with this process, and the
+        workers of a killed ingest die with it (``die_with_parent``) before they commit."""
         import fcntl
 
         handle = open(self.root / ".lock", "a")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             print(f"note: another ingest is writing {self.root}; waiting for it to end", file=sys.stderr, flush=True)
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.lockf(handle, fcntl.LOCK_EX)
         return handle
 
     # -- batches ------------------------------------------------------------------------------
@@ -101,10 +100,28 @@ class Corpus:
         return {entry["report_id"]: entry for commit in self.committed().values() for entry in commit["inputs"]}
 
     def clean(self) -> int:
-        """Remove what a killed ingest left: temporary files, and parts of batches never committed.
-        Returns how many files were removed. Only under the lock."""
-        committed = set(self.committed())
+        """Remove what a killed ingest left: temporary files, parts of batches never committed,
+        and a batch committed twice over (every input of it also in an earlier commit: a batch
+        of a cluster's worker that finished after its client was gone and the rerun had redone
+        it). Returns how many files were removed. Only under the lock."""
         removed = 0
+        seen: dict[str, str] = {}
+        commits = sorted(self.batches.glob("*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+        for path in commits:
+            try:
+                ids = [entry["report_id"] for entry in json.loads(path.read_text(encoding="utf-8"))["inputs"]]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if ids and all(i in seen for i in ids):
+                path.unlink()
+                removed += 1
+                continue
+            twice = [i for i in ids if i in seen]
+            if twice:
+                print(f"warning: {path.name} holds {len(twice)} report(s) also in {seen[twice[0]]}: "
+                      "queries count them twice", file=sys.stderr)
+            seen.update({i: path.name for i in ids})
+        committed = set(self.committed())
         for folder in [self.batches] + [self.root / "parts" / table for table in TABLES]:
             for path in folder.iterdir():
                 stale = path.name.endswith(".tmp") or (path.suffix == ".parquet" and path.stem not in committed)
