@@ -239,20 +239,26 @@ def register(app: FastAPI, env, sessions) -> None:
 
     review.register(app, ctx)
 
-    if os.environ.get("YUSUAN_WORKERS", "1") != "0":
+    count = int(os.environ.get("YUSUAN_WORKERS", "1"))
+    if count > 0:
+        # Drafts are read and checked by threads of the server itself unless YUSUAN_WORKERS=0
+        # (then `yusuan worker` processes do it, on this machine or others): started with the
+        # application's lifespan, around whatever lifespan it already has.
+        from contextlib import asynccontextmanager
+
         from ..jobs import start_threads
 
-        state: dict = {}
+        inner = app.router.lifespan_context
 
-        @app.on_event("startup")
-        def start_workers() -> None:
-            # Drafts are read and checked by threads of the server itself unless YUSUAN_WORKERS=0
-            # (then `yusuan worker` processes do it, on this machine or others).
-            state["stop"], state["threads"] = start_threads(sessions, int(os.environ.get("YUSUAN_WORKERS", "1")))
-
-        @app.on_event("shutdown")
-        def stop_workers() -> None:
-            if "stop" in state:
-                state["stop"].set()
-                for thread in state["threads"]:
+        @asynccontextmanager
+        async def lifespan(application):
+            stop, threads = start_threads(sessions, count)
+            try:
+                async with inner(application) as state:
+                    yield state
+            finally:
+                stop.set()
+                for thread in threads:
                     thread.join(5)
+
+        app.router.lifespan_context = lifespan

@@ -191,7 +191,7 @@ def register(app: FastAPI, ctx) -> None:
             text = views.table_csv(table, load_template(report.template, report.year), report.unit_name)
             return _csv(text, f"草稿{draft.id}-表{table_id}.csv")
 
-    def _review_action(request: Request, draft_id: int, action) -> Response:
+    def _review_action(request: Request, draft_id: int, action, place: str = "review") -> Response:
         """Run a reviewer's action on a draft in one transaction with its audit line; a refusal
         goes back to the draft page as a message (and into the audit log as refused)."""
         try:
@@ -203,7 +203,7 @@ def register(app: FastAPI, ctx) -> None:
                 me = ctx.auth.account(request, s)
                 wf.audit(s, me.name if me else "", "review", f"草稿 #{draft_id}", str(exc), address(request), "refused")
             message = str(exc)
-        return RedirectResponse(f"/drafts/{draft_id}?m={quote(message)}#review", status_code=303)
+        return RedirectResponse(f"/drafts/{draft_id}?m={quote(message)}#{place}", status_code=303)
 
     @app.post("/drafts/{draft_id}/findings/{finding_id}/explain", include_in_schema=False)
     async def explain(request: Request, draft_id: int, finding_id: int) -> Response:
@@ -218,7 +218,8 @@ def register(app: FastAPI, ctx) -> None:
                      finding.explanation, address(request))
             return f"已说明：{finding.rule}"
 
-        return await run_in_threadpool(_review_action, request, draft_id, action)
+        # back to the finding explained, so that the reviewer goes on down the list from there
+        return await run_in_threadpool(_review_action, request, draft_id, action, f"finding-{finding_id}")
 
     @app.post("/drafts/{draft_id}/return", include_in_schema=False)
     async def send_back(request: Request, draft_id: int) -> Response:
