@@ -21,7 +21,20 @@ def first_bad(text: str) -> str | None:
 
 
 def clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    # isprintable() is false for every character _NOT_XML matches (categories Cc, Cs, Cn): a
+    # printable text (most labels) has nothing to remove, known without the regex.
+    return text if text.isprintable() else _NOT_XML.sub("", text)
+
+
+def is_clean(value: object) -> bool:
+    """Whether ``walk(value, clean)`` would change nothing: every string in it XML can hold."""
+    if isinstance(value, str):
+        return value.isprintable() or _NOT_XML.search(value) is None
+    if isinstance(value, (list, tuple)):
+        return all(is_clean(v) for v in value)
+    if isinstance(value, dict):
+        return all(is_clean(k) and is_clean(v) for k, v in value.items())
+    return True
 
 
 def walk(value: object, on_text) -> object:
