@@ -39,7 +39,9 @@ class Model(BaseModel):
                                  "which no spreadsheet or Word file can hold: remove it")
             return text
 
-        return xmltext.walk(value, check) if isinstance(value, (str, list, dict)) else value
+        if isinstance(value, (str, list, dict)) and not xmltext.is_clean(value):
+            xmltext.walk(value, check)  # raises, naming the text (a clean value is as it came)
+        return value
 
 
 def _amount(value: object) -> Decimal:

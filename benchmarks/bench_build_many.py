@@ -1,0 +1,90 @@
+"""Many units: `yusuan build DIR -f json,text` over N generated units (`yusuan synth`, one year
+each), ms per unit per core (CPU of the command and its workers) and wall, with --jobs 1 and
+--jobs 2; and the cold start of `yusuan check one.json` and `yusuan build one.yaml -f json`.
+With a base commit, the same figures of that commit's tree (a `git worktree`) in the same run,
+rounds alternating, so that a machine busy with something else disturbs both alike. Prints
+figures, asserts nothing.
+
+    python benchmarks/bench_build_many.py [--units 1000] [--rounds 3] [--base COMMIT]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+import time
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(tree: Path, args: list[str]) -> tuple[float, float]:
+    """(CPU seconds of the command and its children, wall seconds) of `yusuan ARGS` in ``tree``'s code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "yusuan.cli", *args], cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--base", default=None, help="a commit to measure beside the working tree")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        subprocess.run([sys.executable, "-m", "yusuan.cli", "synth", "--units", str(options.units), "--seed", "0",
+                        "--years", "2024-2024", "-o", str(tmp / "synth")], cwd=ROOT, check=True, capture_output=True)
+        units = tmp / "units"
+        units.mkdir()
+        for path in sorted((tmp / "synth").glob("*/*.yaml")):
+            path.rename(units / f"{path.parent.name}.yaml")
+        one = next(units.glob("*.yaml"))
+        subprocess.run([sys.executable, "-m", "yusuan.cli", "build", str(one), "-f", "json", "-o", str(tmp / "one")], cwd=ROOT,
+                       check=True, capture_output=True)
+        trees = {"now": ROOT}
+        if options.base:
+            trees = {f"base {options.base}": tmp / "base", **trees}
+            subprocess.run(["git", "worktree", "add", "--detach", str(tmp / "base"), options.base], cwd=ROOT, check=True,
+                           capture_output=True)
+        figures: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        try:
+            for _ in range(options.rounds):
+                for name, tree in trees.items():
+                    for jobs in (1, 2):
+                        out = tmp / f"out-{jobs}"
+                        shutil.rmtree(out, ignore_errors=True)
+                        figures.setdefault((name, f"jobs {jobs}"), []).append(
+                            run(tree, ["build", str(units), "-f", "json,text", "-j", str(jobs), "-o", str(out)]))
+                    for _ in range(3):
+                        figures.setdefault((name, "cold check one.json"), []).append(run(tree, ["check", str(tmp / "one" / "report.json")]))
+                        figures.setdefault((name, "cold build -f json"), []).append(
+                            run(tree, ["build", str(one), "-f", "json", "-o", str(tmp / "cold")]))
+        finally:
+            if options.base:
+                subprocess.run(["git", "worktree", "remove", "--force", str(tmp / "base")], cwd=ROOT, capture_output=True)
+    n = options.units
+    print(f"{n} generated units, `yusuan build DIR -f json,text` (median of {options.rounds} rounds)")
+    for name in trees:
+        cpu1, wall1 = (statistics.median(x) for x in zip(*figures[(name, "jobs 1")]))
+        cpu2, wall2 = (statistics.median(x) for x in zip(*figures[(name, "jobs 2")]))
+        print(f"  {name:22s} --jobs 1: {cpu1 / n * 1000:6.2f} ms CPU per unit, {wall1 / n * 1000:6.2f} ms wall;"
+              f"  --jobs 2: {cpu2 / n * 1000:6.2f} ms CPU per unit, {wall2 / n * 1000:6.2f} ms wall; speed-up {wall1 / wall2:.2f}")
+    print("cold start (median CPU / wall, ms)")
+    for what in ("cold check one.json", "cold build -f json"):
+        line = "; ".join(f"{name} {statistics.median(c for c, _ in figures[(name, what)]) * 1000:5.0f} / "
+                         f"{statistics.median(w for _, w in figures[(name, what)]) * 1000:5.0f}" for name in trees)
+        print(f"  {what:22s} {line}")
+
+
+if __name__ == "__main__":
+    main()
