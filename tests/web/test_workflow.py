@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy import select, text
 
-from tests.web.workflow_fixtures import (FIXED_BYTES, SEED_BYTES, SEED_NAME, app_for, bureau, draft_id_of,  # noqa: F401
+from tests.web.workflow_fixtures import (FIXED_BYTES, SEED, SEED_BYTES, SEED_NAME, app_for, bureau, draft_id_of,  # noqa: F401
                                          login, upload, wf_url)
 
 
@@ -174,3 +174,23 @@ def test_published_files_never_change(bureau):
     # The status of a version may change (withdrawn), its content may not.
     with bureau.sessions.begin() as s:
         s.execute(text("UPDATE wf_versions SET status = 'superseded'"))
+
+
+def test_a_published_pdf_shows_the_page_of_each_finding(bureau):
+    from yusuan.catalog import Catalog
+    from yusuan.render import Rendering, renderers
+    from yusuan.store.ingest import read_input
+    from yusuan.templates import load
+
+    # The seed as the unit would publish it: our PDF of it, read back by the PDF reader.
+    report, budget, _ = read_input(SEED)
+    pdf = renderers()["pdf"].render(Rendering(report, load(report.template, report.year), Catalog.default(), budget))
+    app = app_for(bureau)
+    pub = login(app, "pub")
+    draft = draft_id_of(upload(pub, ("报告.pdf", pdf)))
+    bureau.work()
+    page = pub.get(f"/drafts/{draft}").text
+    assert "待审核" in page and finding_ids(page, "P.cost", "error")
+    assert re.search(r'<span class="page-no">第\d+页</span>', page)
+    rows = list(csv.reader(io.StringIO(pub.get(f"/drafts/{draft}/findings.csv").content.decode("utf-8-sig"))))
+    assert any(r[1] == "P.cost" and r[3].startswith("第") for r in rows[1:])

@@ -48,6 +48,7 @@ class Bureau:
         from yusuan.store.workflow_models import ManagedUnit
 
         self.url = url
+        self.apps: list = []  # apps made on this store: their engines closed with it (PostgreSQL counts connections)
         self.engine, self.sessions = open_store(url)
         with self.sessions.begin() as s:
             unit = ManagedUnit(name=SEED_NAME, code="", region=SEED_REGION, department=SEED_NAME)
@@ -75,13 +76,17 @@ def bureau(wf_url, monkeypatch):
     monkeypatch.setenv("YUSUAN_WORKERS", "0")  # the tests run the jobs themselves, when they choose
     b = Bureau(wf_url)
     yield b
+    for app in b.apps:
+        app.state.engine.dispose()
     b.engine.dispose()
 
 
 def app_for(bureau):
     from yusuan.web.app import create_app
 
-    return create_app(bureau.url)
+    app = create_app(bureau.url)
+    bureau.apps.append(app)
+    return app
 
 
 def client_for(app):
