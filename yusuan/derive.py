@@ -76,6 +76,7 @@ class TableBuilder:
         self.context = context
         self.lines = [line for line in context.budget.lines if matches(line, spec.where)]
         self._selected: dict[tuple, frozenset[int]] = {}
+        self._where_keys: dict[int, tuple[dict, tuple]] = {}
         self._prefixes: dict[str, list[LineItem]] | None = None
 
     def under(self, code: str) -> list[LineItem]:
@@ -92,7 +93,14 @@ class TableBuilder:
 
     def selected(self, where: dict) -> frozenset[int]:
         """The ids of the table's lines that pass ``where``: each filter is applied once per table, not per cell."""
-        key = tuple(sorted((k, str(v)) for k, v in where.items()))
+        # Most calls pass a column's own ``where`` (one dict per column, asked once per row): its
+        # canonical key is remembered by the dict's identity, the dict kept so the id stays its own.
+        known = self._where_keys.get(id(where))
+        if known is not None and known[0] is where:
+            key = known[1]
+        else:
+            key = tuple(sorted((k, str(v)) for k, v in where.items()))
+            self._where_keys[id(where)] = (where, key)
         if key not in self._selected:
             self._selected[key] = frozenset(id(line) for line in self.lines if matches(line, where))
         return self._selected[key]

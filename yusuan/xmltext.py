@@ -30,10 +30,22 @@ def is_clean(value: object) -> bool:
     """Whether ``walk(value, clean)`` would change nothing: every string in it XML can hold."""
     if isinstance(value, str):
         return value.isprintable() or _NOT_XML.search(value) is None
+    if isinstance(value, dict):
+        # A row's labels and amounts: str keys, str or number values, told apart without a call each.
+        for key, item in value.items():
+            if key.__class__ is str:
+                if not (key.isprintable() or _NOT_XML.search(key) is None):
+                    return False
+            elif not is_clean(key):
+                return False
+            if item.__class__ is str:
+                if not (item.isprintable() or _NOT_XML.search(item) is None):
+                    return False
+            elif isinstance(item, (str, list, tuple, dict)) and not is_clean(item):
+                return False
+        return True
     if isinstance(value, (list, tuple)):
         return all(is_clean(v) for v in value)
-    if isinstance(value, dict):
-        return all(is_clean(k) and is_clean(v) for k, v in value.items())
     return True
 
 
