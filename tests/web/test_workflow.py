@@ -128,24 +128,39 @@ def test_explanations_carry_over_and_return(bureau):
     assert "只有待审核的草稿可以发布" in rev.get(response.headers["location"]).text
 
 
+def _xml_bomb() -> bytes:
+    """A workbook whose XML declares nested entities (a billion laughs, were it expanded)."""
+    import zipfile
+
+    laughs = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>' \
+             '<workbook>&lol2;</workbook>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", laughs)
+    return out.getvalue()
+
+
 def test_several_files_at_once_and_refusals(bureau, monkeypatch):
     app = app_for(bureau)
     pub = login(app, "pub")
     other_unit = SEED_BYTES.replace(f"name: {SEED_NAME}".encode(), "name: 某某局".encode(), 1)
     response = upload(pub, ("budget.yaml", SEED_BYTES), ("broken.xlsx", b"PK\x03\x04 not a workbook"),
-                      ("report.pdf", b"%PDF-1.4 nothing"), ("other.yaml", other_unit), ("bad.json", b"{\"schema\": 1"))
+                      ("report.pdf", b"%PDF-1.4 nothing"), ("other.yaml", other_unit), ("bad.json", b"{\"schema\": 1"),
+                      ("bomb.xlsx", _xml_bomb()))
     assert response.status_code == 303 and response.headers["location"] == "/drafts"
-    assert bureau.work() == 5
+    assert bureau.work() == 6
     with bureau.sessions() as s:
         rows = dict(s.execute(text("SELECT filename, status FROM wf_drafts")).all())
         messages = dict(s.execute(text("SELECT filename, message FROM wf_drafts")).all())
     assert rows == {"budget.yaml": "checked", "broken.xlsx": "refused", "report.pdf": "refused",
-                    "other.yaml": "refused", "bad.json": "refused"}
+                    "other.yaml": "refused", "bad.json": "refused", "bomb.xlsx": "refused"}
+    assert "DTD" in messages["bomb.xlsx"]  # the workbook reader's guard against entity expansion
     assert "某某局" in messages["other.yaml"] and "不是你负责的单位" in messages["other.yaml"]
     assert messages["bad.json"].startswith("bad.json:1:") and "not JSON" in messages["bad.json"]
     assert messages["broken.xlsx"].startswith("broken.xlsx") and "/tmp" not in messages["broken.xlsx"]
     page = pub.get("/drafts").text
-    assert page.count("未能读取") == 4
+    assert page.count("未能读取") == 5
 
     # Not a kind of file we read; too big.
     assert upload(pub, ("x.exe", b"MZ")).status_code == 400
