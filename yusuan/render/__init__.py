@@ -133,7 +133,10 @@ def check_formats(formats: list[str]) -> None:
 
 def write(rendering: Rendering, formats: list[str], outdir: str | Path) -> list[Path]:
     """Render every format first, then write them all: a failing renderer leaves nothing half-written."""
+    from .layout import once
+
     check_formats(formats)
     available = _renderers(formats)
-    rendered = [(available[f], available[f].render(rendering)) for f in formats]
+    with once():  # the page layout computed once for html, pdf, docx and xlsx alike
+        rendered = [(available[f], available[f].render(rendering)) for f in formats]
     return write_together([(renderer.filename, data) for renderer, data in rendered], outdir)

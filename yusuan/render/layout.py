@@ -12,6 +12,8 @@ A grid is a list of cells with row/column/span (like HTML's rowspan/colspan), it
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator, Literal
@@ -352,7 +354,32 @@ def explanations_in_order(report: Report, template: Template, part) -> list:
     return items
 
 
+# While render.write renders several formats of one report, each asks for the same blocks: made
+# once there (``once``), by report and template; everywhere else made at each call, as a report
+# may have changed in between. (No renderer changes a block.)
+_ONCE: ContextVar[dict | None] = ContextVar("layout_once", default=None)
+
+
+@contextmanager
+def once() -> Iterator[None]:
+    token = _ONCE.set({})
+    try:
+        yield
+    finally:
+        _ONCE.reset(token)
+
+
 def document(report: Report, template: Template) -> list[Block]:
+    memo = _ONCE.get()
+    if memo is None:
+        return _document(report, template)
+    key = (id(report), id(template))
+    if key not in memo:
+        memo[key] = (report, template, _document(report, template))  # both kept: their ids stay theirs
+    return memo[key][2]
+
+
+def _document(report: Report, template: Template) -> list[Block]:
     """The parts in the template's order; each part opens a page. The project forms come before
     the section the template names (``performance_before_section``: the seed prints them after
     十, the 附件 it announces), or after the explanations."""
