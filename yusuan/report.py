@@ -11,11 +11,12 @@ versioned by ``schema``; see docs/report-format.md.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_serializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_serializer, model_validator
 
 from . import xmltext
 from .money import parse_amount
@@ -31,7 +32,14 @@ def _amount(value: object) -> object:
         return value  # what derive computes: checked cheaply
     if isinstance(value, float):  # a JSON number read by pydantic itself: its shortest exact text
         value = repr(value)
+    if isinstance(value, str) and _PLAIN_SMALL.fullmatch(value):
+        return Decimal(value)  # what a report.json holds: what parse_amount would give, decided by one regex
     return parse_amount(value, allow_negative=True, scientific=True)
+
+
+# Plain digits under 10¹² with at most 10 decimals (as pydantic writes a Decimal): a subset of what
+# money.parse_amount accepts, and within every limit it checks, so its Decimal is made directly.
+_PLAIN_SMALL = re.compile(r"-?(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,10})?")
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
@@ -40,19 +48,17 @@ Amount = Annotated[Decimal, BeforeValidator(_amount)]
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _xml_text(cls, value: object) -> object:
+    @model_validator(mode="after")
+    def _xml_text(self) -> "Model":
         # A control character (debris of a PDF's text, or typed into a report.json) would stop
-        # the XLSX and DOCX renderers: removed here (xmltext).
-        if isinstance(value, str):
-            return xmltext.clean(value)
-        if isinstance(value, (list, dict)):
-            # A list or dict is already pydantic's own copy: kept as it is when there is nothing
-            # to remove (derive makes ~1,500 rows a report; walking each into a new copy was
-            # ~10% of a build).
-            return value if xmltext.is_clean(value) else xmltext.walk(value, xmltext.clean)
-        return value
+        # the XLSX and DOCX renderers: removed here (xmltext). Once per model over its fields,
+        # not a validator called for each field (a report has ~1,500 rows of five fields); a
+        # field with nothing to remove is kept as pydantic made it (its own copy).
+        fields = self.__dict__
+        for name, value in list(fields.items()):
+            if isinstance(value, (str, list, dict)) and not xmltext.is_clean(value):
+                fields[name] = xmltext.walk(value, xmltext.clean)
+        return self
 
 
 class Place(Model):

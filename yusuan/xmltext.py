@@ -41,12 +41,22 @@ def is_clean(value: object) -> bool:
             if item.__class__ is str:
                 if not (item.isprintable() or _NOT_XML.search(item) is None):
                     return False
-            elif isinstance(item, (str, list, tuple, dict)) and not is_clean(item):
+            elif isinstance(item, _WALKED) and not is_clean(item):
                 return False
         return True
     if isinstance(value, (list, tuple)):
-        return all(is_clean(v) for v in value)
+        # Likewise a list of texts or of models (a report's tables, rows): a call only for a container.
+        for item in value:
+            if item.__class__ is str:
+                if not (item.isprintable() or _NOT_XML.search(item) is None):
+                    return False
+            elif isinstance(item, _WALKED) and not is_clean(item):
+                return False
+        return True
     return True
+
+
+_WALKED = (str, list, tuple, dict)  # what walk goes into
 
 
 def walk(value: object, on_text) -> object:
