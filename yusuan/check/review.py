@@ -352,14 +352,13 @@ def codes(report: Report, template: Template) -> list[Finding]:
             if not code or not code.isdigit():
                 above = []
                 continue
-            place = Location(table=table.id, row=code)
             if catalog is not None and not _known(catalog, code):
-                out.append(Finding("R.codes", "warning", place, f"code {code} is not in the {report.year} catalog",
+                out.append(Finding("R.codes", "warning", Location(table=table.id, row=code), f"code {code} is not in the {report.year} catalog",
                                    f"a code of the {report.year} catalog", code))
             while above and len(above[-1]) >= len(code):
                 above.pop()
             if above and not code.startswith(above[-1]):
-                out.append(Finding("R.codes", "error", place, f"code {code} is printed under {above[-1]}, which is not its parent",
+                out.append(Finding("R.codes", "error", Location(table=table.id, row=code), f"code {code} is printed under {above[-1]}, which is not its parent",
                                    f"under {code[:len(above[-1])]}", f"under {above[-1]}"))
             above.append(code)
     return out
