@@ -157,6 +157,8 @@ def die_with_parent(parent: int) -> None:
     would wait for work forever. Linux's PR_SET_PDEATHSIG does it at once; elsewhere the parent
     is looked at before each input and before the commit."""
     global _DEATH_SIGNAL_SET
+    if os.getpid() == parent:  # no fork (run_all runs the calls in this process): nothing to die with
+        return
     if not _DEATH_SIGNAL_SET:
         _DEATH_SIGNAL_SET = True
         try:
@@ -167,7 +169,7 @@ def die_with_parent(parent: int) -> None:
             libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
         except (OSError, AttributeError):  # not Linux
             pass
-    if os.getppid() != parent:  # it ended before the signal was asked for
+    if os.getpid() != parent and os.getppid() != parent:  # it ended before the signal was asked for
         os._exit(1)
 
 
