@@ -206,14 +206,9 @@ def three_public_rollup(rule_id: str, table: Table, spec: TableSpec, items: tupl
     rows = {r.code: r for r in table.rows if r.code}
     for item in items:  # a reader may give labels only
         rows.setdefault(item["key"], next((r for r in table.rows if norm(r.label(spec.label_columns[0].key)) == norm(item["label"])), None))
-    codes = {item["key"]: frozenset(item["econ"]) for item in items}
     findings = []
-    for item in items:
-        inside = [k for k in codes if k != item["key"] and codes[k] < codes[item["key"]]]
-        widest = [k for k in inside if not any(codes[k] < codes[o] for o in inside if o != k)]
-        if not widest or rows.get(item["key"]) is None:
-            continue
-        if frozenset().union(*(codes[k] for k in widest)) != codes[item["key"]]:
+    for item, widest in _three_public_parts(items):
+        if rows.get(item["key"]) is None:
             continue
         for column in spec.amount_columns:
             terms = [(k, rows[k].value(column.key) if rows.get(k) else None) for k in widest]
@@ -222,6 +217,25 @@ def three_public_rollup(rule_id: str, table: Table, spec: TableSpec, items: tupl
             if found:
                 findings.append(found)
     return findings
+
+
+_PARTS: dict[tuple, list[tuple[dict, list[str]]]] = {}
+
+
+def _three_public_parts(items: tuple[dict, ...]) -> list[tuple[dict, list[str]]]:
+    """Each item that is the union of the widest items inside it, with those: a matter of the
+    template alone, worked out once per template rather than for every report checked."""
+    key = tuple((item["key"], tuple(item["econ"])) for item in items)
+    if key not in _PARTS:
+        codes = {item["key"]: frozenset(item["econ"]) for item in items}
+        parts = []
+        for item in items:
+            inside = [k for k in codes if k != item["key"] and codes[k] < codes[item["key"]]]
+            widest = [k for k in inside if not any(codes[k] < codes[o] for o in inside if o != k)]
+            if widest and frozenset().union(*(codes[k] for k in widest)) == codes[item["key"]]:
+                parts.append((item, widest))
+        _PARTS[key] = parts
+    return _PARTS[key]
 
 
 def rollup_rule(template: Template, spec: TableSpec) -> Rule | None:

@@ -88,7 +88,8 @@ PLACEHOLDER = re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])|[×＊*]{2,}|
 def placeholders(report: Report) -> list[Finding]:
     words = [text for _, text in prose(report)]
     for table in report.tables:
-        words += (table.title, table.unit_name, table.note or "", *(v for row in table.rows for v in row.labels.values()))
+        words += (table.title, table.unit_name, table.note or "")
+        words += ["".join(row.labels.values()) for row in table.rows]  # a row's labels in one join, not one by one
     joined = "".join(words)
     if not any(c in joined for c in PLACEHOLDER_CHARS):
         return []  # the common case, found without a regex or a place made for each label
