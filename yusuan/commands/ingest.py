@@ -31,6 +31,8 @@ def register(app: typer.Typer) -> None:
                                                 "(tcp://host:8786); its workers must see INPUTS and --out at the same paths"),
         dask_local: Optional[int] = typer.Option(None, "--dask-local", min=1, help="run on a Dask LocalCluster of N worker processes"),
         follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="in a folder, follow links leading outside it"),
+        retry_failed: bool = typer.Option(False, "--retry-failed", help="try again the inputs whose worker died or ran "
+                                          "out of time in an earlier ingest (unreadable ones are never tried again)"),
     ) -> None:
         """Read and check every input into Parquet tables (reports, cells, claims, projects,
         indicators, findings, problems) and a DuckDB database over them; `yusuan query` asks it.
@@ -65,7 +67,7 @@ def register(app: typer.Typer) -> None:
         try:
             with corpus.lock():
                 counts = ingest(corpus, list(files), template=template, catalog_files=context.catalog_files, jobs=jobs,
-                                batch_size=batch_size, client=client,
+                                batch_size=batch_size, client=client, retry_failed=retry_failed,
                                 progress=lambda total: progress(total, "ingesting"),
                                 note=lambda line: typer.echo(f"note: {line}", err=True))
         finally:

@@ -315,11 +315,21 @@ def _silent(total: int):
 
 
 def ingest(corpus: Corpus, files: list[Path], *, template: str | None, catalog_files: tuple[str, ...],
-           jobs: int, batch_size: int | None = None, client=None, progress=_silent, note=None) -> dict:
+           jobs: int, batch_size: int | None = None, client=None, progress=_silent, note=None,
+           retry_failed: bool = False) -> dict:
     """Ingest ``files`` into ``corpus`` (locked by the caller); returns counts of what was done.
     ``client``: a Dask client (else this machine's workers); ``progress(total)``: a context
-    giving ``say(line)`` for each input done (batch.progress); ``note(line)``: anything else."""
+    giving ``say(line)`` for each input done (batch.progress); ``note(line)``: anything else.
+
+    Locally, call it from a process that has not yet used Arrow or DuckDB (as `yusuan ingest`
+    does, which touches them only after its workers are done): the workers are forked under a
+    2 GB address-space limit (limits "worker_memory"), and those libraries' thread pools reserve
+    more than that in the process they are forked from."""
     note = note or (lambda line: None)
+    if retry_failed:
+        forgotten = corpus.forget_failed()
+        if forgotten:
+            note(f"{forgotten} input(s) that failed before: tried again")
     removed = corpus.clean()
     if removed:
         note(f"removed {removed} files of batches an earlier ingest did not finish")

@@ -99,6 +99,19 @@ class Corpus:
         """report id → its outcome, over every committed batch."""
         return {entry["report_id"]: entry for commit in self.committed().values() for entry in commit["inputs"]}
 
+    def forget_failed(self) -> int:
+        """Uncommit the batches whose every input failed (a worker that died, a time limit), so
+        that the next ingest tries them again; their parts go with the next ``clean``. An input
+        that failed inside a batch of good ones (a bug of ours on it) stays: redoing it would
+        ingest its neighbours twice. Returns how many inputs are forgotten. Only under the lock."""
+        forgotten = 0
+        for name, commit in self.committed().items():
+            inputs = commit.get("inputs", [])
+            if inputs and all(entry.get("status") == "failed" for entry in inputs):
+                (self.batches / f"{name}.json").unlink()
+                forgotten += len(inputs)
+        return forgotten
+
     def clean(self) -> int:
         """Remove what a killed ingest left: temporary files, parts of batches never committed,
         and a batch committed twice over (every input of it also in an earlier commit: a batch
