@@ -6,7 +6,15 @@ exactly is stored as NULL with a problem row saying so — never rounded, never 
 """
 from __future__ import annotations
 
-import pyarrow as pa
+import os
+
+# Arrow's default allocator (mimalloc) reserves a 1 GB arena at its first allocation: in a batch
+# worker, under the 2 GB address-space limit of yusuan/batch.py, that would leave the PDF
+# reader's child (which inherits the worker's address space) a few hundred MB. The system
+# allocator reserves nothing ahead; the rows of a batch are small. Read when pyarrow is loaded.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+import pyarrow as pa  # noqa: E402
 
 DECIMAL = pa.decimal128(38, 6)
 TEXT = pa.string()
