@@ -27,7 +27,7 @@ from ..store.db import open_store
 from ..store.models import ReportRow, Unit
 from ..store.workflow import public_versions
 from ..templates import load as load_template
-from . import admin, api, queries, views
+from . import admin, api, queries, sheets, views
 from .fragment import report_css, report_fragment
 
 log = logging.getLogger("yusuan.web")
@@ -188,7 +188,8 @@ def create_app(url: str | None = None) -> FastAPI:
         template = load_template(report.template, report.year)
         base = unit_url(unit.key, row.year)
         fragment = FRAGMENTS.get(("fragment", row.digest, base), lambda: Markup(
-            report_fragment(report, template, lambda t: f"{base}/table/{quote(t, safe='')}.csv")))
+            report_fragment(report, template, lambda t: f"{base}/table/{quote(t, safe='')}.csv",
+                            lambda t: f"{base}/table/{quote(t, safe='')}.xlsx")))
         findings = queries.findings(s, row.id)
         anchors = {f.id: views.cell_anchor(report, template, f.location or {}) for f in findings}
         charts = views.charts(report, template)
@@ -228,24 +229,46 @@ def create_app(url: str | None = None) -> FastAPI:
         return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f"attachment; filename=\"{quote(name)}\"; filename*=UTF-8''{quote(name)}"})
 
-    @app.get("/unit/{key}/{year}/table/{table_id}.csv", include_in_schema=False)
-    def table_csv(key: str, year: str, table_id: str, s: Session = Depends(session)) -> Response:
+    def _xlsx(data: bytes, name: str) -> Response:
+        return Response(data, media_type=sheets.XLSX_MEDIA, headers={
+            "Content-Disposition": f"attachment; filename=\"{quote(name)}\"; filename*=UTF-8''{quote(name)}"})
+
+    def _table_shown(key: str, year: str, table_id: str, s: Session) -> tuple[Unit, ReportRow, sheets.Shown]:
         unit, row = _unit_report(s, key, year)
         report = queries.report_of(row)
         table = report.table(table_id)
         if table is None:
             raise NotFound(f"没有表{table_id}")
         template = load_template(report.template, report.year)
-        return _csv(views.table_csv(table, template, report.unit_name), f"{unit.key}-{row.year}-表{table_id}.csv")
+        return unit, row, views.table_shown(table, template, report.unit_name, row.year)
 
-    @app.get("/unit/{key}/{year}/chart/{name}.csv", include_in_schema=False)
-    def chart_csv(key: str, year: str, name: str, s: Session = Depends(session)) -> Response:
+    @app.get("/unit/{key}/{year}/table/{table_id}.csv", include_in_schema=False)
+    def table_csv(key: str, year: str, table_id: str, s: Session = Depends(session)) -> Response:
+        unit, row, shown = _table_shown(key, year, table_id, s)
+        return _csv(sheets.to_csv(shown), f"{unit.key}-{row.year}-表{table_id}.csv")
+
+    @app.get("/unit/{key}/{year}/table/{table_id}.xlsx", include_in_schema=False)
+    def table_xlsx(key: str, year: str, table_id: str, s: Session = Depends(session)) -> Response:
+        unit, row, shown = _table_shown(key, year, table_id, s)
+        return _xlsx(sheets.to_xlsx(shown), f"{unit.key}-{row.year}-表{table_id}.xlsx")
+
+    def _chart(key: str, year: str, name: str, s: Session) -> tuple[Unit, ReportRow, sheets.Shown]:
         unit, row = _unit_report(s, key, year)
         report = queries.report_of(row)
         chart = next((c for c in views.charts(report, load_template(report.template, report.year)) if c.name == name), None)
         if chart is None:
             raise NotFound(f"没有这个图：{name}")
-        return _csv(views.rows_csv(chart.header + [f"单位：{chart.unit}"], chart.rows), f"{unit.key}-{row.year}-{name}.csv")
+        return unit, row, chart.shown(row.year)
+
+    @app.get("/unit/{key}/{year}/chart/{name}.csv", include_in_schema=False)
+    def chart_csv(key: str, year: str, name: str, s: Session = Depends(session)) -> Response:
+        unit, row, shown = _chart(key, year, name, s)
+        return _csv(sheets.to_csv(shown), f"{unit.key}-{row.year}-{name}.csv")
+
+    @app.get("/unit/{key}/{year}/chart/{name}.xlsx", include_in_schema=False)
+    def chart_xlsx(key: str, year: str, name: str, s: Session = Depends(session)) -> Response:
+        unit, row, shown = _chart(key, year, name, s)
+        return _xlsx(sheets.to_xlsx(shown), f"{unit.key}-{row.year}-{name}.xlsx")
 
     def _side(s: Session, text: str) -> tuple[Unit, ReportRow]:
         key, _, year = text.rpartition("/")

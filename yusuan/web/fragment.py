@@ -46,9 +46,9 @@ def report_css() -> str:
     return scope_css(stylesheet())
 
 
-def report_fragment(report, template, csv_url) -> str:
-    """The report's body as HTML (escaped by the renderer's Jinja), with a CSV link over each
-    official table; ``csv_url(table_id)`` gives the link."""
+def report_fragment(report, template, csv_url, xlsx_url=None) -> str:
+    """The report's body as HTML (escaped by the renderer's Jinja), with a CSV link (and an XLSX
+    one when ``xlsx_url`` is given) over each official table; ``csv_url(table_id)`` gives the link."""
     html = render_html_text(report, template, css="")
     body = html[html.index("<body>") + len("<body>"): html.rindex("</body>")]
 
@@ -56,7 +56,8 @@ def report_fragment(report, template, csv_url) -> str:
         table_id = match.group(2)
         if table_id.startswith("perf-"):
             return match.group(1)
+        xlsx = f' <a class="xlsx" download href="{xlsx_url(table_id)}">下载 XLSX</a>' if xlsx_url else ""
         return (f'{match.group(1)}\n<p class="table-tools"><a class="csv" download href="{csv_url(table_id)}">'
-                f'下载 CSV</a></p>')
+                f'下载 CSV</a>{xlsx}</p>')
 
     return _SECTION.sub(tools, body)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..money import fmt_table
 from ..render import csvsafe, layout
+from . import sheets
 from ..report import Report, Row, Table
 from ..templates import Template
 
@@ -24,33 +25,35 @@ def fmt(value: Decimal | None) -> str:
 # --- a table as shown ---------------------------------------------------------------------------
 
 
+def table_grid(table: Table, template: Template) -> layout.Grid:
+    """The table's grid as the page shows it: the template's official layout (merged header
+    cells, amounts with their exact Decimal), or for a table the template does not know its
+    label and value keys as a header over the rows."""
+    if template.has_table(table.id):
+        return layout.official_grid(table, template.table(table.id))
+    if not table.rows:
+        return layout.Grid(0, 0, [])
+    first = table.rows[0]
+    return sheets.grid_of(list(first.labels) + list(first.values),
+                          [list(r.labels.values()) + list(r.values.values()) for r in table.rows])
+
+
 def table_grid_rows(table: Table, template: Template) -> list[list[str]]:
     """The table as the page shows it, one list per printed row: the header rows (a merged cell's
     text in its first position, blanks in the positions it covers) then the body."""
-    if not template.has_table(table.id):
-        rows = [list(table.rows[0].labels) + list(table.rows[0].values)] if table.rows else []
-        rows += [list(r.labels.values()) + [fmt(v) for v in r.values.values()] for r in table.rows]
-        return rows
-    grid = layout.official_grid(table, template.table(table.id))
-    rows = [[""] * grid.columns for _ in range(grid.rows)]
-    for cell in grid.cells:
-        rows[cell.row][cell.col] = cell.text
-    return rows
+    return sheets.Shown("", grid=table_grid(table, template)).text_rows()
+
+
+def table_shown(table: Table, template: Template, unit_name: str = "", year: int = 2024) -> sheets.Shown:
+    """The table exactly as displayed, for its CSV and XLSX: caption, title, unit line, the grid, note."""
+    above = [[line] for line in (table.caption, table.title) if line]
+    above.append([f"单位名称：{table.unit_name or unit_name}", f"单位：{table.unit}"])
+    return sheets.Shown(f"表{table.id}", above, table_grid(table, template), [table.note] if table.note else [], year)
 
 
 def table_csv(table: Table, template: Template, unit_name: str = "") -> str:
     """CSV of the table exactly as displayed: caption, title, unit line, header, rows, note."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for line in (table.caption, table.title):
-        if line:
-            writer.writerow(csvsafe.row([line]))
-    writer.writerow(csvsafe.row([f"单位名称：{table.unit_name or unit_name}", f"单位：{table.unit}"]))
-    for row in table_grid_rows(table, template):
-        writer.writerow(csvsafe.row(row))
-    if table.note:
-        writer.writerow(csvsafe.row([table.note]))
-    return "\ufeff" + out.getvalue()  # a BOM, so that Excel opens the Chinese as UTF-8
+    return sheets.to_csv(table_shown(table, template, unit_name))
 
 
 def rows_csv(header: list[str], rows: list[list[str]]) -> str:
@@ -105,6 +108,13 @@ class Chart:
     parents: list[str] = field(default_factory=list)
     values: list[Decimal] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # the exact displayed amount of each node
+
+    def shown(self, year: int = 2024) -> sheets.Shown:
+        """The table beside the chart as displayed; its last column holds the amounts, written
+        back as the exact Decimals the page printed."""
+        amounts = len(self.header) - 1
+        rows = [[Decimal(v) if i == amounts and v else v for i, v in enumerate(row)] for row in self.rows]
+        return sheets.Shown(self.name, [[self.title, f"单位：{self.unit}"]], sheets.grid_of(self.header, rows), [], year)
 
     def payload(self) -> dict:
         # The browser draws with numbers: these floats only size the shapes; the figures a
