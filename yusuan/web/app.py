@@ -54,6 +54,10 @@ def unit_url(key: str, year: int | None = None) -> str:
     return f"/unit/{quote(key, safe='')}" + (f"/{year}" if year is not None else "")
 
 
+def dept_url(name: str, year: int | None = None) -> str:
+    return f"/department/{quote(name, safe='')}" + (f"/{year}" if year is not None else "")
+
+
 def fmt(value: Decimal | None) -> str:
     return views.fmt(value)
 
@@ -65,7 +69,7 @@ def _pct(value: Decimal | None) -> str:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("yusuan.web", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(unit_url=unit_url, fmt=fmt, pct=_pct, quote=lambda s: quote(str(s), safe=""))
+    env.globals.update(unit_url=unit_url, dept_url=dept_url, fmt=fmt, pct=_pct, quote=lambda s: quote(str(s), safe=""))
     env.filters["signed"] = lambda v: "" if v is None else (("+" if v > 0 else "") + fmt(v))
     return env
 
@@ -269,6 +273,54 @@ def create_app(url: str | None = None) -> FastAPI:
     def chart_xlsx(key: str, year: str, name: str, s: Session = Depends(session)) -> Response:
         unit, row, shown = _chart(key, year, name, s)
         return _xlsx(sheets.to_xlsx(shown), f"{unit.key}-{row.year}-{name}.xlsx")
+
+    # --- a department: its units' reports consolidated ------------------------------------------
+
+    def _department(s: Session, name: str, year: str):
+        if not year.isdigit() or len(year) > 4:
+            raise NotFound(f"没有这一年：{year}")
+        entries = queries.department_reports(s, name, int(year))
+        if not entries:
+            raise NotFound(f"{name}没有{year}年的报告")
+        consolidated = views.consolidate(name, [(u.name, queries.report_of(r)) for u, r in entries])
+        return entries, consolidated
+
+    @app.get("/department/{name}", include_in_schema=False)
+    def department_latest(name: str, s: Session = Depends(session)) -> Response:
+        years = queries.department_years(s, name)
+        if not years:
+            raise NotFound(f"没有这个部门：{name}")
+        return RedirectResponse(dept_url(name, years[-1]), status_code=307)
+
+    @app.get("/department/{name}/{year}", response_class=HTMLResponse, include_in_schema=False)
+    def department_page(name: str, year: str, s: Session = Depends(session)) -> HTMLResponse:
+        entries, consolidated = _department(s, name, year)
+        sums: dict[str, Decimal] = {}
+        for _, r in entries:
+            if r.headline is not None:
+                sums[r.headline_unit] = sums.get(r.headline_unit, Decimal(0)) + r.headline
+        tables = []
+        if consolidated:
+            template = load_template(consolidated.template, int(year))
+            tables = [(t, sheets.html_rows(views.table_grid(t, template))) for t in consolidated.tables]
+        return page("department.html.j2", department=name, year=int(year), entries=entries, headline_sums=sums,
+                    consolidated=consolidated, tables=tables, years=queries.department_years(s, name),
+                    base=dept_url(name, int(year)))
+
+    def _department_table(s: Session, name: str, year: str, table_id: str) -> sheets.Shown:
+        _, consolidated = _department(s, name, year)
+        table = next((t for t in consolidated.tables if t.id == table_id), None) if consolidated else None
+        if table is None:
+            raise NotFound(f"没有表{table_id}")
+        return views.table_shown(table, load_template(consolidated.template, int(year)), name, int(year))
+
+    @app.get("/department/{name}/{year}/table/{table_id}.csv", include_in_schema=False)
+    def department_csv(name: str, year: str, table_id: str, s: Session = Depends(session)) -> Response:
+        return _csv(sheets.to_csv(_department_table(s, name, year, table_id)), f"{name}-{year}-表{table_id}.csv")
+
+    @app.get("/department/{name}/{year}/table/{table_id}.xlsx", include_in_schema=False)
+    def department_xlsx(name: str, year: str, table_id: str, s: Session = Depends(session)) -> Response:
+        return _xlsx(sheets.to_xlsx(_department_table(s, name, year, table_id)), f"{name}-{year}-表{table_id}.xlsx")
 
     def _side(s: Session, text: str) -> tuple[Unit, ReportRow]:
         key, _, year = text.rpartition("/")

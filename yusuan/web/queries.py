@@ -175,3 +175,16 @@ def search(session: Session, q: str, *, kind: str | None = None, year: int | Non
 def severity_counts(rows: list[FindingRow]) -> dict[str, int]:
     counts = Counter(f.severity for f in rows)
     return {s: counts.get(s, 0) for s in ("error", "warning", "rounding")}
+
+
+def department_reports(session: Session, department: str, year: int) -> list[tuple[Unit, ReportRow]]:
+    """The department's units that have a report of ``year``, by name."""
+    query = (select(Unit, ReportRow).join(ReportRow, ReportRow.unit_id == Unit.id)
+             .where(Unit.department == department, ReportRow.year == year).order_by(Unit.name, Unit.id))
+    return [(u, r) for u, r in session.execute(query)]
+
+
+def department_years(session: Session, department: str) -> list[int]:
+    query = (select(ReportRow.year).join(Unit, Unit.id == ReportRow.unit_id).where(Unit.department == department)
+             .group_by(ReportRow.year).order_by(ReportRow.year))
+    return list(session.scalars(query))

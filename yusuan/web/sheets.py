@@ -140,3 +140,11 @@ def to_xlsx(shown: Shown) -> bytes:
     book.properties.created = book.properties.modified = when
     ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return reproducible.fixed_zip(buffer.getvalue(), when)
+
+
+def html_rows(grid: layout.Grid) -> list[list[layout.Cell]]:
+    """The grid's cells per printed row, in column order, for a page to draw as <tr>/<td>."""
+    rows: list[list[layout.Cell]] = [[] for _ in range(grid.rows)]
+    for cell in grid.cells:
+        rows[cell.row].append(cell)
+    return [sorted(r, key=lambda c: c.col) for r in rows]

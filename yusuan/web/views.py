@@ -283,3 +283,70 @@ def compare(a: Report, b: Report, template_a: Template) -> list[tuple[str, str, 
         caption = (ta or tb).caption
         result.append((table_id, f"{caption} {title}".strip(), [cells[k] for k in order]))
     return result
+
+
+# --- a department: its units consolidated --------------------------------------------------------
+
+
+@dataclass
+class Consolidated:
+    template: str  # the layout the summed units share
+    tables: list[Table]  # per table of that layout, the units' cells summed row by row, column by column
+    units: list[str]  # the names of the units summed
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (unit, why) not summed
+
+
+def _merge_order(order: list[str], keys: list[str]) -> None:
+    """Add ``keys`` (one unit's rows, in its order) to ``order``: a row not seen yet goes right
+    after that unit's previous row, so a 项 only one unit has lands under its 款, a project of one
+    unit among that unit's projects."""
+    place = {k: i for i, k in enumerate(order)}
+    previous = -1
+    for key in keys:
+        if key in place:
+            previous = place[key]
+            continue
+        order.insert(previous + 1, key)
+        previous += 1
+        place = {k: i for i, k in enumerate(order)}
+
+
+def consolidate(department: str, reports: list[tuple[str, Report]]) -> Consolidated | None:
+    """The department's units summed where the layout is the same: the reports in the layout most
+    of them share (a unit in another layout is listed as left out), and per table of it, every
+    amount cell summed over the units, rows matched by code and labels (as the comparison does)
+    and columns by key. A table printed in different units of measure is not summed."""
+    if not reports:
+        return None
+    counts: dict[str, int] = {}
+    for _, report in reports:
+        counts[report.template] = counts.get(report.template, 0) + 1
+    template_id = max(counts, key=lambda t: (counts[t], t == reports[0][1].template))
+    kept = [(name, r) for name, r in reports if r.template == template_id]
+    left_out = [(name, f"格式不同（{r.template}）") for name, r in reports if r.template != template_id]
+    table_ids: list[str] = []
+    _merge_order(table_ids, [t.id for _, r in kept for t in r.tables])
+    tables = []
+    for table_id in table_ids:
+        present = [r.table(table_id) for _, r in kept if r.table(table_id) is not None]
+        if len({t.unit for t in present}) > 1:
+            continue  # 万元 beside 元: a sum would be meaningless
+        order: list[str] = []
+        rows: dict[str, Row] = {}
+        sums: dict[str, dict[str, Decimal | None]] = {}
+        for table in present:
+            keys = [k for k, _ in _row_keys(table)]
+            _merge_order(order, keys)
+            for key, row in zip(keys, table.rows):
+                if key not in rows:
+                    rows[key] = row
+                    sums[key] = {}
+                for column, value in row.values.items():
+                    if value is not None:
+                        sums[key][column] = (sums[key].get(column) or Decimal(0)) + value  # an empty cell adds nothing
+                    else:
+                        sums[key].setdefault(column, None)
+        first = present[0]
+        summed = [rows[k].model_copy(update={"values": sums[k], "place": None}) for k in order]
+        tables.append(first.model_copy(update={"rows": summed, "unit_name": department, "note": None, "place": None}))
+    return Consolidated(template_id, tables, [name for name, _ in kept], left_out)
