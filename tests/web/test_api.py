@@ -46,7 +46,7 @@ def test_years_regions_departments_charts(client):
     assert any(r["value"] == "屯留区县(区)" for r in client.get("/api/regions").json())
     assert any(d["value"] == "测试部门" for d in client.get("/api/departments").json())
     charts = client.get(f"/api/units/{quote(SEED_KEY)}/2024/charts").json()
-    assert [c["name"] for c in charts] == ["function", "basic-project", "economic"]
+    assert [c["name"] for c in charts] == ["function", "basic-project", "economic", "three-public", "operating"]
 
 
 def test_openapi_document_and_page(client):

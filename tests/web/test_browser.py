@@ -91,6 +91,14 @@ def test_a_citizen_finds_reads_charts_downloads_and_compares(browser, live_serve
 
     # Two generated years of one unit, cell by cell.
     page.goto(f"{live_server}/unit/{GENERATED_KEY}/2024")
+    # 三公 and 机关运行经费 over the unit's two years: one bar group per year
+    page.wait_for_selector('#chart-operating [data-ready="1"] g.trace.bars')
+    assert page.locator('#chart-operating g.xtick').count() == 2
+    # the department page consolidates the unit with its neighbours, each linked
+    page.click("a.department")
+    page.wait_for_selector("#department-tables table.grid")
+    assert page.locator(f'#department-units a[href="/unit/{GENERATED_KEY}/2024"]').count() == 1
+    page.go_back()
     page.click("a.compare")
     page.wait_for_selector("section.compare-table")
     assert "增减%" in page.inner_text("section.compare-table >> nth=0")

@@ -79,3 +79,24 @@ def test_text_that_looks_like_a_formula_stays_text():
     assert ws["B3"].value == -12.5 and ws["B3"].number_format == "0.00"
     assert ws["A4"].data_type == "s"
     assert sheets.number_format("12") == "0" and sheets.number_format("1.5") == "0.0"
+
+
+def test_three_public_and_operating_costs_across_years(client):
+    from tests.web.conftest import GENERATED_KEY
+
+    page = client.get(f"/unit/{GENERATED_KEY}/2024").text
+    for name in ("three-public", "operating"):
+        assert f'id="chart-{name}"' in page
+        text = client.get(f"/unit/{GENERATED_KEY}/2024/chart/{name}.csv").content
+        rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+        assert rows[1] == ["项目", "2023年", "2024年"]
+        assert_same(text, client.get(f"/unit/{GENERATED_KEY}/2024/chart/{name}.xlsx").content)
+    # 机关运行经费: the total row of 表11 of each year, exactly as printed there
+    rows = list(csv.reader(io.StringIO(client.get(f"/unit/{GENERATED_KEY}/2024/chart/operating.csv")
+                                       .content.decode("utf-8-sig"))))
+    for year, column in ((2023, 1), (2024, 2)):
+        table = client.get(f"/api/units/{GENERATED_KEY}/{year}/tables/11").json()
+        total = next(r for r in table["rows"] if r["level"] == 0)["values"]["total"]
+        assert rows[2][column] == (f"{Decimal(total):.2f}" if total else "")
+    # the same charts from the other year's page
+    assert 'id="chart-operating"' in client.get(f"/unit/{GENERATED_KEY}/2023").text

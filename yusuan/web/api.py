@@ -281,10 +281,12 @@ def register(app: FastAPI, session: Callable) -> None:
 
     @router.get("/units/{key}/{year}/charts", response_model=list[ChartOut], summary="The charts' tables")
     def charts(key: str, year: int, s: Session = Depends(session)):
-        _, row = found(s, key, year)
+        unit, row = found(s, key, year)
         report = queries.report_of(row)
+        across = [(r.year, queries.report_of(r)) for r in unit.reports]  # 三公 and 机关运行经费 over the years
         return [ChartOut(name=c.name, title=c.title, kind=c.kind, unit=c.unit, header=c.header, rows=c.rows)
-                for c in views.charts(report, load_template(report.template, report.year))]
+                for c in views.charts(report, load_template(report.template, report.year))
+                + views.year_charts([(y, r, load_template(r.template, r.year)) for y, r in across])]
 
     @router.get("/search", response_model=HitPage, summary="Search units, codes, classification and project names, prose")
     def search(q: str = Query(..., min_length=1, max_length=200), s: Session = Depends(session),

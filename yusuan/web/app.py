@@ -43,6 +43,7 @@ DOWNLOADS = {  # format → (renderer, label, media type)
 }
 RENDERED = queries.LRU(64)  # downloads: a PDF takes ~0.4 s to typeset, so each is made once per report
 FRAGMENTS = queries.LRU(256)  # the report's HTML within the unit page
+YEAR_CHARTS = queries.LRU(1024)  # a unit's charts across years, by its reports' (year, digest)
 
 
 class NotFound(HTTPException):
@@ -196,7 +197,7 @@ def create_app(url: str | None = None) -> FastAPI:
                             lambda t: f"{base}/table/{quote(t, safe='')}.xlsx")))
         findings = queries.findings(s, row.id)
         anchors = {f.id: views.cell_anchor(report, template, f.location or {}) for f in findings}
-        charts = views.charts(report, template)
+        charts = views.charts(report, template) + _year_charts(unit)
         downloads = [(fmt_, label) for fmt_, (_, label, _) in DOWNLOADS.items()
                      if fmt_ != "datapackage" or row.origin == "budget"]
         others = [r.year for r in unit.reports if r.year != row.year]
@@ -205,6 +206,15 @@ def create_app(url: str | None = None) -> FastAPI:
                     anchors=anchors, counts=queries.severity_counts(findings), charts=charts,
                     chart_data=[c.payload() for c in charts], downloads=downloads, others=others, base=base,
                     tables=report.tables, versions=versions)
+
+    def _year_charts(unit: Unit) -> list[views.Chart]:
+        """三公 and 机关运行经费 over every year the unit has a report; made once per set of reports."""
+        def make() -> list[views.Chart]:
+            reports = [queries.report_of(r) for r in unit.reports]
+            return views.year_charts([(r.year, report, load_template(report.template, report.year))
+                                      for r, report in zip(unit.reports, reports)])
+
+        return YEAR_CHARTS.get(tuple((r.year, r.digest) for r in unit.reports), make)
 
     def _rendered(row: ReportRow, report, format: str) -> bytes:
         from ..budget import Budget
@@ -259,7 +269,8 @@ def create_app(url: str | None = None) -> FastAPI:
     def _chart(key: str, year: str, name: str, s: Session) -> tuple[Unit, ReportRow, sheets.Shown]:
         unit, row = _unit_report(s, key, year)
         report = queries.report_of(row)
-        chart = next((c for c in views.charts(report, load_template(report.template, report.year)) if c.name == name), None)
+        chart = next((c for c in views.charts(report, load_template(report.template, report.year)) + _year_charts(unit)
+                      if c.name == name), None)
         if chart is None:
             raise NotFound(f"没有这个图：{name}")
         return unit, row, chart.shown(row.year)

@@ -97,9 +97,9 @@ def cell_anchor(report: Report, template: Template, location: dict) -> str:
 
 @dataclass
 class Chart:
-    name: str  # url part: function | basic-project | economic
+    name: str  # url part: function | basic-project | economic | three-public | operating
     title: str
-    kind: str  # treemap | bar
+    kind: str  # treemap | bar | years (grouped bars, one group per year)
     unit: str
     header: list[str]  # of the table beside it
     rows: list[list[str]]  # the table beside it, exact displayed amounts
@@ -108,12 +108,14 @@ class Chart:
     parents: list[str] = field(default_factory=list)
     values: list[Decimal] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # the exact displayed amount of each node
+    series: list[tuple[str, list[Decimal | None]]] = field(default_factory=list)  # kind "years": one per item
+    first_amount: int | None = None  # the table's amount columns start here (None: only the last column)
 
     def shown(self, year: int = 2024) -> sheets.Shown:
         """The table beside the chart as displayed; its last column holds the amounts, written
         back as the exact Decimals the page printed."""
-        amounts = len(self.header) - 1
-        rows = [[Decimal(v) if i == amounts and v else v for i, v in enumerate(row)] for row in self.rows]
+        first = len(self.header) - 1 if self.first_amount is None else self.first_amount
+        rows = [[Decimal(v) if i >= first and v else v for i, v in enumerate(row)] for row in self.rows]
         return sheets.Shown(self.name, [[self.title, f"单位：{self.unit}"]], sheets.grid_of(self.header, rows), [], year)
 
     def payload(self) -> dict:
@@ -121,7 +123,9 @@ class Chart:
         # reader takes away are the exact strings of the table beside the chart.
         return {"name": self.name, "title": self.title, "kind": self.kind, "unit": self.unit, "ids": self.ids,
                 "labels": self.labels, "parents": self.parents, "values": [float(v) for v in self.values],
-                "texts": self.texts or [fmt(v) for v in self.values]}
+                "texts": self.texts or [fmt(v) for v in self.values],
+                "series": [{"name": n, "values": [None if v is None else float(v) for v in vs],
+                            "texts": [fmt(v) for v in vs]} for n, vs in self.series]}
 
 
 def _level(row: Row) -> int:
@@ -219,6 +223,66 @@ def charts(report: Report, template: Template) -> list[Chart]:
         if ids:
             result.append(Chart("economic", f"基本支出经济分类（{table.caption or '表' + table.id}，类→款）", "treemap",
                                 table.unit, ["科目编码", "科目名称", "金额"], rows, ids, labels, parents, values, texts))
+    return result
+
+
+# --- across the years a unit has reports ---------------------------------------------------------
+
+
+def _year_table(report: Report, template: Template, words: str) -> tuple[Table, object] | None:
+    """The report's table whose template title holds ``words`` (三公, 机关运行经费)."""
+    for table in report.tables:
+        if template.has_table(table.id) and words in template.table(table.id).title and table.rows:
+            return table, template.table(table.id)
+    return None
+
+
+def _items(table: Table, spec, total_only: bool) -> list[tuple[str, Decimal | None]]:
+    """(item, amount) of a 三公 or 机关运行经费 table: its rows (the first amount column), or its
+    total row only (机关运行经费 lists the department's units, whose sum is what a reader follows
+    over the years); a table of one row lays its items out as columns (the 决算 三公 table): its
+    amount columns then, by their header."""
+    amount = [c for c in spec.columns if c.is_amount]
+    if not amount:
+        return []
+    rows = [r for r in table.rows if any(r.labels.values()) or any(v is not None for v in r.values.values())]
+    if total_only:
+        total = next((r for r in table.rows if r.level == 0), None)
+        return [("合计", total.values.get(amount[0].key))] if total is not None else []
+    if len(rows) == 1:
+        return [(" ".join(h for h in c.header if h and "{" not in h), rows[0].values.get(c.key)) for c in amount]
+    return [(" ".join(v for v in r.labels.values() if v) or "(空行)", r.values.get(amount[0].key)) for r in rows]
+
+
+YEAR_CHARTS = (("three-public", "“三公”经费", "三公", False), ("operating", "机关运行经费", "机关运行经费", True))
+
+
+def year_charts(reports: list[tuple[int, Report, Template]]) -> list[Chart]:
+    """三公 and 机关运行经费 across the years a unit has reports: grouped bars, and beside them the
+    table of each item per year with the exact displayed amounts."""
+    result = []
+    for name, title, words, total_only in YEAR_CHARTS:
+        years: list[int] = []
+        values: dict[str, dict[int, Decimal | None]] = {}
+        unit = ""
+        for year, report, template in sorted(reports, key=lambda r: r[0]):
+            found = _year_table(report, template, words)
+            if found is None:
+                continue
+            table, spec = found
+            if unit and table.unit != unit:
+                continue  # another unit of measure: not on the same axis
+            unit = table.unit
+            years.append(year)
+            for item, value in _items(table, spec, total_only):
+                values.setdefault(item, {})[year] = value
+        if not years or not values:
+            continue
+        series = [(item, [by_year.get(y) for y in years]) for item, by_year in values.items()]
+        rows = [[item] + [fmt(v) for v in vs] for item, vs in series]
+        result.append(Chart(name, f"{title}（{years[0]}—{years[-1]}年）" if len(years) > 1 else f"{title}（{years[0]}年）",
+                            "years", unit, ["项目"] + [f"{y}年" for y in years], rows,
+                            labels=[str(y) for y in years], series=series, first_amount=1))
     return result
 
 

@@ -36,11 +36,19 @@
         trace = {type: "treemap", ids: chart.ids, labels: chart.labels, parents: chart.parents, values: chart.values,
                  text: chart.texts, branchvalues: "remainder", maxdepth: 2, textinfo: "label+text",
                  hovertemplate: "%{label}<br>%{text} " + chart.unit + "<extra></extra>"};
+      } else if (chart.kind === "years") {
+        // one bar per item and year, grouped by year; hover shows the exact displayed amount (the
+        // item's name through %{fullData.name}, not pasted into the template, where markup would count)
+        trace = chart.series.map(function (serie) {
+          return {type: "bar", name: serie.name, x: chart.labels, y: serie.values, text: serie.texts,
+                  textposition: "none", hovertemplate: "%{fullData.name} %{x}年<br>%{text} " + chart.unit + "<extra></extra>"};
+        });
       } else {
         trace = {type: "bar", x: chart.labels, y: chart.values, text: chart.texts, textposition: "auto",
                  hovertemplate: "%{x}<br>%{text} " + chart.unit + "<extra></extra>"};
       }
-      Plotly.newPlot(div, [trace], {margin: {t: 10, l: 10, r: 10, b: 30}, height: 380,
+      Plotly.newPlot(div, Array.isArray(trace) ? trace : [trace], {margin: {t: 10, l: 10, r: 10, b: 30}, height: 380,
+                                    barmode: "group", xaxis: {type: "category"},
                                     font: {family: "Noto Sans CJK SC, sans-serif"}},
                      {displaylogo: false, responsive: true,
                       toImageButtonOptions: {format: "png", filename: chart.name}});
