@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..store import workflow as wf
 from ..store.workflow_models import Draft, DraftFinding, Job, ManagedUnit, Version, VersionFile
-from . import views
+from . import review_export, views
 from .admin_auth import address, max_upload_bytes
 from .fragment import report_fragment
 
@@ -53,11 +53,29 @@ def anchor(report, template, location: dict) -> str:
     return ""
 
 
-def findings_csv(findings: list[DraftFinding]) -> str:
-    header = ["级别", "规则", "位置", "页", "说明", "应为", "实为", "算式", "审核说明", "说明人"]
-    rows = [[SEVERITY_NAMES.get(f.severity, f.severity), f.rule, f.location_text, page_of(f.place), f.message,
+def findings_rows(findings: list[DraftFinding]) -> list[list[str]]:
+    """The findings as the rows of every export (CSV, XLSX, PDF), so that the three agree."""
+    return [[SEVERITY_NAMES.get(f.severity, f.severity), f.rule, f.location_text, page_of(f.place), f.message,
              f.expected, f.found, f.arithmetic, f.explanation, f.explained_by] for f in findings]
-    return views.rows_csv(header, rows)
+
+
+def findings_csv(findings: list[DraftFinding]) -> str:
+    return views.rows_csv(review_export.HEADER, findings_rows(findings))
+
+
+def _export(findings: list[DraftFinding], kind: str, title: str, year: int, name: str) -> Response:
+    """Findings as CSV, XLSX or PDF, downloaded under ``name`` + the kind's suffix."""
+    if kind == "csv":
+        return _csv(findings_csv(findings), name + ".csv")
+    rows = findings_rows(findings)
+    if kind == "xlsx":
+        content = review_export.findings_xlsx(title, rows, year)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = review_export.findings_pdf(title, rows, year)
+        media = "application/pdf"
+    return Response(content, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=\"findings.{kind}\"; filename*=UTF-8''{quote(name + '.' + kind)}"})
 
 
 def _csv(text: str, name: str) -> Response:
@@ -166,11 +184,16 @@ def register(app: FastAPI, ctx) -> None:
             _ = draft.unit, draft.uploader
             return ctx.page(request, "wf_draft.html.j2", me, counts=wf.counts(draft), **context)
 
-    @app.get("/drafts/{draft_id}/findings.csv", include_in_schema=False)
-    def draft_findings_csv(request: Request, draft_id: int) -> Response:
+    @app.get("/drafts/{draft_id}/findings.{kind}", include_in_schema=False)
+    def draft_findings(request: Request, draft_id: int, kind: str) -> Response:
+        if kind not in ("csv", "xlsx", "pdf"):
+            raise Refusal(404, f"没有这种格式：{kind}")
         with sessions() as s:
             _, draft = _draft(s, request, draft_id)
-            return _csv(findings_csv(draft.findings), f"草稿{draft.id}-检查结果.csv")
+            unit = draft.unit.name if draft.unit else draft.filename
+            title = f"草稿 #{draft.id} {unit} {draft.year or ''} 检查结果"
+            # a draft not read has no year: its upload year dates the file instead
+            return _export(draft.findings, kind, title, draft.year or draft.uploaded_at.year, f"草稿{draft.id}-检查结果")
 
     @app.get("/drafts/{draft_id}/file", include_in_schema=False)
     def draft_file(request: Request, draft_id: int) -> Response:
@@ -343,12 +366,15 @@ def register(app: FastAPI, ctx) -> None:
             text = views.table_csv(table, load_template(report.template, report.year), report.unit_name)
             return _csv(text, f"{key}-{version.year}-v{version.number}-表{table_id}.csv")
 
-    @app.get("/unit/{key}/{year}/v/{number}/findings.csv", include_in_schema=False)
-    def version_findings_csv(key: str, year: str, number: str) -> Response:
+    @app.get("/unit/{key}/{year}/v/{number}/findings.{kind}", include_in_schema=False)
+    def version_findings(key: str, year: str, number: str, kind: str) -> Response:
+        if kind not in ("csv", "xlsx", "pdf"):
+            raise Refusal(404, f"没有这种格式：{kind}")
         with sessions() as s:
             version = _version(s, key, year, number)
             findings = [DraftFinding(**{k: f.get(k, "") for k in ("rule", "severity", "location_text", "message", "expected",
                                                                   "found", "arithmetic", "place", "explanation",
                                                                   "explained_by")})
                         for f in json.loads(version.findings_json)]
-            return _csv(findings_csv(findings), f"{key}-{version.year}-v{version.number}-检查结果.csv")
+            title = f"{version.unit.name} {version.year}年 版本{version.number} 检查结果"
+            return _export(findings, kind, title, version.year, f"{key}-{version.year}-v{version.number}-检查结果")
