@@ -24,9 +24,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from ..errors import InputError
 from ..store import workflow as wf
 from ..store.workflow_models import Draft, DraftFinding, Job, ManagedUnit, Version, VersionFile
-from . import review_export, views
+from . import review_export, review_pages, views
 from .admin_auth import address, max_upload_bytes
 from .fragment import report_fragment
 
@@ -35,10 +36,16 @@ STATUS_NAMES = {"queued": "排队中", "checking": "读取检查中", "checked":
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "rounding": "舍入"}
 
 
-def page_of(place: str) -> str:
-    """'p.9 l.412' (where a finding is in a PDF or text) → '第9页'."""
+def page_number(place: str) -> int | None:
+    """'p.9 l.412' (where a finding is in a PDF or text) → 9."""
     found = re.search(r"p\.?\s*(\d+)", place or "")
-    return f"第{found.group(1)}页" if found else ""
+    return int(found.group(1)) if found else None
+
+
+def page_of(place: str) -> str:
+    """'p.9 l.412' → '第9页'."""
+    number = page_number(place)
+    return f"第{number}页" if number else ""
 
 
 def anchor(report, template, location: dict) -> str:
@@ -166,7 +173,7 @@ def register(app: FastAPI, ctx) -> None:
             me, draft = _draft(s, request, draft_id)
             job = s.scalars(select(Job).where(Job.draft_id == draft.id).order_by(Job.id.desc())).first()
             context = dict(draft=draft, job=job, statuses=STATUS_NAMES, severities=SEVERITY_NAMES, page_of=page_of,
-                           reviewer=wf.may_review(me, draft.unit), fragment="", anchors={}, changes=None,
+                           page_number=page_number, pages=[], page_total=0, on_page={}, reviewer=wf.may_review(me, draft.unit), fragment="", anchors={}, changes=None,
                            open_=[], versions=[], latest=None, message=request.query_params.get("m", ""))
             if draft.report_json:
                 report = Report.from_json(draft.report_json)
@@ -181,8 +188,42 @@ def register(app: FastAPI, ctx) -> None:
                 context["versions"] = list(s.scalars(select(Version).where(Version.unit_id == draft.unit_id,
                                                                            Version.year == draft.year)
                                                      .order_by(Version.number)))
+                context.update(_pages(s, draft))
             _ = draft.unit, draft.uploader
             return ctx.page(request, "wf_draft.html.j2", me, counts=wf.counts(draft), **context)
+
+    def _pages(s: Session, draft: Draft) -> dict:
+        """The uploaded PDF's pages to show (bounded), and the findings on each by their place."""
+        if not review_pages.is_pdf(draft.filename):
+            return {}
+        total = review_pages.page_count(draft.sha256, lambda: _content(s, draft))
+        shown = min(total, review_pages.max_pages())
+        on_page: dict[int, list[DraftFinding]] = {}
+        for f in draft.findings:
+            number = page_number(f.place)
+            if number:
+                on_page.setdefault(number, []).append(f)
+        return dict(pages=list(range(1, shown + 1)), page_total=total, on_page=on_page)
+
+    def _content(s: Session, draft: Draft) -> bytes:
+        return s.scalar(select(Draft.content).where(Draft.id == draft.id))
+
+    @app.get("/drafts/{draft_id}/pages/{number}.png", include_in_schema=False)
+    def draft_page_png(request: Request, draft_id: int, number: int) -> Response:
+        with sessions() as s:
+            _, draft = _draft(s, request, draft_id)
+            if not draft.report_json or not review_pages.is_pdf(draft.filename):
+                raise Refusal(404, "这份草稿没有可显示的PDF页面")
+            total = review_pages.page_count(draft.sha256, lambda: _content(s, draft))
+            if not 1 <= number <= min(total, review_pages.max_pages()):
+                raise Refusal(404, f"没有第{number}页")
+            try:
+                image = review_pages.page_png(draft.sha256, lambda: _content(s, draft), number)
+            except InputError as exc:
+                raise Refusal(422, str(exc).replace(str(exc.file), draft.filename)) from None
+        # The same draft's page never changes (its bytes are fixed by their sha256): cache it privately.
+        return Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=3600",
+                                                                "X-Content-Type-Options": "nosniff"})
 
     @app.get("/drafts/{draft_id}/findings.{kind}", include_in_schema=False)
     def draft_findings(request: Request, draft_id: int, kind: str) -> Response:
