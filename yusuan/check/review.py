@@ -10,6 +10,7 @@ report cannot resolve (an amount of 0 that grew, a code printed under a parent i
 """
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterator
@@ -207,13 +208,19 @@ SUBJECT_START = re.compile(r"[。；\n]|其中[：:，,]")
 def zero_changes(report: Report) -> list[Finding]:
     out = []
     for where, text in prose(report):
+        clauses: list[int] | None = None  # where each clause begins, found once per text when a change is stated
         for m in CHANGE.finditer(text):
             value = _number(m.group(2))
             if not value:
                 continue
             # the amount the change is about: the only one since the clause began (其中： starts a
-            # list whose items each carry their own change; two amounts there and it is ambiguous)
-            begin = max((s.end() for s in SUBJECT_START.finditer(text, 0, m.start())), default=0)
+            # list whose items each carry their own change; two amounts there and it is ambiguous).
+            # The clause starts of the text are found once and bisected, not scanned again from
+            # the text's start for each change (the marks cannot overlap: the same starts).
+            if clauses is None:
+                clauses = [s.end() for s in SUBJECT_START.finditer(text)]
+            i = bisect.bisect_right(clauses, m.start())
+            begin = clauses[i - 1] if i else 0
             stated = [(p.start(), p.end()) for p in PRIOR.finditer(text, begin, m.start())]  # last year's, not this
             amounts = [a for a in AMOUNT.finditer(text, begin, m.start()) if not any(s <= a.start() < e for s, e in stated)]
             if len(amounts) != 1 or _number(amounts[0].group(1)) != 0:

@@ -222,13 +222,20 @@ def growth(report: Report) -> list[Finding]:
 
 def _sum_of(report: Report, rule_id: str, total: str, parts: list[str], section: str | None = None,
             exact: bool = False, at_most: bool = False) -> Finding | None:
+    by_subject = _by_subject(report)  # fetched once for the total and its ~4 parts (N.sums makes 16 sums)
+
     def lookup(subject: str) -> tuple[str, Claim] | None:  # in that section only: a sum is one passage
-        return next((nc for nc in _by_subject(report).get(subject, []) if section is None or nc[0] == section), None)
+        found = by_subject.get(subject)
+        if not found:
+            return None
+        return found[0] if section is None else next((nc for nc in found if nc[0] == section), None)
 
     stated = lookup(total)
+    if stated is None:
+        return None  # nothing to compare the parts with: they are not looked up
     terms = [(p, lookup(p)) for p in parts]
     terms = [(p, c[1].value) for p, c in terms if c is not None]
-    if stated is None or not terms:
+    if not terms:
         return None
     number, claim = stated
     if at_most:

@@ -123,15 +123,16 @@ def cost(report: Report) -> list[Finding]:
     out = []
     for table in report.performance:
         seen = set()
+        # the cost indicators, picked once for both columns (a table has ~9 indicators, a few of cost)
+        costs = [ind for ind in table.indicators if "成本" in ind.level2 or "成本" in ind.annual_level2]
         for period, money, column in (("年度", table.funding_annual.total, "annual"), ("实施期", table.funding_implementation.total, "implementation")):
             if money is None:
                 continue
             indicators = []
-            for ind in table.indicators:
-                is_cost = "成本" in ind.level2 or "成本" in ind.annual_level2
+            for ind in costs:
                 value = ind.annual_value if column == "annual" else ind.value
                 name = (ind.annual_level3 if column == "annual" else ind.level3) or ind.level3
-                parsed = _money(value) if is_cost else None
+                parsed = _money(value)
                 if parsed:
                     indicators.append((name, value, *parsed))
             key = tuple((n, v) for n, v, *_ in indicators), money
@@ -174,6 +175,7 @@ def counts(report: Report) -> list[Finding]:
         for number, unit in IN_TEXT.findall(table.overview or ""):
             stated.setdefault(_family(unit), []).append(Decimal(number))
         seen = set()
+        sums_of: dict[str, set[Decimal]] = {}  # a family's sums of up to 4 stated counts (385 of 10), made once per table
         for ind in table.indicators:
             if "数量" not in ind.level2 and "数量" not in ind.annual_level2:
                 continue
@@ -187,10 +189,20 @@ def counts(report: Report) -> list[Finding]:
                     continue
                 seen.add((ind.level3, value))
                 figures = stated[family][:10]
-                sums = {sum(c, ZERO) for k in range(1, min(4, len(figures)) + 1) for c in itertools.combinations(figures, k)}
                 comparator = comparator.replace("＞", ">").replace("＜", "<")
-                agrees = {">": any(s > n for s in figures), "≥": any(s >= n for s in figures),
-                          "<": any(s < n for s in figures), "≤": any(s <= n for s in figures)}.get(comparator, n in sums)
+                if comparator == ">":
+                    agrees = any(s > n for s in figures)
+                elif comparator == "≥":
+                    agrees = any(s >= n for s in figures)
+                elif comparator == "<":
+                    agrees = any(s < n for s in figures)
+                elif comparator == "≤":
+                    agrees = any(s <= n for s in figures)
+                else:  # a stated count (or =): one of the figures or a sum of up to four of them
+                    if family not in sums_of:
+                        sums_of[family] = {sum(c, ZERO) for k in range(1, min(4, len(figures)) + 1)
+                                           for c in itertools.combinations(figures, k)}
+                    agrees = n in sums_of[family]
                 if agrees:
                     continue
                 quoted = "、".join(f"{f.normalize():f}{unit if family == unit else family}" for f in stated[family])
