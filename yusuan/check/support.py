@@ -105,7 +105,9 @@ def coded_rows(table: Table | None) -> dict[str, Row]:
     """Rows keyed by classification code (functional tables)."""
     if table is None:
         return {}
-    return {r.code: r for r in table.rows if r.code and r.code.isdigit()}
+    # Once per table and check run: ~9 rules of a template read the same tables by code (callers
+    # only read it). The table is kept with its index, as in ``table``: its id is not reused.
+    return cached(("coded_rows", id(table)), lambda: (table, {r.code: r for r in table.rows if r.code and r.code.isdigit()}))[1]
 
 
 def is_empty(table: Table | None) -> bool:

@@ -20,6 +20,7 @@ from ....report import Report, Row
 from ....check import Finding, Location, rule
 from ....check.support import (amount, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, norm, row_name,
                       total_row)
+from ....check.support import table as indexed_table
 from .tables import Summary, summary
 
 FISCAL = (("一般公共预算", "general"), ("政府性基金预算", "fund"), ("国有资本经营预算", "soe"))
@@ -31,7 +32,7 @@ def _keep(*findings: Finding | None) -> list[Finding]:
 
 
 def _summary(report: Report, table_id: str) -> Summary | None:
-    table = report.table(table_id)
+    table = indexed_table(report, table_id)
     return None if table is None else summary(table)
 
 
@@ -40,7 +41,7 @@ def _val(row: Row | None, key: str) -> Decimal | None:
 
 
 def _by_code(report: Report, table_id: str) -> dict[str, Row]:
-    return coded_rows(report.table(table_id))
+    return coded_rows(indexed_table(report, table_id))  # the run's index of tables, not a scan of the list
 
 
 def _fiscal_only(report: Report) -> bool:
