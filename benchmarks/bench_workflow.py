@@ -1,0 +1,172 @@
+"""The bureau's workflow under a deadline's load (issue 15): N generated budgets uploaded at once
+through the upload page, then checked by one and by two `yusuan worker` processes.
+
+    python benchmarks/bench_workflow.py [--drafts 100] [--workers 1,2] [--db URL]
+
+For each worker count, a fresh database: the units registered, a publisher of all of them, the
+drafts uploaded (20 files a request, the page's limit) through the real app (TestClient, no
+worker running), then the workers started with --once and timed until every draft is checked.
+Prints the upload time, the wall time until all are checked (worker start-up included) and the
+drafts per minute, and the same from the jobs' own first start to last finish (start-up
+excluded). The budgets come from `yusuan synth --units N` (one year each). SQLite by default
+(a file in a temporary folder); --db postgresql://…/name uses that server, one new database
+per run beside the one named (the URL's user must be allowed to CREATE DATABASE).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "benchmark password"
+# The CLI as this interpreter runs it (no `python -m yusuan`: the package has no __main__)
+CLI = [sys.executable, "-c", "import sys; from yusuan.cli import main; sys.argv[0] = 'yusuan'; sys.exit(main())"]
+PER_REQUEST = 20  # the upload page takes at most 20 files a request (docs/workflow.md)
+
+
+def synthesize(count: int, folder: Path) -> list[Path]:
+    done = subprocess.run([*CLI, "synth", "--units", str(count), "--years", "2024", "-o", str(folder)],
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"yusuan synth failed:\n{done.stderr}")
+    files = sorted(folder.rglob("*.yaml"))
+    assert len(files) == count, f"synth wrote {len(files)} budgets, not {count}"
+    return files
+
+
+def units_of(folder: Path) -> list[dict]:
+    with open(folder / "units.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def fresh_database(base: str | None, tmp: Path, run: str) -> str:
+    if not base:
+        return f"sqlite:///{tmp / f'{run}.db'}"
+    from sqlalchemy import create_engine, text
+
+    server, _ = base.rsplit("/", 1)
+    name = f"bench_wf_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(server + "/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return f"{server}/{name}"
+
+
+def set_up(url: str, units: list[dict]) -> None:
+    """The units (matched to a draft by the budget's unit code) and a publisher of them all."""
+    from yusuan.store.db import open_store
+    from yusuan.store.workflow import create_account
+    from yusuan.store.workflow_models import ManagedUnit
+
+    engine, sessions = open_store(url)
+    seen: set[str] = set()
+    for u in units:
+        # synth repeats a name under another code (屯留区教育局 of departments 0003 and 0004);
+        # a managed unit's name is unique, and drafts are matched on the code anyway.
+        if u["name"] in seen:
+            u["name"] = f"{u['name']}（{u['code']}）"
+        seen.add(u["name"])
+    with sessions.begin() as s:
+        managed = [ManagedUnit(name=u["name"], code=u["code"], region="屯留区",
+                               department=u.get("department") or u["name"]) for u in units]
+        s.add_all(managed)
+        s.flush()
+        create_account(s, "bench", PASSWORD, "publisher", units=managed)
+    engine.dispose()
+
+
+def upload_all(url: str, files: list[Path]) -> float:
+    warnings.filterwarnings("ignore", message=".*httpx.*")  # starlette's note on its TestClient, not ours
+    from fastapi.testclient import TestClient
+
+    from yusuan.web.app import create_app
+
+    os.environ["YUSUAN_WORKERS"] = "0"  # no worker thread in the app: the timed workers do the checking
+    app = create_app(url)
+    client = TestClient(app, follow_redirects=False)
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    response = client.post("/login", data={"name": "bench", "password": PASSWORD, "csrf": token, "next": "/drafts"})
+    assert response.status_code == 303, response.text[:300]
+    started = time.perf_counter()
+    for i in range(0, len(files), PER_REQUEST):
+        batch = files[i:i + PER_REQUEST]
+        response = client.post("/drafts/upload", data={"csrf": token},
+                               files=[("files", (p.name, p.read_bytes(), "application/x-yaml")) for p in batch])
+        assert response.status_code == 303, response.text[:300]
+    elapsed = time.perf_counter() - started
+    app.state.engine.dispose()
+    return elapsed
+
+
+def check_all(url: str, workers: int) -> tuple[float, float, dict[str, int]]:
+    """Wall seconds until every worker stopped (all checked), seconds from the first draft
+    checked to the last (the workers' start-up left out), and the drafts by status."""
+    from sqlalchemy import func, select
+
+    from yusuan.store.db import open_store
+    from yusuan.store.workflow_models import Draft, Job
+
+    env = dict(os.environ, YUSUAN_WORKERS="0")
+    started = time.perf_counter()
+    processes = [subprocess.Popen([*CLI, "worker", "--once", "--db", url], env=env,
+                                  stdout=subprocess.DEVNULL) for _ in range(workers)]
+    for p in processes:
+        if p.wait() != 0:
+            raise SystemExit(f"a worker stopped with status {p.returncode}")
+    wall = time.perf_counter() - started
+    engine, sessions = open_store(url)
+    with sessions() as s:
+        statuses = dict(s.execute(select(Draft.status, func.count()).group_by(Draft.status)).all())
+        # Jobs keep no start time, so the start-up-free span is first finish → last finish.
+        first, last = s.execute(select(func.min(Job.finished_at), func.max(Job.finished_at))).one()
+        per_worker = dict(s.execute(select(Job.worker, func.count()).group_by(Job.worker)).all())
+    engine.dispose()
+    span = (last - first).total_seconds() if first and last else float("nan")
+    statuses["workers used"] = len(per_worker)
+    return wall, span, statuses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--drafts", type=int, default=100)
+    parser.add_argument("--workers", default="1,2", help="worker counts to time, comma-separated")
+    parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite in a temporary folder)")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.workers.split(",")]
+
+    with tempfile.TemporaryDirectory(prefix="bench-workflow-") as folder:
+        tmp = Path(folder)
+        files = synthesize(args.drafts, tmp / "budgets")
+        units = units_of(tmp / "budgets")
+        print(f"{len(files)} generated budgets (yusuan synth), {sum(p.stat().st_size for p in files) / 1e6:.1f} MB, "
+              f"{os.cpu_count()} CPUs, database {'PostgreSQL' if args.db else 'SQLite'}")
+        print(f"{'workers':>7} {'upload s':>9} {'checked s':>10} {'drafts/min':>11} {'after 1st s':>12} "
+              f"{'drafts/min':>11}  statuses")
+        for n in counts:
+            url = fresh_database(args.db, tmp, f"run{n}")
+            set_up(url, units)
+            upload = upload_all(url, files)
+            wall, span, statuses = check_all(url, n)
+            per_min = len(files) / wall * 60
+            # span runs from the first draft finished to the last: len-1 drafts in it
+            per_min_span = (len(files) - 1) / span * 60 if span == span and span > 0 else float("nan")
+            # The load average says how much else ran: on a shared machine two workers gain only
+            # what the other processes leave them.
+            print(f"{n:>7} {upload:>9.1f} {wall:>10.1f} {per_min:>11.0f} {span:>12.1f} {per_min_span:>11.0f}  "
+                  f"{statuses}  load {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
