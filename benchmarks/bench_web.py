@@ -100,11 +100,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="per endpoint")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--db", default=None, help="a database URL (default: a new SQLite file)")
+    parser.add_argument("--no-publish", action="store_true",
+                        help="--db already holds the generated units (from an earlier run): measure only")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="yusuan-bench-web-")
     url = args.db or f"sqlite:///{folder}/portal.db"
-    seconds = publish(url, args.units)
-    print(f"published {args.units} generated units in {seconds:.1f} s ({args.units / seconds:.1f} reports/s)")
+    if not (args.no_publish and args.db):
+        seconds = publish(url, args.units)
+        print(f"published {args.units} generated units in {seconds:.1f} s ({args.units / seconds:.1f} reports/s)")
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -66,3 +66,36 @@ def test_default_database_is_a_file_in_the_working_folder(tmp_path, monkeypatch)
     assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     monkeypatch.setenv("DATABASE_URL", "sqlite:///x.db")
     assert resolve_url(None) == "sqlite:///x.db"
+
+
+def test_the_page_html_is_rendered_when_published_and_served_as_stored(client, store_url):
+    """The unit page shows the HTML stored at publish time (links placed under its own URL); a
+    report stored without it (before migration 0003) is rendered on its visit instead."""
+    from urllib.parse import quote
+
+    from sqlalchemy import select, update
+
+    from tests.web.conftest import SEED_KEY
+    from yusuan.store.db import open_store
+    from yusuan.store.models import ReportRow, Unit
+    from yusuan.web.fragment import BASE
+
+    engine, sessions = open_store(store_url)
+    try:
+        with sessions.begin() as s:
+            row = s.scalars(select(ReportRow).join(Unit).where(Unit.key == SEED_KEY)).one()
+            assert row.page_html and BASE in row.page_html and "6640.71" in row.page_html
+            stored = row.page_html
+            s.execute(update(ReportRow).where(ReportRow.id == row.id)
+                      .values(page_html=stored.replace("收入总计", "收入总计（已存）")))
+        page = client.get(f"/unit/{quote(SEED_KEY)}/2024").text
+        assert "收入总计（已存）" in page and BASE not in page and "&lt;yusuan-base&gt;" not in page
+        assert f'href="/unit/{quote(SEED_KEY)}/2024/table/1.csv"' in page
+        with sessions.begin() as s:
+            s.execute(update(ReportRow).where(ReportRow.id == row.id).values(page_html=None))
+        page = client.get(f"/unit/{quote(SEED_KEY)}/2024").text
+        assert "收入总计（已存）" not in page and "6640.71" in page and BASE not in page
+    finally:
+        with sessions.begin() as s:
+            s.execute(update(ReportRow).where(ReportRow.id == row.id).values(page_html=stored))
+        engine.dispose()

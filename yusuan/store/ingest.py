@@ -187,6 +187,9 @@ def store_report(session: Session, report: Report, findings: list, *, budget=Non
                     digest=hashlib.sha256(report_json.encode("utf-8")).hexdigest(),
                     headline=headline(report, template), headline_unit=headline_unit(report, template),
                     errors=counts.get("error", 0), warnings=counts.get("warning", 0), roundings=counts.get("rounding", 0))
+    from ..web.fragment import stored_fragment  # the page's HTML, made once here rather than per visit
+
+    row.page_html = stored_fragment(report, template)
     row.cells = _cells(report, template)
     row.claims = [ClaimRow(section=s.number, subject=c.subject[:200], value=c.value, unit=c.unit, text=c.text)
                   for s in report.explanations for c in s.claims]

@@ -92,6 +92,9 @@ class ReportRow(Base):
     # Loaded only when asked for (deferred): a list of 50 units must not read 50 reports of ~100 kB.
     report_json: Mapped[str] = mapped_column(Text, deferred=True)
     budget_json: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)  # line items, for the data package
+    # The report's body as the unit page shows it, rendered when published (yusuan.web.fragment),
+    # its links' base written as a marker the page replaces; None for reports stored before 0003.
+    page_html: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     digest: Mapped[str] = mapped_column(String(64))  # sha256 of report_json: the render cache's key
     headline: Mapped[Decimal | None] = mapped_column(Money, nullable=True)  # the template's headline figure
     headline_unit: Mapped[str] = mapped_column(String(20), default="")

@@ -7,12 +7,13 @@ a page through ``tojson`` (which escapes <, > and &), so a unit named <script>�
 """
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import quote
 
 import jinja2
@@ -23,12 +24,13 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
+from ..report import Report
 from ..store.db import open_store
 from ..store.models import ReportRow, Unit
 from ..store.workflow import public_versions
 from ..templates import load as load_template
 from . import admin, api, queries, sheets, views
-from .fragment import report_css, report_fragment
+from .fragment import place, report_css, stored_fragment
 
 log = logging.getLogger("yusuan.web")
 
@@ -42,8 +44,14 @@ DOWNLOADS = {  # format → (renderer, label, media type)
     "datapackage": ("datapackage", "Fiscal Data Package", "application/zip"),
 }
 RENDERED = queries.LRU(64)  # downloads: a PDF takes ~0.4 s to typeset, so each is made once per report
-FRAGMENTS = queries.LRU(256)  # the report's HTML within the unit page
-YEAR_CHARTS = queries.LRU(1024)  # a unit's charts across years, by its reports' (year, digest)
+PAGES = queries.LRU(1024)  # the unit page's parts made from its report (charts as HTML, anchors, table ids)
+
+
+class PageParts(NamedTuple):
+    charts_html: Markup
+    anchors: tuple  # (finding id, cell anchor)
+    tables: tuple  # table ids
+    fragment: str  # the report's HTML when it was stored without (before migration 0003), else ""
 
 
 class NotFound(HTTPException):
@@ -189,32 +197,44 @@ def create_app(url: str | None = None) -> FastAPI:
     @app.get("/unit/{key}/{year}", response_class=HTMLResponse, include_in_schema=False)
     def unit_page(key: str, year: str, s: Session = Depends(session)) -> HTMLResponse:
         unit, row = _unit_report(s, key, year)
-        report = queries.report_of(row)
-        template = load_template(report.template, report.year)
         base = unit_url(unit.key, row.year)
-        fragment = FRAGMENTS.get(("fragment", row.digest, base), lambda: Markup(
-            report_fragment(report, template, lambda t: f"{base}/table/{quote(t, safe='')}.csv",
-                            lambda t: f"{base}/table/{quote(t, safe='')}.xlsx")))
         findings = queries.findings(s, row.id)
-        anchors = {f.id: views.cell_anchor(report, template, f.location or {}) for f in findings}
-        charts = views.charts(report, template) + _year_charts(unit)
+        parts = _page_parts(unit, row, base, findings)
+        # Rendered when the report was published; a report stored before that (migration 0003)
+        # is rendered once and kept with the page's other parts.
+        fragment = Markup(place(row.page_html or parts.fragment, base))
         downloads = [(fmt_, label) for fmt_, (_, label, _) in DOWNLOADS.items()
                      if fmt_ != "datapackage" or row.origin == "budget"]
         others = [r.year for r in unit.reports if r.year != row.year]
         versions = public_versions(s, unit.key, row.year)  # the bureau's published versions, if it went through review
-        return page("unit.html.j2", unit=unit, row=row, report=report, fragment=fragment, findings=findings,
-                    anchors=anchors, counts=queries.severity_counts(findings), charts=charts,
-                    chart_data=[c.payload() for c in charts], downloads=downloads, others=others, base=base,
-                    tables=report.tables, versions=versions)
+        return page("unit.html.j2", unit=unit, row=row, fragment=fragment, findings=findings,
+                    anchors=dict(parts.anchors), counts=queries.severity_counts(findings), charts_html=parts.charts_html,
+                    downloads=downloads, others=others, base=base, tables=parts.tables, versions=versions)
 
-    def _year_charts(unit: Unit) -> list[views.Chart]:
-        """三公 and 机关运行经费 over every year the unit has a report; made once per set of reports."""
-        def make() -> list[views.Chart]:
-            reports = [queries.report_of(r) for r in unit.reports]
-            return views.year_charts([(r.year, report, load_template(report.template, report.year))
-                                      for r, report in zip(unit.reports, reports)])
+    def _page_parts(unit: Unit, row: ReportRow, base: str, findings: list) -> PageParts:
+        """What the unit page computes from the parsed report, made once per report (and per set
+        of the unit's reports, for the charts across years) and kept as text and tuples: Python's
+        full garbage collections walk every container object alive, and a few hundred parsed
+        reports kept for the page made pauses of 100–400 ms, the page's p99."""
+        key = (row.id, row.digest, base, row.page_html is None, tuple((r.year, r.digest) for r in unit.reports))
 
-        return YEAR_CHARTS.get(tuple((r.year, r.digest) for r in unit.reports), make)
+        def make() -> PageParts:
+            report = Report.from_json(row.report_json)  # not cached: freed once the parts are made
+            template = load_template(report.template, report.year)
+            charts = views.charts(report, template) + _year_charts(unit, {row.year: report})
+            charts_html = Markup(env.get_template("unit_charts.html.j2").render(
+                charts=charts, chart_data=[c.payload() for c in charts], base=base))
+            anchors = tuple((f.id, views.cell_anchor(report, template, f.location or {})) for f in findings)
+            fragment = stored_fragment(report, template) if row.page_html is None else ""
+            return PageParts(charts_html, anchors, tuple(t.id for t in report.tables), fragment)
+
+        return PAGES.get(key, make)
+
+    def _year_charts(unit: Unit, parsed: dict | None = None) -> list[views.Chart]:
+        """三公 and 机关运行经费 over every year the unit has a report."""
+        parsed = parsed or {}
+        reports = [(r.year, parsed.get(r.year) or Report.from_json(r.report_json)) for r in unit.reports]
+        return views.year_charts([(y, rep, load_template(rep.template, rep.year)) for y, rep in reports])
 
     def _rendered(row: ReportRow, report, format: str) -> bytes:
         from ..budget import Budget
@@ -357,4 +377,7 @@ def create_app(url: str | None = None) -> FastAPI:
 
     api.register(app, session)
     admin.register(app, env, sessions)  # the finance bureau's workflow: login, drafts, review, versions
+    # What is alive now (modules, templates, schemas) lives as long as the process: kept out of
+    # the full collections, which otherwise walk it again each time (part of the page's p99).
+    gc.freeze()
     return app

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from urllib.parse import quote
+
+from markupsafe import escape
 
 from ..render.html import render_html_text, stylesheet
 
@@ -61,3 +64,19 @@ def report_fragment(report, template, csv_url, xlsx_url=None) -> str:
                 f'下载 CSV</a>{xlsx}</p>')
 
     return _SECTION.sub(tools, body)
+
+
+# Where the stored fragment's links begin: the page puts its own URL there. A "<" of the report's
+# text is always escaped by the renderer, so this marker can only be ours.
+BASE = "<yusuan-base>"
+
+
+def stored_fragment(report, template) -> str:
+    """The fragment as stored when the report is published, its links relative to ``BASE``."""
+    return report_fragment(report, template, lambda t: f"{BASE}/table/{quote(t, safe='')}.csv",
+                           lambda t: f"{BASE}/table/{quote(t, safe='')}.xlsx")
+
+
+def place(stored: str, base: str) -> str:
+    """A stored fragment with its links under ``base`` (the unit page's URL)."""
+    return stored.replace(BASE, str(escape(base)))

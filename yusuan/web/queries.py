@@ -39,7 +39,10 @@ class LRU:
         return value
 
 
-REPORTS = LRU(512)
+# Few: a parsed report is tens of thousands of objects that every full garbage collection walks
+# (hundreds kept made pauses of 100–400 ms); parsing one again costs ~3 ms. The unit page keeps
+# text instead (app.py, PAGES).
+REPORTS = LRU(64)
 
 
 def report_of(row: ReportRow) -> Report:
