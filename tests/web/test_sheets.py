@@ -19,8 +19,12 @@ def _shown_value(cell) -> str:
     if cell.value is None:
         return ""
     if isinstance(cell.value, (int, float, Decimal)):
-        decimals = len(cell.number_format.partition(".")[2])
-        return f"{Decimal(str(cell.value)):.{decimals}f}"
+        fmt = cell.number_format.split(";")[0]  # our formats: 0.00, +0.00;-0.00;0.00, +0.00%;…
+        percent = fmt.endswith("%")
+        decimals = len(fmt.rstrip("%").partition(".")[2])
+        value = Decimal(str(cell.value)) * (100 if percent else 1)
+        sign = "+" if fmt.startswith("+") else ""
+        return f"{value:{sign}.{decimals}f}" + ("%" if percent else "")
     return str(cell.value)
 
 
@@ -79,6 +83,9 @@ def test_text_that_looks_like_a_formula_stays_text():
     assert ws["B3"].value == -12.5 and ws["B3"].number_format == "0.00"
     assert ws["A4"].data_type == "s"
     assert sheets.number_format("12") == "0" and sheets.number_format("1.5") == "0.0"
+    assert sheets.number_format("+3.20%") == "+0.00%;-0.00%;0.00%"
+    rows = list(csv.reader(io.StringIO(sheets.to_csv(shown).lstrip("\ufeff"))))
+    assert rows[0] == ["'" + hostile] and rows[2] == ["'" + hostile, "-12.50"] and rows[3][0] == "'@SUM(A1)"
 
 
 def test_three_public_and_operating_costs_across_years(client):
@@ -100,3 +107,19 @@ def test_three_public_and_operating_costs_across_years(client):
         assert rows[2][column] == (f"{Decimal(total):.2f}" if total else "")
     # the same charts from the other year's page
     assert 'id="chart-operating"' in client.get(f"/unit/{GENERATED_KEY}/2023").text
+
+
+def test_comparison_tables_download_as_shown(client):
+    from tests.web.conftest import GENERATED_KEY
+
+    params = {"a": f"{GENERATED_KEY}/2023", "b": f"{GENERATED_KEY}/2024"}
+    page = client.get("/compare", params=params).text
+    assert "/compare/table/3.xlsx?a=" in page
+    for changed in (False, True):
+        query = dict(params, changed=changed)
+        text = client.get("/compare/table/3.csv", params=query).content
+        rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+        assert rows[2] == ["行", "列", "甲", "乙", "增减", "增减%"] and len(rows) > 3
+        assert any(r[4].startswith("+") for r in rows[3:]) or any(r[4].startswith("-") for r in rows[3:])
+        assert_same(text, client.get("/compare/table/3.xlsx", params=query).content)
+    assert client.get("/compare/table/99.csv", params=params).status_code == 404

@@ -72,14 +72,14 @@ def fmt(value: Decimal | None) -> str:
 
 
 def _pct(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:+.2f}%"
+    return views.percent(value)
 
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("yusuan.web", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(unit_url=unit_url, dept_url=dept_url, fmt=fmt, pct=_pct, quote=lambda s: quote(str(s), safe=""))
-    env.filters["signed"] = lambda v: "" if v is None else (("+" if v > 0 else "") + fmt(v))
+    env.filters["signed"] = views.signed
     return env
 
 
@@ -359,16 +359,38 @@ def create_app(url: str | None = None) -> FastAPI:
             raise NotFound(f"比较的对象应写成 单位/年份：{text}")
         return _unit_report(s, key, year)
 
-    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
-    def compare_page(a: str = Query(..., max_length=300), b: str = Query(..., max_length=300),
-                     changed: bool = False, s: Session = Depends(session)) -> HTMLResponse:
+    def _compare_tables(s: Session, a: str, b: str, changed: bool):
         unit_a, row_a = _side(s, a)
         unit_b, row_b = _side(s, b)
         ra, rb = queries.report_of(row_a), queries.report_of(row_b)
         tables = views.compare(ra, rb, load_template(ra.template, ra.year))
         if changed:
             tables = [(t, title, [c for c in cells if c.change]) for t, title, cells in tables]
-        return page("compare.html.j2", a=(unit_a, row_a), b=(unit_b, row_b), tables=tables, changed=changed,
+        return (unit_a, row_a), (unit_b, row_b), tables
+
+    def _compare_shown(s: Session, table_id: str, a: str, b: str, changed: bool) -> sheets.Shown:
+        (unit_a, row_a), (unit_b, row_b), tables = _compare_tables(s, a, b, changed)
+        found = next(((title, cells) for t, title, cells in tables if t == table_id), None)
+        if found is None:
+            raise NotFound(f"没有表{table_id}")
+        return views.compare_shown(found[0], found[1], f"{unit_a.name} {row_a.year}年", f"{unit_b.name} {row_b.year}年",
+                                   row_b.year)
+
+    @app.get("/compare/table/{table_id}.csv", include_in_schema=False)
+    def compare_csv(table_id: str, a: str = Query(..., max_length=300), b: str = Query(..., max_length=300),
+                    changed: bool = False, s: Session = Depends(session)) -> Response:
+        return _csv(sheets.to_csv(_compare_shown(s, table_id, a, b, changed)), f"比较-表{table_id}.csv")
+
+    @app.get("/compare/table/{table_id}.xlsx", include_in_schema=False)
+    def compare_xlsx(table_id: str, a: str = Query(..., max_length=300), b: str = Query(..., max_length=300),
+                     changed: bool = False, s: Session = Depends(session)) -> Response:
+        return _xlsx(sheets.to_xlsx(_compare_shown(s, table_id, a, b, changed)), f"比较-表{table_id}.xlsx")
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_page(a: str = Query(..., max_length=300), b: str = Query(..., max_length=300),
+                     changed: bool = False, s: Session = Depends(session)) -> HTMLResponse:
+        side_a, side_b, tables = _compare_tables(s, a, b, changed)
+        return page("compare.html.j2", a=side_a, b=side_b, tables=tables, changed=changed,
                     a_text=a, b_text=b)
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)

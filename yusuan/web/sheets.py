@@ -46,13 +46,16 @@ class Shown:
 
 
 def grid_of(header: list[str], rows: list[list]) -> layout.Grid:
-    """A grid from a header and rows whose amounts are Decimals (shown by ``show``) and whose other
-    cells are text: the tables beside the charts and on the department and comparison pages."""
+    """A grid from a header and rows whose amounts are Decimals (shown by ``show``) or (text,
+    Decimal) pairs when shown otherwise, and whose other cells are text: the tables beside the charts and on the department and comparison pages."""
     cells = [layout.Cell(0, c, h, header=True, align="center") for c, h in enumerate(header)]
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             if isinstance(value, Decimal):
                 cells.append(layout.Cell(r, c, show(value), align="right", value=value))
+            elif isinstance(value, tuple):  # (text as shown, its Decimal): a signed change, a percentage
+                text, number = value
+                cells.append(layout.Cell(r, c, text, align="right", value=number if text else None))
             else:
                 cells.append(layout.Cell(r, c, "" if value is None else str(value)))
     width = max([len(header)] + [len(r) for r in rows])
@@ -73,18 +76,27 @@ def to_csv(shown: Shown) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     for line in shown.above:
         writer.writerow(csvsafe.row(line))
-    for row in shown.text_rows():
-        writer.writerow(csvsafe.row(row))
+    numbers = {(c.row, c.col) for c in shown.grid.cells
+               if c.value is not None and _NUMBER.fullmatch(c.text.strip().removesuffix("%"))}
+    for r, row in enumerate(shown.text_rows()):
+        # A number we printed from a Decimal is written as printed: csvsafe would put a quote
+        # before a change's "+" (+12.00), which guards text, not our own digits.
+        writer.writerow([text if (r, c) in numbers else csvsafe.cell(text) for c, text in enumerate(row)])
     for line in shown.below:
         writer.writerow(csvsafe.row([line]))
     return "\ufeff" + out.getvalue()  # a BOM, so that Excel opens the Chinese as UTF-8
 
 
 def number_format(text: str) -> str:
-    """The Excel format showing as many decimals as the page printed (text "6640.71" → "0.00")."""
-    match = _NUMBER.fullmatch(text.strip())
+    """The Excel format showing the number as the page printed it: as many decimals (text
+    "6640.71" → "0.00"), a sign when the page writes "+" (a change), a percent sign ("+3.20%")."""
+    core = text.strip()
+    percent = core.endswith("%")
+    core = core.rstrip("%")
+    match = _NUMBER.fullmatch(core)
     decimals = len(match.group(1) or "") if match else 2
-    return "0." + "0" * decimals if decimals else "0"
+    base = ("0." + "0" * decimals if decimals else "0") + ("%" if percent else "")
+    return f"+{base};-{base};{base}" if core.startswith("+") else base
 
 
 def _text(cell, text: str) -> None:
@@ -112,7 +124,8 @@ def to_xlsx(shown: Shown) -> bytes:
     for cell in grid.cells:
         target = ws.cell(top + cell.row, cell.col + 1)
         if cell.value is not None:
-            target.value = cell.value  # a Decimal: openpyxl writes its exact digits
+            # a Decimal: openpyxl writes its exact digits; a percentage as the fraction Excel formats
+            target.value = cell.value / 100 if cell.text.strip().endswith("%") else cell.value
             target.number_format = number_format(cell.text)
             target.alignment = Alignment(horizontal="right")
         elif cell.text:

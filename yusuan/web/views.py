@@ -414,3 +414,21 @@ def consolidate(department: str, reports: list[tuple[str, Report]]) -> Consolida
         summed = [rows[k].model_copy(update={"values": sums[k], "place": None}) for k in order]
         tables.append(first.model_copy(update={"rows": summed, "unit_name": department, "note": None, "place": None}))
     return Consolidated(template_id, tables, [name for name, _ in kept], left_out)
+
+
+def signed(value: Decimal | None) -> str:
+    """A change as the comparison page prints it: +12.00, -3.50, 0.00."""
+    return "" if value is None else ("+" if value > 0 else "") + fmt(value)
+
+
+def percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:+.2f}%"
+
+
+COMPARE_HEADER = ["行", "列", "甲", "乙", "增减", "增减%"]
+
+
+def compare_shown(title: str, cells: list[ComparedCell], a: str, b: str, year: int = 2024) -> sheets.Shown:
+    """One table of the comparison page as shown: its title, which reports are 甲 and 乙, the cells."""
+    rows = [[c.row, c.column, c.a, c.b, (signed(c.change), c.change), (percent(c.percent), c.percent)] for c in cells]
+    return sheets.Shown("比较", [[title], [f"甲：{a}", f"乙：{b}"]], sheets.grid_of(COMPARE_HEADER, rows), [], year)
