@@ -55,3 +55,16 @@ def test_department_tables_are_the_sums_of_the_units_cells(client):
 def test_unit_and_home_pages_link_the_department(client):
     assert f'href="{DEPT}/2024"' in client.get(f"/unit/{GENERATED_KEY}/2024").text
     assert f'href="{DEPT}"' in client.get("/", params={"department": "测试部门"}).text
+
+
+def test_department_api_is_the_page_as_data(client):
+    data = client.get("/api/departments/" + quote("测试部门") + "/2024").json()
+    assert {u["key"] for u in data["units"]} == {GENERATED_KEY, HOSTILE_KEY}
+    assert data["template"] == "shanxi-2024" and not data["left_out"]
+    total = sum(Decimal(u["headline"]) for u in data["units"])
+    assert Decimal(data["headline_sums"][data["units"][0]["headline_unit"]]) == total
+    csv_rows = list(csv.reader(io.StringIO(client.get(f"{DEPT}/2024/table/3.csv").content.decode("utf-8-sig"))))
+    table3 = next(t for t in data["tables"] if t["id"] == "3")
+    assert csv_rows[3:] == table3["displayed"]
+    assert client.get("/api/departments/nothing/2024").status_code == 404
+    assert client.get("/api/departments/x/99999").status_code == 422

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Callable, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi import Path as FastPath
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -89,6 +91,31 @@ class TableOut(BaseModel):
     rows: list[RowOut]
     note: str | None
     displayed: list[list[str]]  # the table as the page shows it, header rows first
+
+
+class DepartmentUnit(BaseModel):
+    key: str
+    name: str
+    url: str
+    headline: str | None
+    headline_unit: str
+    errors: int
+    warnings: int
+
+
+class LeftOut(BaseModel):
+    name: str
+    why: str
+
+
+class DepartmentOut(BaseModel):
+    department: str
+    year: int
+    template: str | None  # the layout of the summed units
+    units: list[DepartmentUnit]
+    headline_sums: dict[str, str]  # per unit of measure
+    left_out: list[LeftOut]  # units not summed (another layout)
+    tables: list[TableOut]  # per table, the units' cells summed
 
 
 class FindingOut(BaseModel):
@@ -265,6 +292,35 @@ def register(app: FastAPI, session: Callable) -> None:
                         rows=[RowOut(code=r.code, level=r.level, labels=r.labels,
                                      values={k: _money(v) for k, v in r.values.items()}) for r in t.rows],
                         note=t.note, displayed=views.table_grid_rows(t, template))
+
+    def _table_out(t, template) -> TableOut:
+        spec = template.table(t.id) if template.has_table(t.id) else None
+        columns = [{"key": c.key, "type": c.type, "header": list(c.header)} for c in spec.columns] if spec else []
+        return TableOut(id=t.id, caption=t.caption, title=t.title, unit=t.unit, unit_name=t.unit_name, columns=columns,
+                        rows=[RowOut(code=r.code, level=r.level, labels=r.labels,
+                                     values={k: _money(v) for k, v in r.values.items()}) for r in t.rows],
+                        note=t.note, displayed=views.table_grid_rows(t, template))
+
+    @router.get("/departments/{name}/{year}", response_model=DepartmentOut,
+                summary="A department's units of a year, consolidated (the sum of their cells where the layout is the same)")
+    def department(name: str, year: int = FastPath(..., ge=0, le=9999), s: Session = Depends(session)):
+        entries = queries.department_reports(s, name, year)
+        if not entries:
+            raise HTTPException(404, f"no report of department {name} for {year}")
+        consolidated = views.consolidate(name, [(u.name, queries.report_of(r)) for u, r in entries])
+        sums: dict[str, Decimal] = {}
+        for _, r in entries:
+            if r.headline is not None:
+                sums[r.headline_unit] = sums.get(r.headline_unit, Decimal(0)) + r.headline
+        template = load_template(consolidated.template, year) if consolidated else None
+        return DepartmentOut(
+            department=name, year=year, template=consolidated.template if consolidated else None,
+            units=[DepartmentUnit(key=u.key, name=u.name, url=f"/unit/{quote(u.key, safe='')}/{year}",
+                                  headline=_money(r.headline), headline_unit=r.headline_unit, errors=r.errors,
+                                  warnings=r.warnings) for u, r in entries],
+            headline_sums={k: _money(v) for k, v in sums.items()},
+            left_out=[LeftOut(name=n, why=w) for n, w in (consolidated.left_out if consolidated else [])],
+            tables=[_table_out(t, template) for t in consolidated.tables] if consolidated else [])
 
     @router.get("/units/{key}/{year}/findings", response_model=FindingPage, summary="Findings of `yusuan check`")
     def findings(key: str, year: int, s: Session = Depends(session),
