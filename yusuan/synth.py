@@ -384,7 +384,7 @@ def _year(rng: random.Random, plan: UnitPlan, year: int, previous: dict | None) 
                    "building_area": plan.building_area, "equipment_over_50w": 1 if plan.sector.bureau == "公安局" else 0,
                    "equipment_over_100w": 0},
         "texts": {
-            "change_reason": f"人员经费调整及项目支出{direction}。",
+            "change_reason": f"人员经费调整及项目支出{direction}",  # §一 goes on after it with ；
             "three_public_reason": "严格落实过紧日子要求，压减一般性支出。",
             "vehicle_purchase_reason": "按规定更新公务用车。",
             "vehicle_operation_reason": "公务用车数量变化。",

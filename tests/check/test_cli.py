@@ -28,15 +28,15 @@ def test_the_published_seed_fails_with_its_errors_grouped_by_severity():
     result = run(SEED_TEXT)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == f"{SEED_TEXT}: 6 error, 3 warning, 20 rounding"
-    assert lines[1] == "error (6):" and lines[8] == "warning (3):" and lines[12] == "rounding (20):"
+    assert lines[0] == f"{SEED_TEXT}: 6 error, 4 warning, 20 rounding"
+    assert lines[1] == "error (6):" and lines[8] == "warning (4):" and lines[13] == "rounding (20):"
     assert any(l.startswith("  N.amounts l.891 §十 “2,978.45”: performance.projects.amount differs from T12 total") for l in lines)
 
 
 def test_json_output_round_trips(tmp_path):
     result = run(SEED_TEXT, "--format", "json")
     data = json.loads(result.stdout)
-    assert data["counts"] == {"error": 6, "warning": 3, "rounding": 20}
+    assert data["counts"] == {"error": 6, "warning": 4, "rounding": 20}
     first = data["findings"][0]
     assert set(first) >= {"rule", "severity", "location", "expected", "found", "arithmetic"}
 
@@ -101,7 +101,7 @@ def test_a_folder_is_checked_file_by_file_and_summed_up(tmp_path):
     out = result.stdout
     assert out.rstrip().endswith("checked 3: 1 with errors, 1 without, 1 unreadable")
     assert f"{tmp_path / 'clean.yaml'}: 0 error, 0 warning, 0 rounding" in out
-    assert f"{tmp_path / 'published.txt'}: 6 error, 3 warning, 20 rounding" in out
+    assert f"{tmp_path / 'published.txt'}: 6 error, 4 warning, 20 rounding" in out
     assert f"{tmp_path / 'sub' / 'broken.txt'}: unreadable: no report could be read" in out
     assert result.stderr.splitlines()[0].startswith("[1/3] ")
 

@@ -97,13 +97,9 @@ def test_doubled_punctuation_and_a_sentence_opening_with_a_mark():
     ]
 
 
-def test_a_full_stop_before_a_semicolon_is_tolerated_for_now(monkeypatch):
-    """。； as the seed prints it (§一) is let pass (review.TOLERATED); without the exemption it is a pair."""
-    from yusuan.check import review
-
+def test_a_full_stop_before_a_semicolon_is_a_doubled_mark():
+    """。； as the seed prints it (§一: …列入2024年度预算。；本年…) is a slip like any other pair."""
     text = document("一、单位预算收支数据变动情况及原因\n均列入预算。；本年支出增加。\n")
-    assert findings(text, "R.punctuation") == []
-    monkeypatch.setattr(review, "TOLERATED", set())
     assert findings(text, "R.punctuation") == [("warning", "一", None, "one mark", "。；")]
 
 
@@ -295,6 +291,7 @@ REVIEW = ("R.placeholder", "R.punctuation", "R.empty-reason", "R.growth-figure",
 
 
 @pytest.mark.parametrize("rule", REVIEW)
-def test_the_published_seed_gives_no_review_finding(published_seed, rule):
-    """None: the seed's one slip (。； in §一) is tolerated for now (review.TOLERATED)."""
-    assert [f.line() for f in check(published_seed) if f.rule == rule] == []
+def test_the_published_seed_gives_only_its_one_slip(published_seed, rule):
+    """The seed's one slip is 。； in §一 (tests/check/seed_findings.yaml); nothing else."""
+    found = [(f.rule, f.location.section, f.found) for f in check(published_seed) if f.rule == rule]
+    assert found == ([("R.punctuation", "一", "。；")] if rule == "R.punctuation" else [])
