@@ -59,10 +59,11 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def load(base: str, paths: list[str], requests: int, threads: int) -> tuple[float, list[float], int]:
+def load(base: str, paths: list[str], requests: int, threads: int) -> tuple[float, list[float], int, list[float]]:
     import httpx
 
     latencies: list[float] = []
+    in_app: list[float] = []  # the server's own time per request (its Server-Timing header), seconds
     errors = 0
     lock = threading.Lock()
     per_thread = requests // threads
@@ -76,8 +77,11 @@ def load(base: str, paths: list[str], requests: int, threads: int) -> tuple[floa
                 t = time.perf_counter()
                 response = client.get(path)
                 elapsed = time.perf_counter() - t
+                timing = response.headers.get("server-timing", "")
                 with lock:
                     latencies.append(elapsed)
+                    if "dur=" in timing:
+                        in_app.append(float(timing.split("dur=")[1].split(",")[0]) / 1000)
                     errors += response.status_code != 200
 
     start = time.perf_counter()
@@ -86,7 +90,7 @@ def load(base: str, paths: list[str], requests: int, threads: int) -> tuple[floa
         w.start()
     for w in workers:
         w.join()
-    return time.perf_counter() - start, latencies, errors
+    return time.perf_counter() - start, latencies, errors, in_app
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -141,9 +145,11 @@ def main() -> None:
         for name, paths in endpoints.items():
             if name == "unit page (warm)":  # every page of the sample requested once
                 load(base, paths, len(paths), 1)
-            seconds, latencies, errors = load(base, paths, args.requests, args.threads)
+            seconds, latencies, errors, in_app = load(base, paths, args.requests, args.threads)
+            app_time = (f"  in the app: p50 {1000 * quantile(in_app, .5):5.1f} ms  p99 {1000 * quantile(in_app, .99):6.1f} ms"
+                        if in_app else "")
             print(f"{name:18s} {len(latencies) / seconds:7.1f} req/s  p50 {1000 * quantile(latencies, .5):6.1f} ms  "
-                  f"p99 {1000 * quantile(latencies, .99):6.1f} ms  errors {errors}")
+                  f"p99 {1000 * quantile(latencies, .99):6.1f} ms  errors {errors}{app_time}")
         print(f"server memory (RSS) {rss_mb(server.pid):.0f} MB; {args.threads} client threads, "
               f"{args.requests} requests per endpoint, {os.cpu_count()} cores shared by client and server")
     finally:

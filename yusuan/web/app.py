@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import time
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -125,6 +126,15 @@ def create_app(url: str | None = None) -> FastAPI:
     async def internal(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "服务器内部错误")
+
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next):
+        # The time spent in the app (Server-Timing, shown by browsers' tools): what a client's
+        # latency holds beyond queueing and the network (benchmarks/bench_web.py reports both).
+        start = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - start):.1f}"
+        return response
 
     @app.middleware("http")
     async def refuse_nul(request: Request, call_next):
