@@ -19,12 +19,9 @@ from .money import ZERO, percent
 from .report import Report, Row, Table
 
 
-@dataclass(frozen=True)
-class CellChange:
-    table: str
-    row: str  # the row's name: code and label (合计, 2040201 行政运行, P01 …)
-    column: str  # the column's key
-    header: str  # the column's header path, "2024年预算数 / 合计", when the layout is known
+class Changed:
+    """What a value that differs between the two reports says: its change and the percentage."""
+
     before: Decimal | None
     after: Decimal | None
 
@@ -39,6 +36,16 @@ class CellChange:
 
 
 @dataclass(frozen=True)
+class CellChange(Changed):
+    table: str
+    row: str  # the row's name: code and label (合计, 2040201 行政运行, P01 …)
+    column: str  # the column's key
+    header: str  # the column's header path, "2024年预算数 / 合计", when the layout is known
+    before: Decimal | None
+    after: Decimal | None
+
+
+@dataclass(frozen=True)
 class RowOnly:
     table: str
     row: str
@@ -47,20 +54,12 @@ class RowOnly:
 
 
 @dataclass(frozen=True)
-class ClaimChange:
+class ClaimChange(Changed):
     section: str
     subject: str
     unit: str
     before: Decimal | None
     after: Decimal | None
-
-    @property
-    def change(self) -> Decimal:
-        return (self.after or ZERO) - (self.before or ZERO)
-
-    @property
-    def percent(self) -> Decimal | None:
-        return percent(self.change, self.before) if self.before else None
 
 
 @dataclass
