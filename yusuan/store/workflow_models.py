@@ -65,6 +65,10 @@ class Account(Base):
     region: Mapped[str] = mapped_column(String(500), default="")  # a reviewer's region
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     epoch: Mapped[int] = mapped_column(Integer, default=0)
+    # Set by an admin's reset: the password is a temporary one, good until temporary_until, and
+    # every page asks for a new one before anything else.
+    must_change: Mapped[bool] = mapped_column(Boolean, default=False)
+    temporary_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     units: Mapped[list[ManagedUnit]] = relationship(secondary="wf_account_units", order_by="ManagedUnit.name")
 
@@ -89,11 +93,24 @@ class LoginFailure(Base):
     __table_args__ = (Index("ix_wf_login_failures_name", "name", "at"), Index("ix_wf_login_failures_address", "address", "at"))
 
 
+class Upload(Base):
+    """One upload: a file, several, a folder or a .zip of one. Its drafts say how far the
+    checking of the whole upload is (done / total)."""
+
+    __tablename__ = "wf_uploads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("wf_accounts.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    label: Mapped[str] = mapped_column(String(300), default="")
+
+
 class Draft(Base):
     """One uploaded file: its bytes, and once read and checked, its report and findings.
 
     status: queued → checking → checked (awaiting review) | refused (could not be read, or not
-    one of the uploader's units); a reviewer then sends it back (returned) or publishes it."""
+    one of the uploader's units); a reviewer then sends it back (returned) or publishes it.
+    A .zip of a folder is a draft too, until the worker unpacks it into a draft per file
+    (unpacked)."""
 
     __tablename__ = "wf_drafts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -113,12 +130,17 @@ class Draft(Base):
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("wf_drafts.id"), nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")  # the reviewer's, when sent back
     reviewed_by: Mapped[str] = mapped_column(String(100), default="")
+    upload_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its Upload (no FK: see 0004)
+    # A budget's own PDF, rendered by the worker, so that its findings have a page to be boxed on
+    # (an uploaded PDF is its own content).
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
     unit: Mapped[ManagedUnit | None] = relationship()
     uploader: Mapped[Account] = relationship()
     findings: Mapped[list["DraftFinding"]] = relationship(cascade="all, delete-orphan", order_by="DraftFinding.id")
 
-    __table_args__ = (Index("ix_wf_drafts_unit", "unit_id", "year"), Index("ix_wf_drafts_uploader", "uploaded_by"))
+    __table_args__ = (Index("ix_wf_drafts_unit", "unit_id", "year"), Index("ix_wf_drafts_uploader", "uploaded_by"),
+                      Index("ix_wf_drafts_upload", "upload_id"))
 
 
 class DraftFinding(Base):
@@ -142,6 +164,9 @@ class DraftFinding(Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     explained_by: Mapped[str] = mapped_column(String(100), default="")
     explained_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Where it is drawn on the page: [{page, x0, top, x1, bottom, width, height}] in PDF points
+    # (top-left origin), the page's size beside them so the page shows them at any scale.
+    boxes: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (Index("ix_wf_draft_findings_draft", "draft_id"),)
 
