@@ -11,19 +11,59 @@ units' cells — exactly, in 元, before the one rounding of each displayed cell
 - Performance forms keep their own unit as 实施单位 and their 主管部门.
 - prior_year, procurement and the assets' counts and areas are the units' sums; the texts
   (reasons of changes and the like) are the first unit's, which should be the 本级.
-- Inter-unit transfers are not netted: a Budget does not say which lines pay another unit of
-  the same department (上缴上级 / 对附属单位补助); the lines are added as given.
+- Money one unit of the department passes to another is counted once (``transfers``, netting
+  below): the paying unit's line is taken out, the receiving unit's spending of it stays.
+
+Netting (抵消) of transfers between the units, and on what authority (docs/scale.md):
+《事业单位财务规则》(财政部令第108号) defines 上级补助收入 as a 事业单位's non-fiscal income from its
+主管部门 or 上级单位, 附属单位上缴收入 as what its 附属独立核算单位 remit, and the matching spending,
+对附属单位补助支出 (paid from income other than 财政补助) and 上缴上级支出. Within one department
+each is one unit's spending and another's income of the same money; a department's figures
+(部门预算 = 本级 + 所属单位, the 部门决算's 汇总 with its 抵消 of these pairs) count it once.
+A Budget has no income kinds below its sources (上级补助收入 and 附属单位上缴收入 are part of
+单位资金) and no 部门经济分类 code of its own for these outlays (the 2018 catalog has none), so it
+cannot say which line is a transfer: the transfers are given to ``consolidate`` (``Transfer``:
+payer, payee, kind, and the payer's line — 功能 项, 经济 款, source, project — and amount). A
+Budget's income is its lines (income by source = current-year lines by source), so taking the
+payer's transfer line out nets both sides at once: the department's income and expenditure
+each count the money once, where the receiving unit spends it. Only non-fiscal sources
+(单位资金, 财政专户管理资金) can be such a transfer: 财政拨款 reaches every unit of a department
+from the 财政 directly, as that unit's own 财政拨款收入, and is never money one unit pays another.
+Last year's figures (prior_year) are summed as given: a transfer of last year is not known here.
 """
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
-from .budget import Budget, Member
-from .money import ZERO
+from pydantic import field_validator
+
+from .budget import Budget, Member, Model
+from .money import ZERO, parse_amount
 
 
 class ConsolidationError(ValueError):
     pass
+
+
+class Transfer(Model):
+    """Money one unit of the department pays another: netted once in the department's budget."""
+
+    payer: str  # the unit whose budget has the line that pays (a name of Budget.units)
+    payee: str  # the unit that receives it (its 上级补助收入 / 附属单位上缴收入)
+    kind: Literal["对附属单位补助支出", "上缴上级支出"]
+    func: str  # the payer's line: 功能分类 项
+    econ: str  # 部门经济分类 款
+    source: Literal["单位资金", "财政专户管理资金"] = "单位资金"
+    project: str | None = None  # the payer's project id, when the line is a project's (else basic)
+    amount: Decimal
+
+    _amount = field_validator("amount", mode="before")(lambda value: parse_amount(value))
+
+    @field_validator("func", "econ", "project", mode="before")
+    @classmethod
+    def _code_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
 
 
 def _effective_kind(kind: str) -> str:
@@ -38,8 +78,9 @@ def _members(budget: Budget) -> list[Member]:
     return [Member(name=budget.unit.name, code=budget.unit.code, kind=budget.unit.kind)]
 
 
-def consolidate(budgets: list[Budget], name: str, code: str = "") -> Budget:
-    """The department ``name``'s budget: the union of ``budgets`` (units, or departments merged again)."""
+def consolidate(budgets: list[Budget], name: str, code: str = "", transfers: list[Transfer] = ()) -> Budget:
+    """The department ``name``'s budget: the union of ``budgets`` (units, or departments merged
+    again), each of ``transfers`` between its units counted once (netted)."""
     if not budgets:
         raise ConsolidationError("no unit budget to consolidate")
     years = sorted({b.year for b in budgets})
@@ -78,6 +119,9 @@ def consolidate(budgets: list[Budget], name: str, code: str = "") -> Budget:
             projects.append(project.model_copy(update=update))
         with_targets = budget.performance_order or [p.id for p in budget.projects]
         order += [renamed[i] for i in with_targets]
+    # A transfer names a project by its unit and the id in that unit's own budget.
+    ids = {(p.unit or b.unit.name, p.id): f"U{k}-{p.id}" for k, b in enumerate(budgets, 1) for p in b.projects}
+    lines, projects, order, netted = _net(transfers, lines, projects, order, {m.name for m in members}, ids)
     data = {
         "year": years[0],
         "unit": head.unit.model_copy(update={"name": name, "code": code or head.unit.department_code or head.unit.code,
@@ -90,7 +134,7 @@ def consolidate(budgets: list[Budget], name: str, code: str = "") -> Budget:
             "internal_unit_count": len(members),
             "internal_units": [m.name for m in members],
         },
-        "income": _summed_income(budgets),
+        "income": _less(_summed_income(budgets), netted),
         "income_items": _income_items(budgets),
         "lines": [line.model_dump() for line in lines],
         "projects": [p.model_dump() for p in projects],
@@ -102,6 +146,85 @@ def consolidate(budgets: list[Budget], name: str, code: str = "") -> Budget:
         "performance_order": order if any(b.performance_order for b in budgets) else None,
     }
     return Budget.model_validate(data)
+
+
+def _net(transfers, lines, projects, order, members: set[str], ids: dict):
+    """``lines`` without the payers' transfer lines (each the amount of its transfer, taken from
+    the payer's current-year lines of that 项, 款, source and project); a project left with no
+    line is dropped with its form. Returns (lines, projects, order, netted amount by source)."""
+    netted: dict[str, Decimal] = {}
+    if not transfers:
+        return lines, projects, order, netted
+    had_lines = {line.project for line in lines if line.project is not None}
+    lines = list(lines)
+    for i, transfer in enumerate(transfers):
+        where = f"transfers[{i}]"
+        for role in ("payer", "payee"):
+            if getattr(transfer, role) not in members:
+                raise ConsolidationError(f"{where}.{role}: {getattr(transfer, role)} is not one of the units consolidated")
+        if transfer.payer == transfer.payee:
+            raise ConsolidationError(f"{where}: a unit does not pay itself ({transfer.payer})")
+        if transfer.amount <= 0:
+            raise ConsolidationError(f"{where}.amount: a transfer is a positive amount ({transfer.amount})")
+        project = ids.get((transfer.payer, transfer.project), transfer.project) if transfer.project else None
+        left = transfer.amount
+        for k, line in enumerate(lines):
+            if left == 0:
+                break
+            if (line.unit == transfer.payer and not line.carryover and line.func == transfer.func and line.econ == transfer.econ
+                    and line.source == transfer.source and line.project == project):
+                taken = min(left, line.amount)
+                lines[k] = line.model_copy(update={"amount": line.amount - taken})
+                left -= taken
+        if left:
+            raise ConsolidationError(
+                f"{where}: {transfer.payer} has {transfer.amount - left} 元 of current-year {transfer.source} lines on "
+                f"{transfer.func} / {transfer.econ}{' in project ' + transfer.project if transfer.project else ''}, "
+                f"less than the {transfer.amount} 元 it pays {transfer.payee}")
+        netted[transfer.source] = netted.get(transfer.source, ZERO) + transfer.amount
+    lines = [line for line in lines if line.amount != 0]
+    emptied = had_lines - {line.project for line in lines if line.project is not None}
+    kept = [p for p in projects if p.id not in emptied]
+    for project in kept:
+        perf = project.performance
+        if perf is None:
+            continue
+        current = sum((l.amount for l in lines if l.project == project.id and not l.carryover), ZERO)
+        annual = (perf.funding_annual or perf.funding).total
+        if current and annual != current:
+            raise ConsolidationError(
+                f"project {project.id} ({project.name}): a transfer netted from it leaves {current} 元 of lines against "
+                f"{annual} 元 of annual funding in its performance form; net the whole project, or a basic line")
+    return lines, kept, [i for i in order if i not in emptied], netted
+
+
+def _less(income: dict | None, netted: dict[str, Decimal]) -> dict | None:
+    if income is None:
+        return None
+    return {source: amount - netted.get(source, ZERO) for source, amount in income.items()}
+
+
+def read_transfers(path) -> list[Transfer]:
+    """The transfers of a YAML file (``transfers: [{payer, payee, kind, func, econ, source,
+    project, amount}, …]``, docs/scale.md); an error names the file and the line."""
+    from pydantic import ValidationError
+
+    from .errors import InputError
+    from .read.budget_yaml import line_of, load_yaml
+
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("transfers"), list):
+        raise InputError(path, 1, "a transfers file is a mapping with a list under transfers: (docs/scale.md)")
+    out = []
+    for i, item in enumerate(data["transfers"]):
+        try:
+            out.append(Transfer.model_validate(item))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ("transfers", i, *(p for p in first["loc"] if isinstance(p, (str, int))))
+            field = ".".join(str(p) for p in first["loc"])
+            raise InputError(path, line_of(data, loc), f"transfers[{i}].{field}: {first['msg'].removeprefix('Value error, ')}") from None
+    return out
 
 
 def _summed(records: list[dict]) -> dict:
