@@ -61,12 +61,54 @@ class Model(BaseModel):
         return self
 
 
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom: PDF points from the page's top-left corner (MediaBox)
+
+
+class Span(Model):
+    """One printed line of a section or a project form, on its page, so that a quoted sentence
+    can be found on the page: a section's line says which characters of the section's text
+    (whitespace left out) it prints, ``start``/``end`` (None where it could not be matched); a
+    form's line, whose fields are printed in no one text, its own ``text`` (whitespace left out)."""
+
+    page: int
+    box: Box
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler):
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("start", "end", "text"):
+                if data.get(key) is None:
+                    data.pop(key, None)
+        return data
+
+
 class Place(Model):
     """Where something was read from: the page (a PDF's page number, or a workbook's "sheet 表3
-    row 7") and the line of the extracted text. Derived reports have none."""
+    row 7") and the line of the extracted text. Derived reports have none.
+
+    Read from a PDF, a place also knows where it is drawn (yusuan/read/boxes.py): ``box`` on
+    ``page`` (a row's grid row, a table's caption, a section's heading, a form's title), for a
+    row ``cells`` — the box of each amount cell by column key — and for a section or a project
+    form ``spans``, its printed lines page by page. None (and not written) where unknown."""
 
     page: int | str | None = None
     line: int | None = None
+    box: Box | None = None
+    cells: dict[str, Box] | None = None
+    spans: list[Span] | None = None
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler):
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("box", "cells", "spans"):
+                if data.get(key) is None:
+                    data.pop(key, None)
+        return data
 
     def __str__(self) -> str:
         if isinstance(self.page, str):

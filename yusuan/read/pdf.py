@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from .pdf_grid import grid_lines, inside
+from .pdf_grid import AMOUNT_TEXT, GridLine, grid_lines, inside, rounded
 from .pdfium import Limits, Word, isolated, page_texts, pages
 from .published_lines import NUMERALS, Line
 
@@ -36,7 +36,12 @@ def _line_text(words: list[Word]) -> str:
 
 
 def _paragraph_rows(rows: list[list[Word]]) -> list[tuple[float, str]]:
-    """Rows of words as text, a paragraph's wrapped lines joined into one.
+    """Rows of words as text, a paragraph's wrapped lines joined into one (see _paragraphs)."""
+    return [(top, text) for top, text, _ in _paragraphs(rows)]
+
+
+def _paragraphs(rows: list[list[Word]]) -> list[tuple[float, str, list[Word]]]:
+    """Rows of words as text, a paragraph's wrapped lines joined into one, with the words of each.
 
     A line that reaches the right margin and is followed, one line below, by a line starting
     at the left margin (not indented, so not a new paragraph) wraps onto it. Joining here, where
@@ -47,11 +52,12 @@ def _paragraph_rows(rows: list[list[Word]]) -> list[tuple[float, str]]:
         return []
     left = min(row[0].x0 for row in rows)
     right = max(max(w.x1 for w in row) for row in rows)
-    joined: list[tuple[float, list[Word], str]] = []  # (top of the first line, words of the last line, text)
+    # (top of the first line, words of the last line, text, every word)
+    joined: list[tuple[float, list[Word], str, list[Word]]] = []
     for row in rows:
         text = _line_text(row)
         if joined:
-            top, previous, previous_text = joined[-1]
+            top, previous, previous_text, words = joined[-1]
             size = max(previous[0].bottom - previous[0].top, 4.0)
             reaches_right = max(w.x1 for w in previous) >= right - 1.5 * size
             starts_left = row[0].x0 <= left + 0.5 * size
@@ -59,10 +65,18 @@ def _paragraph_rows(rows: list[list[Word]]) -> list[tuple[float, str]]:
             same_font = (previous[-1].fontname, previous[-1].size) == (row[0].fontname, row[0].size)
             numbered = NUMBERED.match(text)  # 六、 （一） 1、 start an item, never continue one
             if reaches_right and starts_left and next_line and same_font and not numbered:
-                joined[-1] = (top, row, previous_text + text)
+                joined[-1] = (top, row, previous_text + text, words + row)
                 continue
-        joined.append((row[0].top, row, text))
-    return [(top, text) for top, _, text in joined]
+        joined.append((row[0].top, row, text, list(row)))
+    return [(top, text, words) for top, _, text, words in joined]
+
+
+def _text_line(text: str, words: list[Word]) -> GridLine:
+    """A line of words with its box and its amounts (as pdf_grid gives a grid row's)."""
+    box = rounded((min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words)))
+    amounts = tuple((w.text, rounded((w.x0, w.top, w.x1, w.bottom))) for w in sorted(words, key=lambda w: w.x0)
+                    if AMOUNT_TEXT.match(w.text))
+    return text, box, amounts
 
 
 def pdf_lines(path: str | Path, limits: Limits | None = None) -> list[Line]:
@@ -89,7 +103,8 @@ def _read(path, limits: Limits, progress) -> tuple[list[Line], int]:
             else:
                 rows.append([word])
         # Text lines and ruled tables, top to bottom.
-        blocks = [(top, [text]) for top, text in _paragraph_rows(rows)] + grids
+        blocks = [(top, [_text_line(text, words)]) for top, text, words in _paragraphs(rows)] + grids
         for _, texts in sorted(blocks, key=lambda block: block[0]):
-            lines += [Line(text, len(lines) + 1 + i, page.number) for i, text in enumerate(texts)]
+            lines += [Line(text, len(lines) + 1 + i, page.number, box, amounts)
+                      for i, (text, box, amounts) in enumerate(texts)]
     return lines, chars

@@ -8,9 +8,15 @@ here the indentation of a name is measured on the page.
 """
 from __future__ import annotations
 
+import re
+
 from .cellgrid import Box
-from .grid_text import is_performance, official_lines, performance_lines
+from .grid_text import cell_text, is_performance, official_lines, performance_lines_by_row
 from .pdfium import Page
+
+
+# An amount as any table prints it: grouped or not, with decimals or without (Shanghai prints 0, 12,604,173).
+AMOUNT_TEXT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
 def _indent(page: Page, cell_box: Box | None) -> int:
@@ -31,17 +37,42 @@ def _indent(page: Page, cell_box: Box | None) -> int:
     return max(0, round((first.x0 - x0 - padding) / width))
 
 
-def grid_lines(page: Page) -> tuple[list[tuple[float, list[str]]], list[Box]]:
-    """(top, lines) of each ruled table of the page, and the tables' boxes (whose words are read here)."""
+GridLine = tuple[str, Box | None, tuple[tuple[str, Box], ...]]  # text, the grid row's box, its amount cells
+
+
+def grid_lines(page: Page) -> tuple[list[tuple[float, list[GridLine]]], list[Box]]:
+    """(top, lines) of each ruled table of the page, and the tables' boxes (whose words are read here).
+
+    Each line comes with the box of the grid row it was made from and the (text, box) of the
+    amounts printed in that row's cells, left to right (yusuan/read/boxes.py)."""
     tables = page.tables()
     found = []
     for table in tables:
         rows = table.extract(page.chars)
         if is_performance(rows):
-            found.append((table.bbox[1], performance_lines(rows)))
+            lines = [(text, _row_box(table.rows[i]), ()) for i, text in performance_lines_by_row(rows)]
         else:
-            found.append((table.bbox[1], official_lines(rows, lambda i, t=table: _indent(page, t.rows[i][0]))))
+            texts = official_lines(rows, lambda i, t=table: _indent(page, t.rows[i][0]))
+            lines = [(text, _row_box(table.rows[i]), _amounts(rows[i], table.rows[i])) for i, text in enumerate(texts)]
+        found.append((table.bbox[1], lines))
     return found, [table.bbox for table in tables]
+
+
+def _row_box(cells: list[Box | None]) -> Box | None:
+    boxes = [c for c in cells if c is not None]
+    if not boxes:
+        return None
+    return rounded((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)))
+
+
+def _amounts(texts: list[str | None], cells: list[Box | None]) -> tuple[tuple[str, Box], ...]:
+    return tuple((t, rounded(box)) for text, box in zip(texts, cells)
+                 if box is not None and (t := cell_text(text)) and AMOUNT_TEXT.match(t))
+
+
+def rounded(box: Box) -> Box:
+    """A box to 0.01 pt: what a report.json keeps (finer than any drawing needs)."""
+    return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
 
 
 def inside(word, boxes: list[Box]) -> bool:

@@ -56,17 +56,13 @@ def published(path: str | Path, context: "Context") -> ReadResult:
 
         return read_lines(xlsx_lines(path), str(path), context)
     if path.suffix.lower() == ".pdf":
-        from .pdf import pdf_lines
-
-        return read_lines(pdf_lines(path), str(path), context)
+        return _read_pdf(path, context)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
     if data.startswith(b"%PDF"):
-        from .pdf import pdf_lines
-
-        return read_lines(pdf_lines(path), str(path), context)
+        return _read_pdf(path, context)
     if len(data) > MAX_CHARS * 4:
         raise InputError(path, None, f"{len(data)} bytes is too large for a published report")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -78,6 +74,17 @@ def published(path: str | Path, context: "Context") -> ReadResult:
     else:  # pragma: no cover - gb18030 decodes almost anything
         raise InputError(path, None, "not text in UTF-8 or GB18030")
     return read_text(text, str(path), context)
+
+
+def _read_pdf(path: Path, context: "Context") -> ReadResult:
+    """A PDF's lines read, and the Report's places given their boxes on the page (boxes.py)."""
+    from .boxes import place_boxes
+    from .pdf import pdf_lines
+
+    lines = pdf_lines(path)
+    result = read_lines(lines, str(path), context)
+    place_boxes(result.report, lines)
+    return result
 
 
 def read_text(text: str, name: str, context: "Context") -> ReadResult:

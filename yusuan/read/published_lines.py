@@ -17,11 +17,19 @@ if TYPE_CHECKING:
 from ..numerals import NUMERALS  # noqa: E402 — re-exported: the readers number their items with it
 
 
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the page's top-left
+
+
 @dataclass(frozen=True)
 class Line:
     text: str
     no: int  # 1-based line number in the text (or in the PDF's extracted text)
     page: int | str | None = None  # 1-based page of a PDF, or a workbook's "sheet 表3 row 7"
+    # From a PDF: where the line is drawn (a paragraph's wrapped lines: their union), and the
+    # (text, box) of each amount printed on it — a grid row's cells, else its words — in
+    # reading order (yusuan/read/boxes.py places a Report's rows and cells with them).
+    box: Box | None = field(default=None, compare=False, repr=False)
+    amounts: tuple[tuple[str, Box], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def place(self) -> str:

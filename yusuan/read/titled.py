@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..report import Row, Table
+from ..report import Place, Row, Table
 from ..templates import TableSpec
 from .published_lines import Line, Problem
 
@@ -210,10 +210,12 @@ def read_table(found: TitledTable) -> tuple[Table, list[Problem]]:
             problem(line, f"{len(fields)} fields for {n} columns; the last ones are dropped: {text.strip()}")
             fields = fields[:n]
         row = _row(spec, fields, codes, name_key, lambda message, r=None: problem(line, message, r))
+        row.place = Place(page=line.page, line=line.no)
         rows.append(row)
         fields_of_last = len(fields)
     table = Table(id=spec.id, caption=spec.caption, title=squeeze(found.title.text), unit_name=unit_name,
-                  unit=spec.unit, rows=rows, note="\n".join(note) or None)
+                  unit=spec.unit, rows=rows, note="\n".join(note) or None,
+                  place=Place(page=found.title.page, line=found.title.no))
     return table, problems
 
 
