@@ -14,10 +14,11 @@ SEED_TEXT = ROOT / "tests" / "data" / "tunliu-police-2024.txt"
 MEASURES = {"reports": ("seconds",)}
 
 
-def yusuan(*args, check: bool = True, **options) -> subprocess.CompletedProcess:
-    """The yusuan command, as a user runs it (its own process: forked workers, signals, exit codes)."""
+def yusuan(*args, check: bool = True, env_extra: dict | None = None, **options) -> subprocess.CompletedProcess:
+    """The yusuan command, as a user runs it (its own process: forked workers, signals, exit codes);
+    ``env_extra``: more environment variables (a PYTHONPATH given there replaces ours)."""
     result = subprocess.run([sys.executable, "-m", "yusuan.cli", *map(str, args)], capture_output=True, text=True,
-                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, **options)
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}, **options)
     if check:
         assert result.returncode == 0, result.stderr[-3000:]
     return result

@@ -177,8 +177,9 @@ def ingest_batch(root: str, batch: str, items: list[dict], template: str | None,
                  catalog_files: tuple[str, ...], parent: int | None = None) -> list[dict]:
     """A worker's call: read and check ``items``, write their rows as the batch's part files and
     commit it; returns the batch's entries. Module-level and plain-data in, plain-data out, so
-    that it runs in a forked worker or on a Dask worker alike. ``parent``: the pid of the local
-    ingest that forked this worker (die_with_parent); None on Dask."""
+    that it runs in a forked worker or on a Dask worker alike. ``parent``: the pid of the process
+    that forked this worker — the local ingest, or the Dask worker (limited_batch) — so that it
+    dies with it (die_with_parent); None when it runs unforked."""
     tables: dict[str, list[dict]] = {}
     entries = []
     for item in items:
@@ -284,15 +285,56 @@ def dask_client(scheduler: str | None, local_workers: int | None):
     return Client(cluster)
 
 
+def worker_limits() -> dict[str, str]:
+    """The per-file limits this ingest runs under (limits "worker_memory", "file_seconds"), as
+    the environment variables that set them: sent with every Dask task, so that the cluster's
+    workers apply the limits of the client that asked, whatever their own environment says."""
+    from ..limits import env_name, limit
+
+    return {env_name(name): str(limit(name)) for name in ("worker_memory", "file_seconds")}
+
+
+def limited_batch(limits: dict[str, str], *call) -> list[dict] | tuple:
+    """A Dask task: ``ingest_batch(*call)`` run as a local ingest runs it (batch.run_all) — in a
+    child forked from the Dask worker, under the memory limit (RLIMIT_AS) and the time limit of
+    ``limits``, dying with the worker. A batch over its time, or whose child died, is
+    ``("failed", why)`` as in run_local, and its inputs are then run again one by one: one
+    hostile input costs its own row, not the worker (which a nanny would restart, losing every
+    task on it) nor the batch."""
+    from ..batch import run_all
+
+    # The modules a batch needs, imported once in the worker: its children are forked with them
+    # rather than importing them again each.
+    from . import extract  # noqa: F401
+    from ..check import check  # noqa: F401
+    from ..inputs import load_report  # noqa: F401
+
+    import multiprocessing
+
+    # A Dask nanny starts its worker as a daemonic process, and multiprocessing refuses children
+    # to those (they could be orphaned). Ours cannot: it dies with the worker (PR_SET_PDEATHSIG,
+    # die_with_parent) and run_all ends it at its deadline. The flag and the limits are set for
+    # every task and not put back: tasks of other threads of the worker may be starting children.
+    multiprocessing.current_process()._config["daemon"] = False
+    os.environ.update(limits)  # read by run_all as it starts the child and times it
+    root, batch, items, template, catalog_files, _ = call
+    results = run_all(ingest_batch, [(root, batch, items, template, catalog_files, os.getpid())], 1,
+                      lambda count, index, result: None, names=[f"batch {batch}"],
+                      failed=lambda index, message: ("failed", message))
+    return results[0]
+
+
 def run_dask(client, calls: list[tuple], finished) -> list[int]:
-    """Each batch as a Dask task; the workers write their parts into the corpus, which they must
-    see at the same path (a shared file system). A task lost with its worker is retried by Dask
-    on another; one that still fails is returned, as in run_local."""
+    """Each batch as a Dask task (limited_batch: under this ingest's per-file limits); the
+    workers write their parts into the corpus, which they must see at the same path (a shared
+    file system). A task lost with its worker is retried by Dask on another; a batch that still
+    fails, or that ran over its time or lost its child, is returned, as in run_local."""
     from distributed import as_completed
 
+    limits = worker_limits()
     futures = {}
     for index, call in enumerate(calls):
-        future = client.submit(ingest_batch, *call, key=f"yusuan-ingest-{call[1]}", pure=False, retries=1)
+        future = client.submit(limited_batch, limits, *call, key=f"yusuan-ingest-{call[1]}", pure=False, retries=1)
         futures[future] = index
     failed: list[int] = []
     for future in as_completed(futures):
@@ -303,6 +345,7 @@ def run_dask(client, calls: list[tuple], finished) -> list[int]:
             from ..batch import internal_error
 
             result = ("failed", f"on the Dask cluster: {internal_error(exc)}")
+        if isinstance(result, tuple):
             failed.append(index)
         finished(index, result)
         future.release()
