@@ -104,3 +104,54 @@ def previous_findings(report: Report, previous: Report, selected=(), ignored=())
 
     kept = {r.id for r in select(_rules(), list(selected), list(ignored))}
     return [f for f in compare_previous(report, previous) if f.rule in kept]
+
+
+# -- last year's report from a corpus (`check 2025.pdf --previous CORPUS`) ----------------------
+
+def is_corpus(path) -> bool:
+    """A folder `yusuan ingest` made (its corpus.json mark)."""
+    from pathlib import Path
+
+    from ..corpus.store import MARK
+
+    return Path(path).is_dir() and (Path(path) / MARK).is_file()
+
+
+# Which of several readings of one unit's year to take: what was published first, then its data.
+_KIND_ORDER = "CASE input_kind WHEN 'published' THEN 0 WHEN 'report.json' THEN 1 ELSE 2 END"
+
+
+def previous_from_corpus(root, report: Report) -> tuple[Report, str]:
+    """Last year's report of ``report``'s unit in the corpus at ``root`` — the same unit name (blanks
+    aside; a Report names its unit, not its code), the year before, read without error; of the
+    same layout when there is one — as the claims the corpus keeps of it (all Y.previous reads).
+    Returns it and the file it was ingested from; an InputError naming the corpus when none is."""
+    from ..corpus.store import Corpus
+    from ..errors import InputError
+    from ..numerals import chinese_index
+    from ..report import Section
+
+    name = "".join(report.unit_name.split())
+    with Corpus(root).connect() as connection:
+        found = connection.execute(
+            "SELECT report_id, file, template, year FROM reports WHERE status = 'ok' AND replace(replace(unit_name, ' ', ''), '　', '') = ? "
+            f"AND year = ? ORDER BY (template = ?) DESC, {_KIND_ORDER}, file LIMIT 1",
+            [name, report.year - 1, report.template]).fetchone()
+        if found is None:
+            years = [y for (y,) in connection.execute(
+                "SELECT DISTINCT year FROM reports WHERE status = 'ok' AND replace(replace(unit_name, ' ', ''), '　', '') = ? "
+                "ORDER BY year", [name]).fetchall()]
+            raise InputError(root, None, f"no report of {report.unit_name} for {report.year - 1} in the corpus"
+                             + (f" (its years there: {', '.join(map(str, years))})" if years else " (no report of this unit)"))
+        report_id, file, template, year = found
+        claims = connection.execute(
+            "SELECT section, section_title, claim_index, subject, value, unit, text, relation, reason FROM claims "
+            "WHERE report_id = ?", [report_id]).fetchall()
+    sections: dict[str, Section] = {}
+    for number, title, _, subject, value, unit, text, relation, reason in sorted(
+            claims, key=lambda c: (chinese_index(c[0]) or 0, c[0], c[2])):
+        if value is None:  # a figure the corpus could not store exactly: not compared
+            continue
+        section = sections.setdefault(number, Section(number=number, title=title or "", text=""))
+        section.claims.append(Claim(subject=subject, value=value, unit=unit, text=text or "", relation=relation or "", reason=reason))
+    return Report(template=template, year=year, unit_name=report.unit_name, explanations=list(sections.values())), file

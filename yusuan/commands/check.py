@@ -114,10 +114,12 @@ def rules_text(template_ref: str, year: int, selected: list[str], ignored: list[
 
 def check_one(path: Path, template: str | None = None, catalog_files: tuple[str, ...] = (),
               selected: tuple[str, ...] = (), ignored: tuple[str, ...] = (),
-              previous: Path | None = None) -> tuple[list, list[str], list[str]]:
+              previous: Path | None = None, units: tuple[Path, ...] = ()) -> tuple[list, list[str], list[str]]:
     """(findings, the reader's notes, []) for a readable input; ([], [], the errors) otherwise —
     for a published document nothing could be read from, ([], [what it is, as data], the error).
-    Never raises for a bad input (it runs in a worker process when a folder is checked)."""
+    Never raises for a bad input (it runs in a worker process when a folder is checked).
+    ``previous``: last year's report, or a corpus to find it in (Y.previous); ``units``: the
+    units' reports of a department's report (D.*)."""
     from ..check import check
     from ..check.registry import rules_for, select
     from ..context import Context
@@ -135,9 +137,17 @@ def check_one(path: Path, template: str | None = None, catalog_files: tuple[str,
                 context = context.with_template(DEFAULT_TEMPLATE)
         report, notes = load_report(path, context)
         if previous is not None:  # last year's report of the unit (check --previous), read as this one
-            from ..check.previous import load_previous
+            from ..check.previous import is_corpus, load_previous, previous_from_corpus
 
-            prior = load_previous(previous, context)
+            if is_corpus(previous):  # or found in a corpus: the unit's report of the year before
+                prior, found_in = previous_from_corpus(previous, report)
+                notes = [*notes, f"previous: {found_in} ({prior.year}), found in the corpus {previous}"]
+            else:
+                prior = load_previous(previous, context)
+        if units:  # a department's report: its units' reports (check --units)
+            from ..check.department import load_units
+
+            unit_reports = load_units(units, context)
     except InputErrors as exc:
         return [], [], exc.lines()
     except Refused as exc:
@@ -153,6 +163,11 @@ def check_one(path: Path, template: str | None = None, catalog_files: tuple[str,
         from ..check.previous import previous_findings
 
         findings = sorted(findings + previous_findings(report, prior, selected, ignored),
+                          key=lambda f: ("error", "warning", "rounding").index(f.severity))
+    if units:
+        from ..check.department import department_findings
+
+        findings = sorted(findings + department_findings(report, unit_reports, layout, selected, ignored),
                           key=lambda f: ("error", "warning", "rounding").index(f.severity))
     return findings, notes, []
 
@@ -223,8 +238,12 @@ def register(app: typer.Typer) -> None:
         select_: list[str] = typer.Option([], "--select", help="only these rules (an id, or a prefix such as T5. or X.); repeatable"),
         ignore: list[str] = typer.Option([], "--ignore", help="not these rules (an id or a prefix); repeatable"),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the findings to this file (atomically)"),
-        previous: Optional[Path] = typer.Option(None, "--previous", help="last year's report of the unit (any input): "
-                                                "the prior-year figures this one states are checked against it (Y.previous)"),
+        previous: Optional[Path] = typer.Option(None, "--previous", help="last year's report of the unit (any input), or a "
+                                                "corpus (`yusuan ingest`) to find it in: the prior-year figures this one states "
+                                                "are checked against it (Y.previous)"),
+        units: list[Path] = typer.Option([], "--units", help="a department's report: its units' reports (files or a folder; "
+                                         "repeatable) — each table's cells the units' sum, every unit listed, projects under "
+                                         "their units (D.*)"),
         jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
                                  help="with several inputs: how many to check at once (default: one per core)"),
         follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="in a folder, follow links leading outside it"),
@@ -250,7 +269,7 @@ def register(app: typer.Typer) -> None:
         files = expand_inputs(inputs, follow_symlinks=follow_symlinks)
         least = list_found(files)  # broken links and loops: listed, and the exit at least 2
         if len(files) == 1 and not inputs[0].is_dir():
-            findings, notes, errors = check_one(files[0], *options, previous)
+            findings, notes, errors = check_one(files[0], *options, previous, tuple(units))
             for line in errors:
                 typer.echo(f"error: {line}", err=True)
             if errors and format == Format.json:  # a refused file is still data: what it is, why, what it resembles
@@ -261,8 +280,9 @@ def register(app: typer.Typer) -> None:
             out = render(findings, notes, str(files[0]))
             code = exit_code(findings, None)
         else:
-            if previous is not None:
-                typer.echo("error: --previous compares one report with last year's: give one input", err=True)
+            if previous is not None or units:
+                typer.echo(f"error: {'--previous' if previous is not None else '--units'} checks one report "
+                           f"{'against last year' if previous is not None else 'of a department against its units'}: give one input", err=True)
                 raise typer.Exit(2)
             if not files:
                 typer.echo(f"error: no budget or report found in {', '.join(map(str, inputs))}", err=True)
