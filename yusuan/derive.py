@@ -78,6 +78,7 @@ class TableBuilder:
         self._selected: dict[tuple, frozenset[int]] = {}
         self._where_keys: dict[int, tuple[dict, tuple]] = {}
         self._prefixes: dict[str, list[LineItem]] | None = None
+        self._member: dict[int, tuple[str, ...]] | None = None
 
     def under(self, code: str) -> list[LineItem]:
         """The table's lines whose functional code starts with ``code`` (a 类, 款 or 项, or the code itself).
@@ -110,9 +111,28 @@ class TableBuilder:
         amount = total(line for line in lines if id(line) in chosen)
         return None if amount == 0 else to_unit(amount, self.spec.unit)
 
+    def columns_of(self) -> dict[int, tuple[str, ...]]:
+        """Each of the table's lines (by id) → the keys of the amount columns it counts in."""
+        if self._member is None:
+            member: dict[int, list[str]] = {id(line): [] for line in self.lines}
+            for column in self.spec.amount_columns:
+                for line_id in self.selected(column.where):
+                    member[line_id].append(column.key)
+            self._member = {line_id: tuple(keys) for line_id, keys in member.items()}
+        return self._member
+
     def values(self, lines: list[LineItem], keys: Iterable[str] | None = None) -> dict[str, Decimal | None]:
+        """A row's amount cells: ``cell`` of each column, summed in one pass over the row's lines
+        (each line into the columns it counts in) rather than one pass per column."""
         columns = self.spec.amount_columns if keys is None else [self.spec.column(k) for k in keys]
-        return {c.key: self.cell(lines, c.where) for c in columns}
+        member = self.columns_of()
+        sums: dict[str, Decimal] = {}
+        for line in lines:
+            for key in member.get(id(line), ()):
+                sums[key] = sums.get(key, ZERO) + line.amount
+        unit = self.spec.unit
+        # Exact sums, so their order does not matter; none or zero is an empty cell, as in cell().
+        return {c.key: to_unit(sums[c.key], unit) if sums.get(c.key) else None for c in columns}
 
     def row(self, labels: dict[str, str], lines: list[LineItem], level: int, code: str | None = None) -> Row:
         return Row(labels=labels, values=self.values(lines), level=level, code=code)

@@ -89,8 +89,12 @@ def parse_amount(value: object, *, allow_negative: bool = False, scientific: boo
     return check_amount(amount, allow_negative=allow_negative, what=value)
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}  # 0.01 for 2: made once, not per cell
+
+
 def round_half_up(amount: Decimal, places: int = 2) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return amount.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def to_wan(yuan: Decimal) -> Decimal:

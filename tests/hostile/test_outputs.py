@@ -64,7 +64,7 @@ def test_a_full_disk_on_the_third_file_leaves_the_previous_files(tmp_path, monke
     opened = []
 
     def full_disk(file, mode="r", *args, **kwargs):
-        if "w" in mode and ".yusuan-writing-" in str(file):
+        if ("w" in mode or "x" in mode) and ".yusuan-writing-" in str(file):
             opened.append(file)
             if len(opened) == 3:
                 raise OSError(28, "No space left on device")
@@ -74,7 +74,7 @@ def test_a_full_disk_on_the_third_file_leaves_the_previous_files(tmp_path, monke
     with pytest.raises(OSError) as caught:
         render.write_together([("report.json", b"new"), ("report.txt", b"new"), ("report.pdf", b"new")], out)
     assert caught.value.filename == str(out / "report.pdf") and caught.value.strerror == "No space left on device"
-    assert sorted(p.name for p in out.iterdir()) == ["report.json"]  # no staging folder, nothing new
+    assert sorted(p.name for p in out.iterdir()) == ["report.json"]  # no temporary file left, nothing new
     assert (out / "report.json").read_text(encoding="utf-8") == "previous"
 
 

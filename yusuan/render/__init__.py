@@ -8,8 +8,8 @@ atomically into a folder.
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,34 +93,43 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+_WRITES = itertools.count()  # numbers this process's writes, so that two never share a temporary name
+
+
 def write_together(files: list[tuple[str, bytes]], outdir: str | Path) -> list[Path]:
-    """Write ``files`` (name, bytes) into ``outdir`` as one step: each into a temporary folder
-    inside ``outdir`` first, then all moved into place (a rename each, on the same disk), so a full
-    disk or a crash while writing leaves the folder as it was — not report.json new beside an
-    old report.pdf. An OSError names the file it was writing."""
+    """Write ``files`` (name, bytes) into ``outdir`` as one step: each into a temporary file
+    beside its place first (on the disk: fsync), then all moved into place (a rename each), so a
+    full disk or a crash while writing leaves the folder as it was — not report.json new beside
+    an old report.pdf. An OSError names the file it was writing.
+
+    The temporary files are hidden names in ``outdir`` itself, made with exclusive creation (so
+    with the permissions an ordinary file gets): no staging folder to make and remove for each
+    unit of a batch."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=outdir, prefix=".yusuan-writing-"))
-    umask = os.umask(0)
-    os.umask(umask)
+    tag = f".yusuan-writing-{os.getpid()}-{next(_WRITES)}"
+    staged: list[tuple[Path, Path]] = []
     try:
-        staged = []
         for name, data in files:
-            target = staging / name
+            path = outdir / name
+            temporary = path.with_name(f"{tag}-{path.name}")
             try:
-                with open(target, "wb") as handle:
+                with open(temporary, "xb") as handle:
+                    staged.append((temporary, path))
                     handle.write(data)
                     handle.flush()
                     os.fsync(handle.fileno())  # on the disk before it replaces the previous file
             except OSError as exc:
-                raise OSError(exc.errno, exc.strerror, str(outdir / name)) from None
-            os.chmod(target, 0o666 & ~umask)
-            staged.append((target, outdir / name))
-        for target, path in staged:
-            os.replace(target, path)
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
+        for n, (temporary, path) in enumerate(staged):
+            os.replace(temporary, path)
+            staged[n] = (path, path)  # moved: nothing left to remove
         return [path for _, path in staged]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        for temporary, path in staged:  # what was not moved into place
+            if temporary != path:
+                temporary.unlink(missing_ok=True)
+        raise
 
 
 def check_formats(formats: list[str]) -> None:

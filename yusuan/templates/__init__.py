@@ -101,21 +101,34 @@ class TableSpec:
     numbered: bool = False  # a row of column numbers (1 2 3 …) under the header
     empty_note: str = "注：本表无数据"
 
-    @property
+    # A spec is read-only and asked for these once per row or cell (derive, the renderers, the
+    # rules): each is computed once per spec (cached_property writes the instance's __dict__, which
+    # a frozen dataclass allows; equality and repr still see the fields only).
+    @cached_property
     def amount_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.is_amount)
 
-    @property
+    @cached_property
     def label_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if not c.is_amount)
 
+    @cached_property
+    def _by_key(self) -> dict[str, Column]:
+        by_key: dict[str, Column] = {}
+        for c in self.columns:
+            by_key.setdefault(c.key, c)  # the first of a key, as a scan finds it
+        return by_key
+
     def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise StopIteration(key) from None  # what the scan it replaces raised
 
     def has_column(self, key: str) -> bool:
-        return any(c.key == key for c in self.columns)
+        return key in self._by_key
 
-    @property
+    @cached_property
     def header_depth(self) -> int:
         return max(len(c.header) for c in self.columns)
 
@@ -125,6 +138,10 @@ class TableSpec:
         Neighbouring columns with the same path prefix share one cell; a path shorter than the
         deepest spans down to the last header row.
         """
+        return list(self._header_cells)
+
+    @cached_property
+    def _header_cells(self) -> tuple[HeaderCell, ...]:
         depth = self.header_depth
         cells: list[HeaderCell] = []
         for level in range(depth):
@@ -144,7 +161,7 @@ class TableSpec:
                 rowspan = depth - level if level == len(path) - 1 else 1
                 cells.append(HeaderCell(path[level], col, level, span, rowspan))
                 col += span
-        return cells
+        return tuple(cells)
 
     @property
     def name(self) -> str:
