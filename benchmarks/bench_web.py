@@ -1,23 +1,33 @@
 """The portal under a bounded loopback load: N generated units published, then the unit page,
-the search and the API requested by a few client threads for a fixed count.
+the search and the API requested over a few keep-alive connections for a fixed count, in several
+server configurations measured in the same run (the first is the baseline):
 
-    python benchmarks/bench_web.py [--units 1000] [--requests 400] [--threads 4] [--db URL]
+    baseline   1 worker process, every unit page made anew (create_app(page_cache=False))
+    cached     1 worker process, whole unit pages kept gzipped by their ETag
+    workers    `yusuan serve --workers N` (default: one per core), pages cached
 
-Prints load time, requests/s and p50/p99 latency per endpoint, and the server's memory. The
-server runs in a child process (uvicorn, one worker) on 127.0.0.1; nothing leaves the machine.
-The issue's goal: unit page p99 < 50 ms with 1,000 units.
+    python benchmarks/bench_web.py [--units 1000] [--requests 800] [--connections 4] [--workers N]
+                                   [--db URL [--no-publish]] [--postgres] [--configs baseline,cached,workers]
+
+Prints, per configuration and endpoint, requests/s and p50/p99 latency (with the time inside the
+app from each response's Server-Timing header), the server's memory (all its processes) and the
+load generator's own CPU. The load generator is one asyncio process speaking HTTP/1.1 over
+keep-alive sockets (a few % of a core), so that on a 2-core machine it does not take the cores
+the server is measured on, as client threads with an HTTP library did. Nothing leaves 127.0.0.1.
+`--postgres` publishes into a throwaway PostgreSQL cluster (tests/web/postgres.py) instead of a
+SQLite file. The issue's goal: unit page p99 < 50 ms with 1,000 units.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
+import resource
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -52,109 +62,220 @@ def publish(url: str, units: int) -> float:
     return time.perf_counter() - start
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+# --- the server's memory: every process it started (uvicorn's workers) -------------------------
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
 
 
-def load(base: str, paths: list[str], requests: int, threads: int) -> tuple[float, list[float], int, list[float]]:
-    import httpx
+def rss_mb(pid: int) -> tuple[float, int]:
+    """(resident memory in MB, number of processes) of ``pid`` and its descendants."""
+    tree, todo, total, count = _children(), [pid], 0, 0
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+                    count += 1
+        except OSError:
+            pass
+        todo += tree.get(p, [])
+    return total / 1024, count
 
+
+# --- the load generator ------------------------------------------------------------------------
+
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> tuple[int, float | None]:
+    """One GET on a keep-alive connection: (status, the app's time in seconds if it said)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n".encode("ascii"))
+    status = int((await reader.readline()).split()[1])
+    length, chunked, in_app = 0, False, None
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), value.strip()
+        if name == "content-length":
+            length = int(value)
+        elif name == "transfer-encoding":
+            chunked = "chunked" in value
+        elif name == "server-timing" and "dur=" in value:
+            in_app = float(value.split("dur=")[1].split(",")[0].split(";")[0]) / 1000
+    if chunked:
+        while True:
+            size = int((await reader.readline()).strip() or b"0", 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return status, in_app
+
+
+def load(port: int, paths: list[str], requests: int, connections: int, shuffle: bool = True):
+    """``requests`` GETs of ``paths`` (drawn at random, or each once in order when not
+    ``shuffle``) over ``connections`` concurrent keep-alive connections. Returns seconds,
+    latencies, errors, times in the app, and this process's CPU seconds meanwhile."""
+    rng = random.Random(0)
+    todo = [rng.choice(paths) for _ in range(requests)] if shuffle else list(paths)[:requests]
     latencies: list[float] = []
-    in_app: list[float] = []  # the server's own time per request (its Server-Timing header), seconds
+    in_app: list[float] = []
     errors = 0
-    lock = threading.Lock()
-    per_thread = requests // threads
 
-    def worker(n: int) -> None:
+    async def connection() -> None:
         nonlocal errors
-        rng = random.Random(n)
-        with httpx.Client(base_url=base, timeout=30) as client:
-            for _ in range(per_thread):
-                path = rng.choice(paths)
-                t = time.perf_counter()
-                response = client.get(path)
-                elapsed = time.perf_counter() - t
-                timing = response.headers.get("server-timing", "")
-                with lock:
-                    latencies.append(elapsed)
-                    if "dur=" in timing:
-                        in_app.append(float(timing.split("dur=")[1].split(",")[0]) / 1000)
-                    errors += response.status_code != 200
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while todo:
+                path = todo.pop()
+                start = time.perf_counter()
+                status, app_time = await _get(reader, writer, path)
+                latencies.append(time.perf_counter() - start)
+                if app_time is not None:
+                    in_app.append(app_time)
+                errors += status != 200
+        finally:
+            writer.close()
 
+    async def run() -> None:
+        await asyncio.gather(*(connection() for _ in range(connections)))
+
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
-    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    return time.perf_counter() - start, latencies, errors, in_app
+    asyncio.run(run())
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return seconds, latencies, errors, in_app, (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
 
 
 def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+# --- the server --------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(config: str, url: str, port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    if config == "workers":  # the command a user runs
+        code = ("import sys; from yusuan.cli import main; "
+                f"sys.argv = ['yusuan', 'serve', '--db', {url!r}, '--port', '{port}', '--workers', '{workers}']; main()")
+    else:
+        code = ("import uvicorn; from yusuan.web.app import create_app; "
+                f"uvicorn.run(create_app({url!r}, page_cache={config == 'cached'}), host='127.0.0.1', port={port}, "
+                "log_level='warning')")
+    server = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                pass
+            seconds, _, errors, _, _ = load(port, ["/api/years"] * 8, 8, 4)  # every worker up
+            if not errors:
+                return server
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the portal ({config}) did not start")
+        time.sleep(0.3)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def measure(config: str, url: str, units: int, args) -> None:
+    port = free_port()
+    server = start_server(config, url, port, args.workers)
+    try:
+        rng = random.Random(0)
+        first = [f"/unit/B{i:04d}/2024" for i in rng.sample(range(units), min(units, args.requests))]
+        warm = [f"/unit/B{rng.randrange(units):04d}/2024" for _ in range(50)]
+        endpoints = {
+            "unit page (first visits)": (first, False),
+            "unit page (repeat visits)": (warm, True),
+            "search": ([f"/search?q={quote(q)}" for q in ("测试单位0123号", "行政运行", "2040201", "测试项目", "公用经费", "聘用")], True),
+            "API units": ([f"/api/units?page={p}&per_page=50" for p in range(1, 21)], True),
+            "API table": ([f"/api/units/B{rng.randrange(units):04d}/2024/tables/3" for _ in range(200)], True),
+            "API search": ([f"/api/search?q={quote(q)}&per_page=20" for q in ("测试部门07", "社会保障", "30101")], True),
+        }
+        for name, (paths, shuffle) in endpoints.items():
+            if name == "unit page (repeat visits)":
+                load(port, paths, len(paths), 1, shuffle=False)  # each requested once before
+            count = len(paths) if not shuffle else args.requests
+            seconds, latencies, errors, in_app, cpu = load(port, paths, count, args.connections, shuffle)
+            print(f"  {name:26s} {len(latencies) / seconds:7.1f} req/s  p50 {1000 * quantile(latencies, .5):6.1f} ms  "
+                  f"p99 {1000 * quantile(latencies, .99):6.1f} ms  errors {errors}  "
+                  f"(in the app p50 {1000 * quantile(in_app, .5):5.1f} / p99 {1000 * quantile(in_app, .99):6.1f} ms; "
+                  f"client CPU {100 * cpu / seconds:3.0f}% of a core)", flush=True)
+        memory, processes = rss_mb(server.pid)
+        print(f"  server memory (RSS, {processes} processes): {memory:.0f} MB", flush=True)
+    finally:
+        stop_server(server)
 
 
 def main() -> None:
+    from yusuan.commands.serve import default_workers
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=1000)
-    parser.add_argument("--requests", type=int, default=400, help="per endpoint")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=800, help="per endpoint")
+    parser.add_argument("--connections", type=int, default=4, help="concurrent keep-alive connections")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="of the 'workers' configuration")
     parser.add_argument("--db", default=None, help="a database URL (default: a new SQLite file)")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster instead of SQLite")
     parser.add_argument("--no-publish", action="store_true",
                         help="--db already holds the generated units (from an earlier run): measure only")
+    parser.add_argument("--configs", default="baseline,cached,workers")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="yusuan-bench-web-")
-    url = args.db or f"sqlite:///{folder}/portal.db"
-    if not (args.no_publish and args.db):
-        seconds = publish(url, args.units)
-        print(f"published {args.units} generated units in {seconds:.1f} s ({args.units / seconds:.1f} reports/s)")
+    cluster = None
+    if args.postgres:
+        from tests.web.postgres import Cluster
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-c", (
-        "import uvicorn, sys; from yusuan.web.app import create_app; "
-        f"uvicorn.run(create_app({url!r}), host='127.0.0.1', port={port}, log_level='warning')")], cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
+        cluster = Cluster()
+        url = cluster.start()
+    else:
+        url = args.db or f"sqlite:///{tempfile.mkdtemp(prefix='yusuan-bench-web-')}/portal.db"
     try:
-        import httpx
+        if not (args.no_publish and args.db):
+            seconds = publish(url, args.units)
+            print(f"published {args.units} generated units in {seconds:.1f} s ({args.units / seconds:.1f} reports/s)")
+        from yusuan.store.db import open_store
 
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(base + "/api/years", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        rng = random.Random(0)
-        sample = [f"B{rng.randrange(args.units):04d}" for _ in range(200)]
-        endpoints = {
-            "unit page (cold)": [f"/unit/{key}/2024" for key in sample],
-            "unit page (warm)": [f"/unit/{key}/2024" for key in sample[:50]],
-            "search": [f"/search?q={quote(q)}" for q in ("测试单位0123号", "行政运行", "2040201", "测试项目", "公用经费", "聘用")],
-            "API units": [f"/api/units?page={p}&per_page=50" for p in range(1, 21)],
-            "API table": [f"/api/units/{key}/2024/tables/3" for key in sample],
-            "API search": [f"/api/search?q={quote(q)}&per_page=20" for q in ("测试部门07", "社会保障", "30101")],
-        }
-        for name, paths in endpoints.items():
-            if name == "unit page (warm)":  # every page of the sample requested once
-                load(base, paths, len(paths), 1)
-            seconds, latencies, errors, in_app = load(base, paths, args.requests, args.threads)
-            app_time = (f"  in the app: p50 {1000 * quantile(in_app, .5):5.1f} ms  p99 {1000 * quantile(in_app, .99):6.1f} ms"
-                        if in_app else "")
-            print(f"{name:18s} {len(latencies) / seconds:7.1f} req/s  p50 {1000 * quantile(latencies, .5):6.1f} ms  "
-                  f"p99 {1000 * quantile(latencies, .99):6.1f} ms  errors {errors}{app_time}")
-        print(f"server memory (RSS) {rss_mb(server.pid):.0f} MB; {args.threads} client threads, "
-              f"{args.requests} requests per endpoint, {os.cpu_count()} cores shared by client and server")
+        open_store(url)[0].dispose()  # migrated before any server starts
+        database = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+        load_average = os.getloadavg()[0]
+        print(f"{database}, {args.units} units; {args.connections} connections from one asyncio client; "
+              f"{os.cpu_count()} cores shared by client and server (load average {load_average:.1f})")
+        for config in args.configs.split(","):
+            label = {"baseline": "baseline: 1 worker, no page cache", "cached": "1 worker, page cache",
+                     "workers": f"yusuan serve --workers {args.workers}, page cache"}[config]
+            print(label, flush=True)
+            measure(config, url, args.units, args)
     finally:
-        server.terminate()
-        server.wait(10)
+        if cluster is not None:
+            cluster.stop()
 
 
 if __name__ == "__main__":

@@ -54,7 +54,11 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_store(url: str | None = None) -> tuple[Engine, sessionmaker[Session]]:
+def open_store(url: str | None = None, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
+    """The engine and sessions of ``url``, its schema brought up to date unless ``migrate`` is
+    false (the server's worker processes: `yusuan serve` migrated once before starting them,
+    and several processes running the same migration at once would race)."""
     engine = make_engine(resolve_url(url))
-    upgrade(engine)
+    if migrate:
+        upgrade(engine)
     return engine, sessionmaker(engine, expire_on_commit=False)

@@ -165,7 +165,7 @@ def _forget_search(session: Session, report_id: int) -> None:
 
 
 def store_report(session: Session, report: Report, findings: list, *, budget=None, info: UnitInfo = UnitInfo(),
-                 source: str = "", origin: str = "report") -> Published:
+                 source: str = "", origin: str = "report", source_sha256: str | None = None) -> Published:
     """Store ``report`` (replacing the unit's report of that year) with its findings."""
     from ..templates import load
 
@@ -184,10 +184,10 @@ def store_report(session: Session, report: Report, findings: list, *, budget=Non
     counts = Counter(f.severity for f in findings)
     row = ReportRow(unit_id=unit.id, year=report.year, template_id=template.id, source=source[:1000], origin=origin,
                     report_json=report_json, budget_json=budget.model_dump_json() if budget is not None else None,
-                    digest=hashlib.sha256(report_json.encode("utf-8")).hexdigest(),
+                    digest=hashlib.sha256(report_json.encode("utf-8")).hexdigest(), source_sha256=source_sha256,
                     headline=headline(report, template), headline_unit=headline_unit(report, template),
                     errors=counts.get("error", 0), warnings=counts.get("warning", 0), roundings=counts.get("rounding", 0))
-    from ..web.fragment import stored_fragment  # the page's HTML, made once here rather than per visit
+    from ..web.fragment import stored_fragment, stored_parts  # the page, made once here rather than per visit
 
     row.page_html = stored_fragment(report, template)
     row.cells = _cells(report, template)
@@ -197,6 +197,7 @@ def store_report(session: Session, report: Report, findings: list, *, budget=Non
                                location={k: v for k, v in f.location._asdict().items() if v is not None},
                                location_text=str(f.location), message=f.message, expected=f.expected, found=f.found,
                                arithmetic=f.arithmetic, place=f.place) for f in findings]
+    row.page_parts = stored_parts(report, template, [f.location for f in row.findings])
     session.add(row)
     session.flush()
     docs = _search_docs(report, unit)
@@ -213,13 +214,49 @@ def store_report(session: Session, report: Report, findings: list, *, budget=Non
     return Published(unit.key, report.year, row.id, dict(counts))
 
 
-def publish_file(session: Session, path: Path, template: str | None = None, catalog_files: tuple = ()) -> Published:
-    """Read, check and store one input; InputError (one line) if it cannot be read."""
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Read:
+    """An input read but not yet stored: what `publish_file` stores, and what `yusuan serve DIR`
+    compares (unit and year) before storing."""
+
+    path: Path
+    report: Report
+    budget: object
+    sha256: str
+
+    @property
+    def unit_year(self) -> tuple[str, int]:
+        """Who and when: the unit's code when a budget gives one, else its name."""
+        code = self.budget.unit.code if self.budget is not None else ""
+        return (code or self.report.unit_name, self.report.year)
+
+
+def read_file(path: Path, template: str | None = None, catalog_files: tuple = ()) -> Read:
+    """One input read (a budget derived); InputError (one line) if it cannot be."""
+    report, budget, _notes = read_input(path, template, catalog_files)
+    return Read(Path(path), report, budget, file_sha256(path))
+
+
+def store_read(session: Session, read: Read) -> Published:
+    """Check a read input and store it with its findings."""
     from ..check import check
     from ..inputs import is_published
     from ..templates import load
 
-    report, budget, _notes = read_input(path, template, catalog_files)
-    findings = check(report, None, load(report.template, report.year))
-    origin = "budget" if budget is not None else ("published" if is_published(path) else "report")
-    return store_report(session, report, findings, budget=budget, info=unit_info_of(budget), source=str(path), origin=origin)
+    findings = check(read.report, None, load(read.report.template, read.report.year))
+    origin = "budget" if read.budget is not None else ("published" if is_published(read.path) else "report")
+    return store_report(session, read.report, findings, budget=read.budget, info=unit_info_of(read.budget),
+                        source=str(read.path), origin=origin, source_sha256=read.sha256)
+
+
+def publish_file(session: Session, path: Path, template: str | None = None, catalog_files: tuple = ()) -> Published:
+    """Read, check and store one input; InputError (one line) if it cannot be read."""
+    return store_read(session, read_file(path, template, catalog_files))

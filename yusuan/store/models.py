@@ -96,6 +96,12 @@ class ReportRow(Base):
     # its links' base written as a marker the page replaces; None for reports stored before 0003.
     page_html: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     digest: Mapped[str] = mapped_column(String(64))  # sha256 of report_json: the render cache's key
+    # The page's other parts made from the report (charts, year items, anchors, table ids) as
+    # JSON, made when published (yusuan.web.fragment.stored_parts); None before 0004_portal_pages.
+    page_parts: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    # sha256 of the file's bytes it was published from (0004_portal_pages): `serve DIR` leaves a
+    # report of the same bytes as it is, without reading the file again
+    source_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     headline: Mapped[Decimal | None] = mapped_column(Money, nullable=True)  # the template's headline figure
     headline_unit: Mapped[str] = mapped_column(String(20), default="")
     errors: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,10 +8,14 @@ a page through ``tojson`` (which escapes <, > and &), so a unit named <script>�
 from __future__ import annotations
 
 import gc
+import gzip
+import hashlib
 import json
 import logging
 import time
+from datetime import datetime, timezone
 from decimal import Decimal
+from email.utils import format_datetime
 from importlib import resources
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -46,6 +50,7 @@ DOWNLOADS = {  # format → (renderer, label, media type)
 }
 RENDERED = queries.LRU(64)  # downloads: a PDF takes ~0.4 s to typeset, so each is made once per report
 PAGES = queries.LRU(1024)  # the unit page's parts made from its report (charts as HTML, anchors, table ids)
+UNIT_PAGES = queries.LRU(2048)  # whole unit pages, gzipped (~20 kB each), by their ETag
 
 
 class PageParts(NamedTuple):
@@ -60,12 +65,49 @@ class NotFound(HTTPException):
         super().__init__(404, what)
 
 
+class TimingAndNul:
+    """Plain ASGI middleware (Starlette's ``@app.middleware`` runs each request through an extra
+    task and a body stream, a measurable part of a 2 ms page):
+
+    - a NUL character is never part of a name, a code or a word, and PostgreSQL refuses it in
+      text, so a request holding one is turned away as a bad request before any query sees it;
+    - every response carries ``Server-Timing: app;dur=…``, the time spent in the app (shown by
+      browsers' tools; benchmarks/bench_web.py reports it beside the client's latency).
+    """
+
+    def __init__(self, app, refuse):
+        self.app = app
+        self.refuse = refuse  # scope → the 400 response
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            return await self.refuse(scope)(scope, receive, send)
+        start = time.perf_counter()
+
+        async def timed(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"server-timing", f"app;dur={1000 * (time.perf_counter() - start):.1f}".encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+
 def unit_url(key: str, year: int | None = None) -> str:
     return f"/unit/{quote(key, safe='')}" + (f"/{year}" if year is not None else "")
 
 
 def dept_url(name: str, year: int | None = None) -> str:
     return f"/department/{quote(name, safe='')}" + (f"/{year}" if year is not None else "")
+
+
+def http_date(when: datetime) -> str:
+    """An HTTP date (Last-Modified); SQLite gives back naive datetimes, stored in UTC."""
+    return format_datetime((when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc),
+                           usegmt=True)
 
 
 def fmt(value: Decimal | None) -> str:
@@ -84,8 +126,18 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def create_app(url: str | None = None) -> FastAPI:
-    engine, sessions = open_store(url)
+def portal_app() -> FastAPI:
+    """The app of one of `yusuan serve --workers N`'s processes (uvicorn imports it by name):
+    the database named by YUSUAN_PORTAL_DB, already migrated by the command."""
+    import os
+
+    return create_app(os.environ["YUSUAN_PORTAL_DB"], migrate=False)
+
+
+def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool = True) -> FastAPI:
+    """The portal over the database ``url``. ``page_cache=False`` makes every unit page anew (the
+    benchmark's baseline)."""
+    engine, sessions = open_store(url, migrate=migrate)
     env = _environment()
     app = FastAPI(title="yusuan 预算公开 portal", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
@@ -127,22 +179,7 @@ def create_app(url: str | None = None) -> FastAPI:
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "服务器内部错误")
 
-    @app.middleware("http")
-    async def server_timing(request: Request, call_next):
-        # The time spent in the app (Server-Timing, shown by browsers' tools): what a client's
-        # latency holds beyond queueing and the network (benchmarks/bench_web.py reports both).
-        start = time.perf_counter()
-        response = await call_next(request)
-        response.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - start):.1f}"
-        return response
-
-    @app.middleware("http")
-    async def refuse_nul(request: Request, call_next):
-        # A NUL character is never part of a name, a code or a word; PostgreSQL refuses it in
-        # text, so it is turned away here, as a bad request, before any query sees it.
-        if "\x00" in request.scope.get("path", "") or b"%00" in request.scope.get("query_string", b""):
-            return error_response(request, 400, "请求中含有不允许的字符")
-        return await call_next(request)
+    app.add_middleware(TimingAndNul, refuse=lambda scope: error_response(Request(scope), 400, "请求中含有不允许的字符"))
 
     # --- static files: our CSS/JS and plotly's bundled plotly.min.js (no CDN) ----------------
 
@@ -205,8 +242,28 @@ def create_app(url: str | None = None) -> FastAPI:
         return RedirectResponse(unit_url(unit.key, unit.reports[-1].year), status_code=307)
 
     @app.get("/unit/{key}/{year}", response_class=HTMLResponse, include_in_schema=False)
-    def unit_page(key: str, year: str, s: Session = Depends(session)) -> HTMLResponse:
+    def unit_page(key: str, year: str, request: Request, s: Session = Depends(session)) -> Response:
         unit, row = _unit_report(s, key, year)
+        versions = public_versions(s, unit.key, row.year)  # the bureau's published versions, if it went through review
+        # Everything the page shows follows from these: a report, its findings and its stored
+        # HTML never change once published (a correction is a new row, published anew), so the
+        # whole page is made once and kept gzipped, and a browser that has it gets a 304.
+        state = (row.id, row.digest, str(row.published_at), row.template_id, unit.key, unit.name, unit.department,
+                 unit.region, tuple((r.year, r.digest) for r in unit.reports),
+                 tuple((v.number, v.status, str(v.published_at)) for v in versions))
+        etag = '"' + hashlib.sha256(repr(state).encode("utf-8")).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding",
+                   "Last-Modified": http_date(max([row.published_at] + [v.published_at for v in versions]))}
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        if not page_cache:
+            return HTMLResponse(_unit_html(unit, row, versions, s), headers=headers)
+        body = UNIT_PAGES.get(etag, lambda: gzip.compress(_unit_html(unit, row, versions, s).encode("utf-8"), 6))
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(body, media_type="text/html; charset=utf-8", headers={**headers, "Content-Encoding": "gzip"})
+        return Response(gzip.decompress(body), media_type="text/html; charset=utf-8", headers=headers)
+
+    def _unit_html(unit: Unit, row: ReportRow, versions: list, s: Session) -> str:
         base = unit_url(unit.key, row.year)
         findings = queries.findings(s, row.id)
         parts = _page_parts(unit, row, base, findings)
@@ -216,35 +273,58 @@ def create_app(url: str | None = None) -> FastAPI:
         downloads = [(fmt_, label) for fmt_, (_, label, _) in DOWNLOADS.items()
                      if fmt_ != "datapackage" or row.origin == "budget"]
         others = [r.year for r in unit.reports if r.year != row.year]
-        versions = public_versions(s, unit.key, row.year)  # the bureau's published versions, if it went through review
-        return page("unit.html.j2", unit=unit, row=row, fragment=fragment, findings=findings,
-                    anchors=dict(parts.anchors), counts=queries.severity_counts(findings), charts_html=parts.charts_html,
-                    downloads=downloads, others=others, base=base, tables=parts.tables, versions=versions)
+        return env.get_template("unit.html.j2").render(
+            unit=unit, row=row, fragment=fragment, findings=findings, anchors=dict(parts.anchors),
+            counts=queries.severity_counts(findings), charts_html=parts.charts_html, downloads=downloads,
+            others=others, base=base, tables=parts.tables, versions=versions)
 
     def _page_parts(unit: Unit, row: ReportRow, base: str, findings: list) -> PageParts:
-        """What the unit page computes from the parsed report, made once per report (and per set
-        of the unit's reports, for the charts across years) and kept as text and tuples: Python's
-        full garbage collections walk every container object alive, and a few hundred parsed
-        reports kept for the page made pauses of 100–400 ms, the page's p99."""
+        """What the unit page shows from the report besides its HTML: stored with it when it was
+        published (0004_portal_pages), else computed from the parsed report. Made once per
+        report (and per set of the unit's reports, for the charts across years) and kept as text
+        and tuples: Python's full garbage collections walk every container object alive, and a
+        few hundred parsed reports kept for the page made pauses of 100–400 ms, the page's p99."""
         key = (row.id, row.digest, base, row.page_html is None, tuple((r.year, r.digest) for r in unit.reports))
 
         def make() -> PageParts:
-            report = Report.from_json(row.report_json)  # not cached: freed once the parts are made
-            template = load_template(report.template, report.year)
-            charts = views.charts(report, template) + _year_charts(unit, {row.year: report})
+            stored = json.loads(row.page_parts) if row.page_parts else None
+            if stored is not None:
+                charts = [views.Chart.from_data(c) for c in stored["charts"]]
+                charts += views.year_charts_of([(row.year, stored["years"])] + _other_years(unit, row))
+                anchors = tuple(zip((f.id for f in findings), stored["anchors"]))
+                tables, fragment = tuple(stored["tables"]), ""
+            else:  # stored before 0004: from the parsed report, not cached (freed once the parts are made)
+                report = Report.from_json(row.report_json)
+                template = load_template(report.template, report.year)
+                charts = views.charts(report, template)
+                charts += views.year_charts_of([(row.year, views.year_items(report, template))] + _other_years(unit, row))
+                anchors = tuple((f.id, views.cell_anchor(report, template, f.location or {})) for f in findings)
+                tables = tuple(t.id for t in report.tables)
+                fragment = stored_fragment(report, template) if row.page_html is None else ""
             charts_html = Markup(env.get_template("unit_charts.html.j2").render(
                 charts=charts, chart_data=[c.payload() for c in charts], base=base))
-            anchors = tuple((f.id, views.cell_anchor(report, template, f.location or {})) for f in findings)
-            fragment = stored_fragment(report, template) if row.page_html is None else ""
-            return PageParts(charts_html, anchors, tuple(t.id for t in report.tables), fragment)
+            return PageParts(charts_html, anchors, tables, fragment)
 
         return PAGES.get(key, make)
 
-    def _year_charts(unit: Unit, parsed: dict | None = None) -> list[views.Chart]:
-        """三公 and 机关运行经费 over every year the unit has a report."""
-        parsed = parsed or {}
-        reports = [(r.year, parsed.get(r.year) or Report.from_json(r.report_json)) for r in unit.reports]
-        return views.year_charts([(y, rep, load_template(rep.template, rep.year)) for y, rep in reports])
+    def _other_years(unit: Unit, row: ReportRow) -> list[tuple[int, dict]]:
+        """What the unit's other reports give the charts across years (their stored parts, else
+        their parsed reports)."""
+        found = []
+        for other in unit.reports:
+            if other.id == row.id:
+                continue
+            if other.page_parts:
+                found.append((other.year, json.loads(other.page_parts)["years"]))
+            else:
+                report = Report.from_json(other.report_json)
+                found.append((other.year, views.year_items(report, load_template(report.template, report.year))))
+        return found
+
+    def _year_charts(unit: Unit) -> list[views.Chart]:
+        """三公 and 机关运行经费 over every year the unit has a report (the charts' downloads)."""
+        reports = [queries.report_of(r) for r in unit.reports]
+        return views.year_charts([(rep.year, rep, load_template(rep.template, rep.year)) for rep in reports])
 
     def _rendered(row: ReportRow, report, format: str) -> bytes:
         from ..budget import Budget

@@ -3,6 +3,7 @@ stylesheet scoped under ``.report`` so that the report's ``body``/``h1``/``p`` r
 report and not the portal around it."""
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from urllib.parse import quote
@@ -80,3 +81,16 @@ def stored_fragment(report, template) -> str:
 def place(stored: str, base: str) -> str:
     """A stored fragment with its links under ``base`` (the unit page's URL)."""
     return stored.replace(BASE, str(escape(base)))
+
+
+def stored_parts(report, template, locations: list[dict]) -> str:
+    """What the unit page shows besides the report's HTML, as JSON stored with the report when it
+    is published: its charts, what it gives the charts across years, the cell anchor of each
+    finding (``locations``, in the findings' order) and its table ids. The page then needs no
+    parsed report (parsing one is most of the time of a first visit)."""
+    from . import views
+
+    return json.dumps({"charts": [c.to_data() for c in views.charts(report, template)],
+                       "years": views.year_items(report, template),
+                       "anchors": [views.cell_anchor(report, template, loc) for loc in locations],
+                       "tables": [t.id for t in report.tables]}, ensure_ascii=False)

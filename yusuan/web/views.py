@@ -118,6 +118,20 @@ class Chart:
         rows = [[Decimal(v) if i >= first and v else v for i, v in enumerate(row)] for row in self.rows]
         return sheets.Shown(self.name, [[self.title, f"单位：{self.unit}"]], sheets.grid_of(self.header, rows), [], year)
 
+    def to_data(self) -> dict:
+        """The chart as JSON data (amounts as exact decimal strings), stored with the report when
+        it is published so that its page needs no parsed report (``from_data`` reads it back)."""
+        data = {k: getattr(self, k) for k in ("name", "title", "kind", "unit", "header", "rows", "ids", "labels",
+                                             "parents", "texts", "first_amount")}
+        data["values"] = [str(v) for v in self.values]
+        data["series"] = [[n, [None if v is None else str(v) for v in vs]] for n, vs in self.series]
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Chart":
+        return cls(**{**data, "values": [Decimal(v) for v in data["values"]],
+                      "series": [(n, [None if v is None else Decimal(v) for v in vs]) for n, vs in data["series"]]})
+
     def payload(self) -> dict:
         # The browser draws with numbers: these floats only size the shapes; the figures a
         # reader takes away are the exact strings of the table beside the chart.
@@ -257,25 +271,40 @@ def _items(table: Table, spec, total_only: bool) -> list[tuple[str, Decimal | No
 YEAR_CHARTS = (("three-public", "“三公”经费", "三公", False), ("operating", "机关运行经费", "机关运行经费", True))
 
 
+def year_items(report: Report, template: Template) -> dict:
+    """What one report gives the charts across years: per chart its table's unit of measure and
+    (item, amount as a decimal string) pairs. JSON data: stored with the report when published."""
+    found = {}
+    for name, _title, words, total_only in YEAR_CHARTS:
+        table = _year_table(report, template, words)
+        if table is not None:
+            found[name] = {"unit": table[0].unit,
+                           "items": [[item, None if v is None else str(v)] for item, v in _items(*table, total_only)]}
+    return found
+
+
 def year_charts(reports: list[tuple[int, Report, Template]]) -> list[Chart]:
     """三公 and 机关运行经费 across the years a unit has reports: grouped bars, and beside them the
     table of each item per year with the exact displayed amounts."""
+    return year_charts_of([(year, year_items(report, template)) for year, report, template in reports])
+
+
+def year_charts_of(items: list[tuple[int, dict]]) -> list[Chart]:
+    """``year_charts`` from each year's ``year_items``."""
     result = []
-    for name, title, words, total_only in YEAR_CHARTS:
+    for name, title, _words, _total_only in YEAR_CHARTS:
         years: list[int] = []
         values: dict[str, dict[int, Decimal | None]] = {}
         unit = ""
-        for year, report, template in sorted(reports, key=lambda r: r[0]):
-            found = _year_table(report, template, words)
-            if found is None:
+        for year, found in sorted(items, key=lambda r: r[0]):
+            if name not in found:
                 continue
-            table, spec = found
-            if unit and table.unit != unit:
+            if unit and found[name]["unit"] != unit:
                 continue  # another unit of measure: not on the same axis
-            unit = table.unit
+            unit = found[name]["unit"]
             years.append(year)
-            for item, value in _items(table, spec, total_only):
-                values.setdefault(item, {})[year] = value
+            for item, value in found[name]["items"]:
+                values.setdefault(item, {})[year] = None if value is None else Decimal(value)
         if not years or not values:
             continue
         series = [(item, [by_year.get(y) for y in years]) for item, by_year in values.items()]
