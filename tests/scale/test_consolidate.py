@@ -154,3 +154,47 @@ def test_units_of_different_years_or_twice_are_refused(units):
         consolidate([units[0], units[0]], "x")
     with pytest.raises(ConsolidationError, match="different years"):
         consolidate([units[0], units[1].model_copy(update={"year": 2025})], "x")
+
+
+# The acceptance of issue 16: "the seed unit with a generated second unit gives a department
+# report that passes the checker". The seed as published does not pass: two of its cost
+# indicators contradict its funding (P.cost errors, DISCREPANCIES.md §3, tests/check/
+# seed_findings.yaml), and a department report made of it prints the same forms. Both halves are
+# tested: as published, the department has exactly those two errors (above); with the seed's two
+# indicators corrected to what it funds — the only change — it passes (exit 0), and the D.*
+# rules find every cell the units' sum and both units listed.
+CORRECTED = {  # project → (indicator, value as printed, value its funding supports)
+    "渔泽、上村、高头寺派出所基础设施升级改造费": ("工程总投资概算", "649.86万元", "297.00万元"),  # 实施期资金总额 2,970,000 元
+    "2023年度犬只管理经费": ("年度工作费用", "＞30万元", "≤10万元"),  # funded 100,000 元
+}
+
+
+def corrected_seed():
+    seed = read_budget(SEED)
+    data = seed.model_dump(by_alias=True)
+    for project in data["projects"]:
+        if project["name"] in CORRECTED:
+            level3, printed, supported = CORRECTED[project["name"]]
+            indicator = next(i for i in project["performance"]["indicators"] if i["level3"] == level3)
+            assert indicator["value"] == printed
+            indicator["value"] = supported
+    return type(seed).model_validate(data)
+
+
+def test_the_corrected_seed_and_a_generated_unit_give_a_department_that_passes(units, tmp_path):
+    from yusuan.check.department import department_findings
+
+    seed = corrected_seed()
+    assert errors(derive(seed, SHANXI)) == []
+    department = consolidate([seed, units[1]], "屯留区测试部门")
+    report = derive(department, SHANXI)
+    assert errors(report) == []
+    d_findings = department_findings(report, [derive(seed, SHANXI), derive(units[1], SHANXI)])
+    assert {(f.rule, f.severity) for f in d_findings} <= {("D.units-sum", "rounding")}
+    # and by the command, as a user runs it on the two units' budgets and the department's
+    for name, budget in (("seed.yaml", seed), ("second.yaml", units[1]), ("dept.yaml", department)):
+        (tmp_path / name).write_text(budget_yaml(budget), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "dept.yaml"), "--units", str(tmp_path / "seed.yaml"),
+                                      "--units", str(tmp_path / "second.yaml")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith(f"{tmp_path / 'dept.yaml'}: 0 error")
