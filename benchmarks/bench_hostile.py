@@ -1,6 +1,11 @@
 """Time and peak memory of `yusuan` on hostile files (issue 13): each is generated here, run in a
 subprocess, and must end with exit 0/1/2 in seconds and well under 2 GB.
 
+The PDF cases (made as tests/hostile/test_pdf_limits.py makes them) are printed next to a
+baseline of the same run: a subprocess that starts Python and prints pypdfium2's plain text of
+the same file (what any reader of it pays); a PDF of no known layout is refused after its plain
+text, before its grids.
+
     python benchmarks/bench_hostile.py
 """
 from __future__ import annotations
@@ -75,18 +80,47 @@ def cases(folder: Path):
     yield "budget, 10,000 lines, xlsx", ["build", big, "-f", "xlsx"]
 
 
+def pdf_cases(folder: Path):
+    sys.path.insert(0, str(ROOT))
+    from tests.hostile.test_pdf_limits import TEXT, _one_page
+    from bench_shanghai import unknown_pdf
+
+    grid = [TEXT, b"0.1 w"]
+    for i in range(401):
+        grid += [b"%d 50 m %d 1650 l S" % (50 + 4 * i, 50 + 4 * i), b"50 %d m 1650 %d l S" % (50 + 4 * i, 50 + 4 * i)]
+    known = folder / "grid-known.pdf"
+    known.write_bytes(_one_page(b"\n".join(grid), media_box=b"0 0 1700 1700"))
+    yield "PDF ruled 400×400, known layout (grid limit)", known
+    unknown = folder / "grid-unknown.pdf"
+    unknown.write_bytes(_one_page(b"\n".join(grid), media_box=b"0 0 1700 1700", known=False))
+    yield "PDF ruled 400×400, no known layout", unknown
+    yield "PDF of 25 pages, no known layout", unknown_pdf(25)
+
+
+BASELINE = ("import sys, pypdfium2 as p; d = p.PdfDocument(sys.argv[1]); "
+            "print(sum(len(d[i].get_textpage().get_text_range()) for i in range(len(d))))")
+
+
+def _run(command: list[str]) -> tuple[int, float, float]:
+    start = time.monotonic()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _, status, usage = os.wait4(child.pid, 0)
+    return os.waitstatus_to_exitcode(status), time.monotonic() - start, usage.ru_maxrss / 1024
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         print(f"{'case':45} {'exit':>4} {'seconds':>8} {'peak MB':>8}")
         for name, args in cases(folder):
-            start = time.monotonic()
-            child = subprocess.Popen([sys.executable, "-m", "yusuan.cli", *map(str, args), "-o", str(folder / "out")],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-                                     env={**os.environ, "PYTHONPATH": str(ROOT)})
-            _, status, usage = os.wait4(child.pid, 0)
-            code = os.waitstatus_to_exitcode(status)
-            print(f"{name:45} {code:>4} {time.monotonic() - start:>8.2f} {usage.ru_maxrss / 1024:>8.0f}")
+            code, seconds, peak = _run([sys.executable, "-m", "yusuan.cli", *map(str, args), "-o", str(folder / "out")])
+            print(f"{name:45} {code:>4} {seconds:>8.2f} {peak:>8.0f}")
+        for name, path in pdf_cases(folder):
+            code, seconds, peak = _run([sys.executable, "-m", "yusuan.cli", "read", str(path), "-o", str(folder / "out")])
+            _, floor, _ = _run([sys.executable, "-c", BASELINE, str(path)])
+            print(f"{name:45} {code:>4} {seconds:>8.2f} {peak:>8.0f}   baseline (python + pypdfium2 plain text) "
+                  f"{floor:.2f} s, {seconds / floor:.2f}×")
 
 
 if __name__ == "__main__":

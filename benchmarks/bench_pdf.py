@@ -1,7 +1,14 @@
 """Reading PDFs, pages per second: yusuan's PDF layer (pdf_lines: characters, words, ruled
-tables rebuilt, lines; in its bounded child process), pdfplumber's extract_text (the library
-it replaced, no tables), and PDFium's plain text (page_texts, no layout). On the seed's PDF
-(built with `yusuan build --format pdf`) and on the Shanghai PDFs in tests/data/shanghai.
+tables rebuilt, lines; in its bounded child process), the same after the plain-text pass that
+decides the layout first (read_pdf, as published() reads: both passes in one child),
+pdfplumber's extract_text (the library it replaced, no tables), and PDFium's plain text
+(page_texts, no layout). On the seed's PDF (built with `yusuan build --format pdf`) and on the
+Shanghai PDFs in tests/data/shanghai.
+
+Then refusing a PDF of no known layout (25 pages of headings, prose and ruled tables of figures,
+made with typst, benchmarks/bench_shanghai.py): ms per document as published() does it, next to
+pypdfium2's own plain text of the same document in this process (the floor: what reading its
+text costs at all) and to extracting every page's words and grids (what refusing cost before).
 Run: python benchmarks/bench_pdf.py [PDF ...]"""
 from __future__ import annotations
 
@@ -14,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from timing import best  # noqa: E402 — benchmarks/timing.py, beside this script
-from yusuan.read.pdf import pdf_lines  # noqa: E402
+from yusuan.context import Context  # noqa: E402
+from yusuan.read import published  # noqa: E402
+from yusuan.read.detect import detect  # noqa: E402
+from yusuan.read.pdf import pdf_lines, read_pdf  # noqa: E402
 from yusuan.read.pdfium import page_texts  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "tunliu-police-2024" / "budget.yaml"
@@ -33,6 +43,10 @@ def seed_pdf() -> Path | None:
     return pdf
 
 
+def known(texts: list[str]) -> bool:
+    return detect("\n".join(texts)).template is not None
+
+
 def plumber_text(path: Path) -> None:
     import pdfplumber
 
@@ -48,13 +62,14 @@ def main() -> None:
         plumber = True
     except ModuleNotFoundError:
         plumber = False
-    totals = {"ours": 0.0, "pdfplumber": 0.0, "pdfium": 0.0}
+    totals = {"ours": 0.0, "decided first": 0.0, "pdfplumber": 0.0, "pdfium": 0.0}
     pages_total = 0
     for path in files:
         pdf_lines(path)  # warm imports and the page cache
         pages = len(page_texts(path))
         pages_total += pages
-        times = {"ours": best(lambda: pdf_lines(path)), "pdfium": best(lambda: page_texts(path))}
+        times = {"ours": best(lambda: pdf_lines(path)), "decided first": best(lambda: read_pdf(path, known)),
+                 "pdfium": best(lambda: page_texts(path))}
         if plumber:
             times["pdfplumber"] = best(lambda: plumber_text(path), 1)
         for key, seconds in times.items():
@@ -66,5 +81,35 @@ def main() -> None:
         print(f"all {len(files)} PDFs ({pages_total} pages): pages/s {figures}")
 
 
+def pypdfium2_text(path: Path) -> list[str]:
+    """The baseline: pypdfium2's plain text of every page, in this process, nothing else."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def refusing(pages: int = 25) -> None:
+    from bench_shanghai import unknown_pdf
+
+    path = unknown_pdf(pages)
+    context = Context.create(None)
+    result = published(path, context)
+    assert result.report is None, "the unknown document was not refused"
+    times = {"published() refuses": best(lambda: published(path, context), 7),
+             "baseline pypdfium2 plain text": best(lambda: pypdfium2_text(path), 7),
+             "page_texts (bounded child)": best(lambda: page_texts(path), 7),
+             "every page's words and grids": best(lambda: pdf_lines(path), 3)}
+    floor = times["baseline pypdfium2 plain text"]
+    print(f"refusing a {pages}-page PDF of no known layout (goal < 50 ms):")
+    for key, seconds in times.items():
+        print(f"  {key:32} {seconds * 1000:6.0f} ms  ({seconds / floor:.2f}× the baseline)")
+    print(f"  refused as: {result.problems[0]}")
+
+
 if __name__ == "__main__":
     main()
+    refusing()

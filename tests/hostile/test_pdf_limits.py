@@ -31,11 +31,62 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<</Length %d%s>>\nstream\n%s\nendstream" % (len(data), extra, data)
 
 
+# Two captions of shanxi-2024 (its detection needs 15% of its twelve marks): a page that prints
+# them is of a known layout, so reading goes on past the plain-text pass to the page's rulings,
+# objects and grid, whose limits the tests below must reach. A page without them is refused as
+# of no known layout before any of that (test_an_unknown_layout_is_refused_before_its_grid).
+MARKS = "预算公开表1 预算公开表2"
+
+
+def _cjk_font(first: int) -> list[bytes]:
+    """A Type0 font (Identity-H, not embedded) whose ToUnicode maps each code of MARKS to its
+    character: PDFium's text then reads them, whatever glyphs it draws. Objects first, first+1, …"""
+    chars = sorted(set(MARKS) - {" "})
+    cmap = (b"/CIDInit/ProcSet findresource begin 12 dict begin begincmap /CMapName/Marks def "
+            b"1 begincodespacerange <0000><FFFF> endcodespacerange %d beginbfchar " % len(chars)
+            + b" ".join(b"<%04X><%04X>" % (ord(c), ord(c)) for c in chars)
+            + b" endbfchar endcmap CMapName currentdict/CMap defineresource pop end end")
+    return [b"<</Type/Font/Subtype/Type0/BaseFont/SimSun/Encoding/Identity-H/DescendantFonts[%d 0 R]/ToUnicode %d 0 R>>"
+            % (first + 1, first + 3),
+            b"<</Type/Font/Subtype/CIDFontType2/BaseFont/SimSun/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)"
+            b"/Supplement 0>>/FontDescriptor %d 0 R/DW 1000>>" % (first + 2),
+            b"<</Type/FontDescriptor/FontName/SimSun/Flags 4/FontBBox[0 -120 1000 880]/ItalicAngle 0/Ascent 880"
+            b"/Descent -120/CapHeight 700/StemV 80>>",
+            _stream(cmap)]
+
+
+def _marks_content() -> bytes:
+    lines = [b"BT /FM 10 Tf 50 %d Td <%s> Tj ET" % (820 - 14 * i, word.encode("utf-16-be").hex().upper().encode())
+             for i, word in enumerate(MARKS.split())]
+    return b"\n".join(lines) + b"\n"
+
+
 def _one_page(content: bytes, resources: bytes = b"<</Font<</F1 4 0 R>>>>", more: tuple[bytes, ...] = (),
-              media_box: bytes = b"0 0 595 842", filters: bytes = b"", trailer: bytes = b"") -> bytes:
-    return _pdf([b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-                 b"<</Type/Page/Parent 2 0 R/MediaBox[%s]/Resources %s/Contents 5 0 R>>" % (media_box, resources),
-                 FONT, _stream(content, filters), *more], trailer)
+              media_box: bytes = b"0 0 595 842", filters: bytes = b"", trailer: bytes = b"", known: bool = True) -> bytes:
+    """One page drawing ``content``; ``known``: also the captions of a known layout (MARKS), in a
+    content stream of their own, so that ``content`` may be anything (a flate bomb)."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>", None,
+               FONT, _stream(content, filters), *more]
+    contents = b"5 0 R"
+    if known:
+        font = len(objects) + 1
+        objects += _cjk_font(font)
+        objects.append(_stream(_marks_content()))
+        contents = b"[5 0 R %d 0 R]" % len(objects)
+        resources = resources.replace(b"<</Font<<", b"<</Font<</FM %d 0 R" % font, 1)
+    objects[2] = b"<</Type/Page/Parent 2 0 R/MediaBox[%s]/Resources %s/Contents %s>>" % (media_box, resources, contents)
+    return _pdf(objects, trailer)
+
+
+def test_the_generated_pages_are_of_a_known_layout_unless_told(tmp_path):
+    from yusuan.read.detect import detect
+    from yusuan.read.pdf import page_texts
+
+    path = tmp_path / "marks.pdf"
+    path.write_bytes(_one_page(TEXT))
+    assert detect("\n".join(page_texts(path))).template == "shanxi-2024"
+    path.write_bytes(_one_page(TEXT, known=False))
+    assert detect("\n".join(page_texts(path))).template is None
 
 
 TEXT = b"BT /F1 10 Tf 50 800 Td (2024 budget) Tj ET\n"
@@ -54,6 +105,18 @@ def test_a_page_ruled_400_by_400_is_refused_in_seconds(tmp_path):
     # Raised, the same page is read (in about a second): no table of a budget in it, so exit 2 all the same.
     run = yusuan("read", path, "-o", tmp_path / "out2", env={"YUSUAN_MAX_PDF_GRID": "200000"})
     assert run.code == 2 and "rectangles" not in run.stderr and "Traceback" not in run.stderr, run.stderr[-2000:]
+
+
+def test_an_unknown_layout_is_refused_before_its_grid(tmp_path):
+    # The same 400×400 grid on a page of no known layout: refused from the plain text, as not a
+    # budget report, before a ruling line is looked at (so no grid limit is met).
+    lines = [TEXT, b"0.1 w"]
+    for i in range(401):
+        lines += [b"%d 50 m %d 1650 l S" % (50 + 4 * i, 50 + 4 * i), b"50 %d m 1650 %d l S" % (50 + 4 * i, 50 + 4 * i)]
+    path = tmp_path / "grid.pdf"
+    path.write_bytes(_one_page(b"\n".join(lines), media_box=b"0 0 1700 1700", known=False))
+    run = yusuan("read", path, "-o", tmp_path / "out", env={"YUSUAN_MAX_PDF_GRID": "100"})
+    assert run.code == 2 and "rectangles" not in run.stderr and "not a published budget report" in run.stderr, run.stderr
 
 
 def test_a_form_drawn_500_times_is_refused(tmp_path):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable, Iterable
 
 from ..errors import InputError
 from .pdf_grid import AMOUNT_TEXT, GridLine, grid_lines, inside, rounded
-from .pdfium import Limits, Word, isolated, page_texts, pages
+from .pdfium import Document, Limits, Page, Word, isolated, page_texts, pages
 from .published_lines import NUMERALS, Line
 
-__all__ = ["pdf_lines", "page_texts", "Limits"]
+__all__ = ["pdf_lines", "read_pdf", "page_texts", "Limits"]
 
 NUMBERED = re.compile(rf"^(?:[{NUMERALS}]+、|（[{NUMERALS}]+）|\d+、)")
 LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one line
@@ -79,20 +80,52 @@ def _text_line(text: str, words: list[Word]) -> GridLine:
     return text, box, amounts
 
 
+NO_TEXT = ("the PDF has no text layer (a scanned document?): run OCR on it first, "
+           "e.g. ocrmypdf --language chi_sim in.pdf out.pdf")
+
+
 def pdf_lines(path: str | Path, limits: Limits | None = None) -> list[Line]:
     """The lines of a PDF, top to bottom on each page; reading runs bounded (pdfium.Limits)."""
     limits = limits or Limits.from_env()
     lines, chars = isolated(path, limits, lambda progress: _read(path, limits, progress))
     if chars == 0:
-        raise InputError(path, None, "the PDF has no text layer (a scanned document?): run OCR on it first, "
-                                     "e.g. ocrmypdf --language chi_sim in.pdf out.pdf")
+        raise InputError(path, None, NO_TEXT)
     return lines
 
 
-def _read(path, limits: Limits, progress) -> tuple[list[Line], int]:
+def read_pdf(path: str | Path, wanted: Callable[[list[str]], bool],
+             limits: Limits | None = None) -> tuple[list[str], list[Line] | None]:
+    """(each page's plain text, the lines — or None when ``wanted(texts)`` says the document is
+    not worth reading): the plain text first, so that a document of no known layout is refused
+    before any page's words and grids are extracted. Both passes run in one bounded child
+    process (pdfium.isolated), ``wanted`` in it; the pages parsed for the plain text are kept
+    for the lines. A PDF without any text is one InputError (a scan: OCR first)."""
+    limits = limits or Limits.from_env()
+
+    def work(progress):
+        with Document(path, limits, progress) as document:
+            texts = document.texts()
+            if not any(t.strip() for t in texts):
+                raise InputError(path, None, NO_TEXT)
+            if not wanted(texts):
+                return texts, None, 0
+            lines, chars = _lines(document.pages())
+            return [], lines, chars
+
+    texts, lines, chars = isolated(path, limits, work)
+    if lines is not None and chars == 0:
+        raise InputError(path, None, NO_TEXT)
+    return texts, lines
+
+
+def _read(path, limits: Limits | None, progress) -> tuple[list[Line], int]:
+    return _lines(pages(path, limits, progress))
+
+
+def _lines(pages_: Iterable[Page]) -> tuple[list[Line], int]:
     lines: list[Line] = []
     chars = 0
-    for page in pages(path, limits, progress):
+    for page in pages_:
         words = page.words(x_tolerance=1.5, y_tolerance=2)
         chars += sum(len(w.text) for w in words)
         grids, boxes = grid_lines(page)

@@ -345,35 +345,113 @@ def _text(textpage, count: int) -> str:
     return buffer.raw[:2 * max(written - 1, 0)].decode("utf-16-le", "surrogatepass")
 
 
-def pages(path: str | Path, limits: Limits | None = None, progress: Callable[[int], None] = lambda n: None) -> Iterator[Page]:
-    """Each page's characters and merged ruling lines, every limit checked (in this process)."""
-    import pypdfium2.raw as raw
+KEEP_OPEN = 200  # pages kept parsed between the plain-text pass and the full one (a report has ≤ 40)
 
-    limits = limits or Limits.from_env()
-    document = _open(path, limits)
-    try:
-        for index in range(len(document)):
+
+class Document:
+    """An opened PDF read in two passes: ``texts()``, each page's plain text (PDFium's own, no
+    layout) — enough to tell a report's template — and then, only if it is one, ``pages()``,
+    each page's characters and ruling lines. The pages parsed for the first pass are kept for
+    the second (up to KEEP_OPEN), so deciding first costs next to nothing for a report that is
+    read. Every limit that protects the first pass (pages, page size, characters) is checked in
+    it; the others (objects, ruling lines, grid) before the work of the second."""
+
+    def __init__(self, path: str | Path, limits: Limits | None = None, progress: Callable[[int], None] = lambda n: None):
+        self.path, self.limits, self.progress = path, limits or Limits.from_env(), progress
+        self.document = _open(path, self.limits)
+        self.kept: dict[int, tuple[object, object]] = {}  # index -> (page, text page), from the first pass
+
+    def __enter__(self) -> "Document":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return len(self.document)
+
+    def close(self) -> None:
+        import pypdfium2.raw as raw
+
+        for page, textpage in self.kept.values():
+            raw.FPDFText_ClosePage(textpage)
+            page.close()
+        self.kept.clear()
+        self.document.close()
+
+    def _loaded(self, index: int):
+        """(page, text page, box) of page ``index``: the one kept from the first pass, else parsed now."""
+        import pypdfium2.raw as raw
+
+        number = index + 1
+        if index in self.kept:
+            page, textpage = self.kept.pop(index)
+        else:
+            page = _load(self.document, index, self.path)
+            textpage = None
+        try:
+            box = _page_box(self.path, number, page, self.limits)
+            if textpage is None:
+                textpage = raw.FPDFText_LoadPage(page.raw)
+        except BaseException:
+            if textpage is not None:
+                raw.FPDFText_ClosePage(textpage)
+            page.close()
+            raise
+        return page, textpage, box
+
+    def texts(self) -> list[str]:
+        """The plain text of each page, the pages' count, size and characters within the limits."""
+        import pypdfium2.raw as raw
+
+        texts = []
+        for index in range(len(self.document)):
             number = index + 1
-            progress(number)
-            page = _load(document, index, path)
+            self.progress(number)
+            page, textpage, _ = self._loaded(index)
+            keep = False
             try:
-                left, bottom, right, top = _page_box(path, number, page, limits)
+                count = raw.FPDFText_CountChars(textpage)
+                if count > self.limits.chars:
+                    raise InputError(self.path, f"page {number}", f"{count:,} characters on one page {_hint('chars', self.limits)}")
+                text = _text(textpage, count).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+                keep = index < KEEP_OPEN
+                if keep:
+                    self.kept[index] = (page, textpage)
+            finally:
+                if not keep:
+                    raw.FPDFText_ClosePage(textpage)
+                    page.close()
+            texts.append(text.replace("\r\n", "\n").replace("\r", "\n"))
+        return texts
+
+    def pages(self) -> Iterator[Page]:
+        """Each page's characters and merged ruling lines, every limit checked."""
+        import pypdfium2.raw as raw
+
+        path, limits = self.path, self.limits
+        for index in range(len(self.document)):
+            number = index + 1
+            self.progress(number)
+            page, textpage, (left, bottom, right, top) = self._loaded(index)
+            try:
                 horizontals, verticals = _rulings(path, number, page.raw, top, limits)
                 horizontals, verticals = cellgrid.merge(horizontals), cellgrid.merge(verticals)
                 cells = cellgrid.grid_size(horizontals, verticals)
                 if cells > limits.grid:
                     raise InputError(path, f"page {number}", f"the ruling lines cut this page into {cells:,} rectangles "
                                                               f"{_hint('grid', limits)}")
-                textpage = raw.FPDFText_LoadPage(page.raw)
-                try:
-                    chars = _chars(path, number, textpage, top, limits)
-                finally:
-                    raw.FPDFText_ClosePage(textpage)
+                chars = _chars(path, number, textpage, top, limits)
             finally:
+                raw.FPDFText_ClosePage(textpage)
                 page.close()
             yield Page(number, right - left, top - bottom, chars, horizontals, verticals)
-    finally:
-        document.close()
+
+
+def pages(path: str | Path, limits: Limits | None = None, progress: Callable[[int], None] = lambda n: None) -> Iterator[Page]:
+    """Each page's characters and merged ruling lines, every limit checked (in this process)."""
+    with Document(path, limits, progress) as document:
+        yield from document.pages()
 
 
 def _load(document, index: int, path):
@@ -386,27 +464,8 @@ def _load(document, index: int, path):
 
 
 def _texts(path, limits: Limits, progress: Callable[[int], None]) -> list[str]:
-    import pypdfium2.raw as raw
-
-    document = _open(path, limits)
-    texts = []
-    try:
-        for index in range(len(document)):
-            progress(index + 1)
-            page = _load(document, index, path)
-            textpage = raw.FPDFText_LoadPage(page.raw)
-            try:
-                count = raw.FPDFText_CountChars(textpage)
-                if count > limits.chars:
-                    raise InputError(path, f"page {index + 1}", f"{count:,} characters on one page {_hint('chars', limits)}")
-                text = _text(textpage, count).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-            finally:
-                raw.FPDFText_ClosePage(textpage)
-                page.close()
-            texts.append(text.replace("\r\n", "\n").replace("\r", "\n"))
-    finally:
-        document.close()
-    return texts
+    with Document(path, limits, progress) as document:
+        return document.texts()
 
 
 def page_texts(path: str | Path, limits: Limits | None = None) -> list[str]:

@@ -77,11 +77,19 @@ def published(path: str | Path, context: "Context") -> ReadResult:
 
 
 def _read_pdf(path: Path, context: "Context") -> ReadResult:
-    """A PDF's lines read, and the Report's places given their boxes on the page (boxes.py)."""
+    """A PDF: its template detected on the pages' plain text first (a document of no known
+    layout is refused before any page's words and grids are extracted), then its lines read and
+    the Report's places given their boxes on the page (boxes.py)."""
     from .boxes import place_boxes
-    from .pdf import pdf_lines
+    from .detect import detect, prepare
+    from .pdf import read_pdf
 
-    lines = pdf_lines(path)
+    candidates = prepare((context.template_ref,) if context.template_ref is not None else None)
+    texts, lines = read_pdf(path, lambda texts: detect("\n".join(texts), candidates).template is not None)
+    if lines is None:  # refused: read_lines says why, from the plain text (nearest template, titles found)
+        plain = [Line(text, no, page) for page, page_text in enumerate(texts, 1)
+                 for no, text in enumerate(page_text.split("\n"), 1)]
+        return read_lines(plain, str(path), context)
     result = read_lines(lines, str(path), context)
     place_boxes(result.report, lines)
     return result
