@@ -226,9 +226,11 @@ def department_findings(department: Report, units: list[Report], template=None, 
     return [f for f in findings if f.rule in kept]
 
 
-def load_units(paths, context) -> list[Report]:
+def load_units(paths, context) -> tuple[list[Report], list[str]]:
     """The units' reports (budgets, report.json, published reports; folders of them), read as
-    `check` reads any input; an unreadable one raises its InputError."""
+    `check` reads any input, and notes. A unit given twice — a folder of `build` outputs holds
+    each unit's report.json and report.txt — is counted once (the first file, in name order),
+    said in a note. An unreadable one raises its InputError."""
     from pathlib import Path
 
     from ..inputs import expand_inputs
@@ -239,4 +241,13 @@ def load_units(paths, context) -> list[Report]:
         from ..errors import InputError
 
         raise InputError(", ".join(map(str, paths)), None, "no unit report found")
-    return [load_previous(path, context) for path in files]
+    reports: dict[str, tuple[Path, Report]] = {}
+    notes = []
+    for path in files:
+        report = load_previous(path, context)
+        name = support.norm(report.unit_name)
+        if name in reports:
+            notes.append(f"units: {report.unit_name} is given twice ({reports[name][0]}, {path}): counted once, from the first")
+            continue
+        reports[name] = (path, report)
+    return [report for _, report in reports.values()], notes

@@ -147,7 +147,8 @@ def check_one(path: Path, template: str | None = None, catalog_files: tuple[str,
         if units:  # a department's report: its units' reports (check --units)
             from ..check.department import load_units
 
-            unit_reports = load_units(units, context)
+            unit_reports, said = load_units(units, context)
+            notes = [*notes, *said]
     except InputErrors as exc:
         return [], [], exc.lines()
     except Refused as exc:
