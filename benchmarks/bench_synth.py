@@ -1,6 +1,8 @@
 """Generated budgets at scale (yusuan/synth.py): `yusuan synth` of 1,000 and 10,000 units
 (seconds, MB written, peak resident memory of the process), then read + derive + check per budget (ms) on a sample of
-the files written (all of them with --all). Prints figures, asserts nothing.
+the files written (all of them with --all), and departments: a sample of the departments of the last year consolidated
+(`yusuan consolidate`), derived, checked, and checked against their units' reports (`check --units`, the D.* rules),
+beside the units' own derive + check in the same run. Prints figures, asserts nothing.
 
     python benchmarks/bench_synth.py [--units 1000,10000] [--years 2023-2025] [--sample 300] [--all]
 """
@@ -58,12 +60,50 @@ def derive_and_check(paths: list[Path], template: str) -> tuple[float, float, fl
     return 1000 * read_s / n, 1000 * derive_s / n, 1000 * check_s / n, errors
 
 
+def departments(out: Path, year: int, sample: int) -> None:
+    """Consolidate ``sample`` departments of ``year`` (of 2+ units), derive, check, and check the
+    department against its units' reports: ms per department and per unit, and error findings."""
+    import csv
+    from collections import defaultdict
+
+    from yusuan.check.department import department_findings
+    from yusuan.consolidate import consolidate
+
+    context = Context.create("shanxi-2024")
+    members: dict[str, list[str]] = defaultdict(list)
+    with open(out / "units.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if str(year) in row["years"].split():  # the unit's years, blank-separated
+                members[row["department_code"]].append(row["path"])
+    chosen = [codes for codes in members.values() if len(codes) > 1][:sample]
+    units_s = whole_s = 0.0
+    errors = d_errors = units = 0
+    for codes in chosen:
+        t0 = time.perf_counter()
+        budgets = [read_budget(out / code / f"{code}-{year}.yaml", context.catalog) for code in codes]
+        reports = [derive(b, context) for b in budgets]
+        for report in reports:
+            check(report)
+        t1 = time.perf_counter()
+        department = consolidate(budgets, budgets[0].unit.department)
+        report = derive(department, context)
+        errors += sum(1 for f in check(report) if f.severity == "error")
+        d_errors += sum(1 for f in department_findings(report, reports) if f.severity == "error")
+        t2 = time.perf_counter()
+        units_s, whole_s, units = units_s + t1 - t0, whole_s + t2 - t1, units + len(codes)
+    n = len(chosen) or 1
+    print(f"    departments of {year}: {len(chosen)} of 2+ units ({units} units): consolidate + derive + check + D.* "
+          f"{1000 * whole_s / n:6.1f} ms a department; beside: its units read + derived + checked {1000 * units_s / n:6.1f} ms "
+          f"({1000 * units_s / max(units, 1):5.1f} ms a unit); error findings: {errors} (check), {d_errors} (D.*)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", default="1000,10000")
     parser.add_argument("--years", default="2023-2025")
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--all", action="store_true", help="derive and check every file written, not a sample")
+    parser.add_argument("--departments", type=int, default=50, help="departments consolidated and checked against their units")
     args = parser.parse_args()
     years = parse_years(args.years)
     print(f"yusuan synth, years {years[0]}–{years[-1]} ({len(years)} budgets a unit), seed 0")
@@ -82,6 +122,7 @@ def main() -> None:
                 print(f"    {template:<24} {len(chosen):>6,} budgets: read {read_ms:5.1f} ms + derive {derive_ms:5.1f} ms + "
                       f"check {check_ms:5.1f} ms = {total:5.1f} ms a budget ({1000 / total:5.1f}/s on one core); "
                       f"all {files:,}: ≈{files * total / 1000 / 60:.1f} min on one core; error findings: {errors}")
+            departments(out, years[-1], args.departments)
             shutil.rmtree(out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
