@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,58 @@ def test_a_deep_budget_exits_2_not_3(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and result.stderr.strip().endswith(f"{budget}:2: nested deeper than 100 levels")
+
+
+# --- the direct loader (budget_yaml._load_direct): the same values and lines, or the full loader ---
+
+from yusuan.read.budget_yaml import _load_direct, _NotPlain  # noqa: E402
+
+UNUSUAL = {  # what the direct loader leaves to the full one
+    "an anchor and an alias": "a: &x {b: 1}\nc: *x\n",
+    "a merge key": "m: &m {x: 1}\nk: {<<: *m, y: 2}\n",
+    "a tag": "a: !!str 123\n",
+    "a non-specific tag": "a: ! 123\n",
+    "a timestamp": "a: 2024-01-01\n",
+    "a value key": "=: 1\n",
+    "a list as a key": "? [1, 2]\n: x\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "nothing": "",
+    "a syntax error": "a: [1, 2\n",
+    "too deep": nested(150),
+}
+
+
+@pytest.mark.parametrize("path", BUDGETS, ids=lambda p: p.name)
+def test_the_direct_loader_reads_a_budget_as_the_full_one(path):
+    text = path.read_text(encoding="utf-8")
+    assert with_lines(_load_direct(text)) == with_lines(yaml.load(text, Loader=_LineLoader))
+
+
+@pytest.mark.parametrize("case", UNUSUAL)
+def test_the_direct_loader_leaves_the_unusual_to_the_full_one(case):
+    with pytest.raises(_NotPlain):
+        _load_direct(UNUSUAL[case])
+
+
+def test_plain_scalars_read_as_the_full_loader_reads_them():
+    text = ("a: 1_000\nb: 0x10\nc: 1.50\nd: 1e3\ne: ~\nf: null\ng: yes\nh: Off\ni: '013'\nj: 013\nk: \"2\"\n"
+            "l: |\n  two\n  lines\nm: [1, x, {n: 2}]\nn: 1:30\no:\np: .inf\nq: 1\nq: 2\n7: seven\n~: none\n")
+    direct = _load_direct(text)
+    assert with_lines(direct) == with_lines(yaml.load(text, Loader=_LineLoader))
+    assert direct["c"] == Decimal("1.50") and direct["q"] == 2 and direct.key_lines["q"] == 20
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=edited())
+def test_a_hand_edited_budget_loads_directly_as_with_the_full_loader(text):
+    try:
+        full = with_lines(yaml.load(text, Loader=_LineLoader))
+    except yaml.YAMLError:
+        with pytest.raises(_NotPlain):  # an error is always the full loader's to say
+            _load_direct(text)
+        return
+    try:
+        direct = with_lines(_load_direct(text))
+    except _NotPlain:
+        return
+    assert direct == full
