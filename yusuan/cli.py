@@ -21,22 +21,64 @@ from . import commands
 from .batch import Interrupted
 from .errors import InputError, InputErrors
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="yusuan (预算): departmental budget disclosures.")
 
-
-@app.callback()
 def _group() -> None:
     """yusuan (预算): prepare, check, read and publish departmental budget disclosures."""
 
-for module in pkgutil.iter_modules(commands.__path__):
-    importlib.import_module(f"{commands.__name__}.{module.name}").register(app)
+
+def _typer() -> typer.Typer:
+    app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                      help="yusuan (预算): departmental budget disclosures.")
+    app.callback()(_group)
+    return app
+
+
+def _names(app: typer.Typer) -> set[str]:
+    """The commands and groups registered in ``app``, by the name a user types."""
+    named = {info.name or info.callback.__name__.lower().replace("_", "-") for info in app.registered_commands}
+    return named | {info.name for info in app.registered_groups}
+
+
+def full_app() -> typer.Typer:
+    """Every command: the module of each registers its own."""
+    app = _typer()
+    for module in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"{commands.__name__}.{module.name}").register(app)
+    return app
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The CLI for one run: only the module of the command asked for when its module is named
+    after it (``yusuan build …`` imports commands/build.py alone — the others' imports and
+    click commands were ~10–25 ms of each cold start); every command for anything else (help,
+    an unknown or misspelled command, a command living in another module)."""
+    name = next((arg for arg in args if not arg.startswith("-")), None)
+    if name and name.isidentifier() and not name.startswith("_"):
+        try:
+            module = importlib.import_module(f"{commands.__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{commands.__name__}.{name}":
+                raise
+        else:
+            app = _typer()
+            module.register(app)
+            if name in _names(app):
+                return app
+    return full_app()
+
+
+def __getattr__(name: str):
+    # `from yusuan.cli import app` (the tests, typer's CliRunner): the whole CLI, made once.
+    if name == "app":
+        globals()["app"] = full_app()
+        return globals()["app"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     try:
         # Without standalone mode click *returns* the code of a `raise typer.Exit(n)`: pass it on.
-        code = app(standalone_mode=False)
+        code = app_for(sys.argv[1:])(standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputErrors as exc:
