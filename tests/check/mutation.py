@@ -15,10 +15,19 @@ from yusuan.report import Report
 from yusuan.templates import load
 
 COUNT_UNITS = {"个", "辆", "台（套）", "平方米", "人"}
-# A change figure (X.change) has no second statement but its growth rate, which resolves it only
-# to 0.01% of the prior-year value: it is changed by 1.00万元, which moves the rate for any prior
-# year under 5,000万元 (the generated budgets stay under 4,000万元; the seed's is 4,862.45).
+# A change figure (X.change) has no second statement but its growth rate g = c / (v − c), printed to
+# 0.01%; moving c by d moves g by d·v / (v − c)², so the rate resolves c only to a window that
+# widens as the prior year v − c grows and the value v shrinks (a fall of 90% from 2,762万元 to
+# 289万元 leaves a window of 2.6万元). A change is moved by at least 1.00万元, and by enough to move
+# its rate by two steps (0.02%) where the window is wider: less is not a slip any rule could see.
 CHANGE_DELTA = Decimal("1.00")
+RATE_STEP = Decimal("0.0001")
+
+
+def change_delta(value: Decimal, change: Decimal) -> Decimal:
+    prior = value - change
+    needed = 2 * RATE_STEP * prior * prior / value
+    return max(CHANGE_DELTA, needed.quantize(Decimal("0.01"), rounding="ROUND_CEILING"))
 
 
 def baseline(report: Report) -> dict[str, frozenset]:
@@ -88,7 +97,7 @@ def uncaught_claims(report: Report) -> list[str]:
             elif claim.subject.endswith(".change") and f"{claim.subject.removesuffix('.change')}.growth" in subjects:
                 if values.get(claim.subject.removesuffix(".change")) == 0:
                     continue  # from nothing the rate is −100% whatever the change: nothing can tell
-                claim.value = old + CHANGE_DELTA
+                claim.value = old + change_delta(values[claim.subject.removesuffix(".change")], old)
             else:
                 claim.value = old + Decimal("0.02")
             try:

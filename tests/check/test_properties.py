@@ -12,7 +12,7 @@ from yusuan.check import check
 from yusuan.derive import derive
 
 from .generate import generate_budget
-from .mutation import uncaught_cells, uncaught_claims
+from .mutation import change_delta, uncaught_cells, uncaught_claims
 from tests.contexts import SHANXI
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
@@ -38,6 +38,20 @@ def test_every_cell_changed_by_two_cents_is_caught(rng: random.Random):
 @given(st.randoms(use_true_random=False))
 def test_every_figure_of_the_prose_changed_is_caught(rng: random.Random):
     report = derive(generate_budget(rng), SHANXI)
+    assert uncaught_claims(report) == []
+
+
+def test_a_change_is_caught_when_its_rate_resolves_it_only_to_a_wide_window():
+    """A fall of ~90% (2,762万元 to a few hundred): the rate moves 0.004% per 万元 of change, so the
+    change is moved by what the rate can show (mutation.change_delta), and a rule must see that.
+    Hypothesis found such budgets, in some runs only (the old fixed 1.00万元 went unseen)."""
+    budget = generate_budget(random.Random(0))
+    current = {c.subject: c.value for s in derive(budget, SHANXI).explanations for c in s.claims}["general.current"]
+    budget.prior_year.general_budget_current = current * 10 * 10_000 + Decimal("0.37")  # 元: a fall of 90%
+    report = derive(budget, SHANXI)
+    values = {c.subject: c.value for s in report.explanations for c in s.claims}
+    assert values["general.current.growth"] < -80
+    assert change_delta(values["general.current"], values["general.current.change"]) > Decimal("1.00")
     assert uncaught_claims(report) == []
 
 
