@@ -26,7 +26,7 @@ from .published_lines import Line, Problem, clean, segment, split_lines
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["ReadResult", "Problem", "published", "read_lines", "read_text"]
+__all__ = ["ReadResult", "Problem", "published", "read_lines", "read_text", "refused"]
 
 TITLE = re.compile(r"^\s*(\d{4})年\S*表(?:（[^）]*）)?\s*$")
 MAX_CHARS = 20_000_000  # a published report is a few hundred KB; beyond this is not one
@@ -86,10 +86,10 @@ def _read_pdf(path: Path, context: "Context") -> ReadResult:
 
     candidates = prepare((context.template_ref,) if context.template_ref is not None else None)
     texts, lines = read_pdf(path, lambda texts: detect("\n".join(texts), candidates).template is not None)
-    if lines is None:  # refused: read_lines says why, from the plain text (nearest template, titles found)
+    if lines is None:  # refused from the plain text: say why (the nearest template, the titles found)
         plain = [Line(text, no, page) for page, page_text in enumerate(texts, 1)
                  for no, text in enumerate(page_text.split("\n"), 1)]
-        return read_lines(plain, str(path), context)
+        return refused(detect("\n".join(texts), candidates), plain, context)
     result = read_lines(lines, str(path), context)
     place_boxes(result.report, lines)
     return result
@@ -104,6 +104,17 @@ def detect_year(lines: list[Line]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+def refused(detection, lines: list[Line], context: "Context") -> ReadResult:
+    """A document of no template (``detection`` found none): nothing is read, the nearest is named."""
+    # The year of a table title: page furniture (what clean() drops) never looks like one.
+    if detect_year(lines) is None and not detection.score:
+        return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
+                                         "not a published budget report, or its text is unreadable")], None)
+    what = "not of this template" if context.template_ref is not None else "of no template yusuan knows"
+    return ReadResult(None, [Problem(f"the document is {what}: {detection.describe()}")], detection.nearest,
+                      list(detection.titles))
+
+
 def read_lines(lines: list[Line], name: str, context: "Context") -> ReadResult:
     """The Report in ``lines``, with the problems met on the way. The template is the context's,
     or detected from the text (none fits: nothing is read, and the nearest is named)."""
@@ -113,17 +124,12 @@ def read_lines(lines: list[Line], name: str, context: "Context") -> ReadResult:
 
     detection = detect("\n".join(l.text for l in lines),
                        (context.template_ref,) if context.template_ref is not None else None)
+    if detection.template is None:
+        return refused(detection, lines, context)
     kept, parts = clean(lines)
     problems: list[Problem] = []
     year = detect_year(kept)
     titles = [l.text.strip() for l in kept if TITLE.match(l.text)]
-    if detection.template is None:
-        if year is None and not detection.score:
-            return ReadResult(None, [Problem("no table title with a year (like 2024年预算收支总表) found: "
-                                             "not a published budget report, or its text is unreadable")], None)
-        what = "not of this template" if context.template_ref is not None else "of no template yusuan knows"
-        return ReadResult(None, [Problem(f"the document is {what}: {detection.describe()}")], detection.nearest,
-                          list(detection.titles))
     context = context.with_template(detection.template)
     reading = load(detection.template, year or 2000).module("reading")
     if reading is not None and hasattr(reading, "read_document"):
