@@ -10,6 +10,11 @@ MAX_ATTEMPTS times, after which the draft is refused as one that stops every wor
 Reading and checking are exactly the CLI's: yusuan.store.ingest.read_input (load_report with
 a Context from make_context, a budget derived in shanxi-2024) and yusuan.check.check; a bad
 file is refused with the reader's own message.
+
+Nothing of an upload is read in the worker's own process (which may be the server): every file
+— budget YAML/XLSX, report.json, PDF, a .zip of a folder — is opened in a process forked for it
+under the limits of the CLI's batch workers (yusuan/batch.py: RLIMIT_AS "worker_memory", the
+time limit "file_seconds"); what comes back is the result, or one line saying why not.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from pathlib import Path
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from .batch import Interrupted
 from .store.workflow_models import Account, Draft, Job, now
 
 log = logging.getLogger("yusuan.jobs")
@@ -125,6 +131,14 @@ class Worker:
         beat.start()
         try:
             self._check(job_id, attempt)
+        except Interrupted:
+            # The `yusuan worker` process is being stopped (SIGTERM, Ctrl-C) while a file was
+            # read: the job goes back to the queue as it was, for the next worker.
+            with self.sessions.begin() as s:
+                job = self._holds(s, job_id, attempt)
+                if job is not None:
+                    job.status, job.progress, job.attempts, job.lease_until = "queued", "排队中", attempt - 1, None
+            raise
         except Exception as exc:  # noqa: BLE001 — a bug of ours: the draft says so, the worker goes on
             log.exception("job %s failed", job_id)
             with self.sessions.begin() as s:
@@ -139,51 +153,55 @@ class Worker:
         return True
 
     def _check(self, job_id: int, attempt: int) -> None:
-        from .check import check
-        from .errors import InputError, InputErrors
-        from .inputs import is_published
-        from .store.ingest import read_input
         from .store.workflow import WorkflowError, record_checked, unit_of_report
-        from .templates import load
 
         with self.sessions() as s:
             job = s.get(Job, job_id)
             draft = s.get(Draft, job.draft_id)
             filename, content = draft.filename, s.scalar(select(Draft.content).where(Draft.id == draft.id))
         _pause("reading")
-        suffix = Path(filename).suffix.lower()
-        refusal, result = "", None
-        with tempfile.TemporaryDirectory(prefix="yusuan-draft-") as folder:
-            # The readers want a path; the name is ours (the upload's name is only shown), so a
-            # name like ../../x cannot lead anywhere.
-            path = Path(folder) / f"draft{suffix}"
-            path.write_bytes(content)
-            try:
-                report, budget, _notes = read_input(path)
-                origin = "budget" if budget is not None else ("published" if is_published(path) else "report")
-                self._progress(job_id, attempt, "检查中")
-                findings = check(report, None, load(report.template, report.year))
-                result = (report, budget, findings, origin)
-            except InputErrors as exc:
-                refusal = "\n".join(exc.lines())
-            except InputError as exc:
-                refusal = str(exc)
-            refusal = refusal.replace(str(path), filename)
+        if job.kind == "unpack":
+            self._unpack(job_id, attempt, filename, content)
+            return
+        outcome = in_capped_process(read_and_check, filename, content)
         _pause("checked")
         with self.sessions.begin() as s:
             job = self._holds(s, job_id, attempt)
             if job is None:
                 return  # taken by another worker meanwhile: its result counts, not ours
             draft = s.get(Draft, job.draft_id)
-            if result is not None:
-                report, budget, findings, origin = result
+            refusal = outcome.get("refused", "")
+            if not refusal:
+                report, budget = outcome["report"], outcome["budget"]
                 try:
                     unit = unit_of_report(s.get(Account, draft.uploaded_by), report, budget)
-                    record_checked(s, draft, unit, report, budget, findings, origin)
+                    record_checked(s, draft, unit, report, budget, outcome["findings"], outcome["origin"],
+                                   boxes=outcome.get("boxes"))
+                    draft.pdf = outcome.get("pdf")
                 except WorkflowError as exc:
                     refusal = str(exc)
             if refusal:
                 draft.status, draft.message = "refused", refusal[:5000]
+            job.status, job.progress, job.finished_at = "done", "完成", now()
+
+    def _unpack(self, job_id: int, attempt: int, filename: str, content: bytes) -> None:
+        """A .zip of a folder: a draft (and a job) per file in it, in the archive's upload."""
+        from .store.workflow import upload_limits, submit_draft
+
+        outcome = in_capped_process(unpack_archive, filename, content, upload_limits())
+        with self.sessions.begin() as s:
+            job = self._holds(s, job_id, attempt)
+            if job is None:
+                return
+            archive = s.get(Draft, job.draft_id)
+            if "refused" in outcome:
+                archive.status, archive.message = "refused", outcome["refused"][:5000]
+            else:
+                account = s.get(Account, archive.uploaded_by)
+                for name, data in outcome["files"]:  # named after the archive: x.zip/单位/budget.xlsx
+                    submit_draft(s, account, f"{filename}/{name}", data, upload_id=archive.upload_id)
+                lines = [f"展开为 {len(outcome['files'])} 个文件"] + outcome["skipped"]
+                archive.status, archive.message = "unpacked", "\n".join(lines)[:5000]
             job.status, job.progress, job.finished_at = "done", "完成", now()
 
     def run(self, stop: threading.Event) -> None:
@@ -192,6 +210,8 @@ class Worker:
             try:
                 if self.run_one():
                     continue
+            except Interrupted:
+                raise
             except Exception:  # noqa: BLE001 — the database away for a moment: try again later
                 log.warning("worker %s: could not take a job", self.name, exc_info=True)
             stop.wait(self.poll)
@@ -206,3 +226,77 @@ def start_threads(sessions: sessionmaker[Session], count: int) -> tuple[threadin
         thread.start()
         threads.append(thread)
     return stop, threads
+
+
+# --- the capped process ---------------------------------------------------------------------------
+
+
+def in_capped_process(work, filename: str, content: bytes, *args) -> dict:
+    """``work(path, filename, *args)`` on the upload's bytes in a temporary file, run in a forked
+    process under the batch workers' memory and time limits (yusuan/batch.py run_all): a dict
+    of results, or {"refused": one line} — the reader's own message, or the limit reached."""
+    from .batch import run_all
+
+    _warm()
+    with tempfile.TemporaryDirectory(prefix="yusuan-draft-") as folder:
+        # The readers want a path; the name is ours (the upload's name is only shown), so a
+        # name like ../../x cannot lead anywhere.
+        path = Path(folder) / f"draft{Path(filename).suffix.lower()}"
+        path.write_bytes(content)
+        outcome = run_all(work, [(str(path), filename, *args)], 1, lambda *_: None,
+                          failed=lambda _i, message: {"refused": f"{filename}: {message}"})[0]
+    if "refused" in outcome:
+        outcome["refused"] = outcome["refused"].replace(str(path), filename)
+    return outcome
+
+
+_WARM: list[bool] = []
+
+
+def _warm() -> None:
+    """Import what reading needs before the first fork: a forked child must not import while
+    another thread of the parent held the import lock, and each child starts from the parent's
+    loaded modules and templates instead of loading them again."""
+    if _WARM:
+        return
+    from .check import check  # noqa: F401
+    from .commands import make_context
+    from .commands.build import DEFAULT_TEMPLATE
+    from .derive import derive  # noqa: F401
+    from .inputs import load_report  # noqa: F401
+    from .store.ingest import read_input  # noqa: F401
+
+    make_context(DEFAULT_TEMPLATE, ())
+    _WARM.append(True)
+
+
+def read_and_check(path: str, filename: str) -> dict:
+    """In the capped process: the file read as the CLI reads it and checked. Never raises for a
+    bad file (run_all's rule): a refusal comes back as {"refused": the reader's message}."""
+    from .check import check
+    from .errors import InputError, InputErrors
+    from .inputs import is_published
+    from .store.ingest import read_input
+    from .templates import load
+
+    try:
+        report, budget, _notes = read_input(Path(path))
+        origin = "budget" if budget is not None else ("published" if is_published(Path(path)) else "report")
+        findings = check(report, None, load(report.template, report.year))
+    except InputErrors as exc:
+        return {"refused": "\n".join(exc.lines())}
+    except InputError as exc:
+        return {"refused": str(exc)}
+    return {"report": report, "budget": budget, "findings": findings, "origin": origin}
+
+
+def unpack_archive(path: str, filename: str, limits: dict) -> dict:
+    """In the capped process: the files of a .zip of a folder (yusuan/draft_archive.py)."""
+    from .draft_archive import unpack
+    from .errors import InputError
+
+    try:
+        found = unpack(Path(path), filename, **limits)
+    except InputError as exc:
+        return {"refused": str(exc)}
+    return {"files": found.files, "skipped": found.skipped}

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .workflow_models import (ROLES, Account, AuditEntry, Draft, DraftFinding, Job, LoginFailure, ManagedUnit, Secret,
-                              Version, VersionFile, now)
+                              Upload, Version, VersionFile, now)
 
 BLOCKING = ("error", "warning")  # severities a reviewer must explain (or knowingly publish over)
 
@@ -86,6 +87,54 @@ def create_account(session: Session, name: str, password: str, role: str, *, reg
     session.add(account)
     session.flush()
     return account
+
+
+TEMPORARY_FOR = timedelta(hours=72)  # a reset password's life: long enough to reach its owner by a weekend
+RESETS_PER_WINDOW = 10  # password resets by one admin within WINDOW (the login throttle's)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite gives back the UTC moments it was given without their zone
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+
+
+def reset_password(session: Session, admin: Account, account: Account) -> str:
+    """An admin's reset of someone's password: a random temporary one (returned, shown once,
+    stored only as its hash), good for TEMPORARY_FOR and only to choose a new one; every
+    session of the account ends."""
+    if admin.role != "admin":
+        raise WorkflowError("只有管理员可以重设他人的密码")
+    if account.id == admin.id:
+        raise WorkflowError("自己的密码请在“修改密码”中修改（需要当前密码）")
+    if not account.active:
+        raise WorkflowError(f"账号 {account.name} 已停用")
+    temporary = secrets.token_urlsafe(12)  # 16 characters, 96 bits
+    account.password_hash = hash_password(temporary)
+    account.must_change, account.temporary_until = True, now() + TEMPORARY_FOR
+    account.epoch += 1
+    return temporary
+
+
+def temporary_expired(account: Account) -> bool:
+    return bool(account.must_change and account.temporary_until is not None
+                and _aware(account.temporary_until) < now())
+
+
+def change_password(session: Session, account: Account, current: str, new: str, repeated: str) -> bool:
+    """The account's own change (current password required). False when the current password is
+    wrong (the caller counts it as a failed login: the change is throttled like a login); a
+    WorkflowError for an unsuitable new one. Every session of the account ends, the caller
+    gives this browser a new one."""
+    if not verify_password(account, current):
+        return False
+    if new != repeated:
+        raise WorkflowError("两次输入的新密码不一致")
+    if new == current:
+        raise WorkflowError("新密码不能与当前密码相同")
+    account.password_hash = hash_password(new)
+    account.must_change, account.temporary_until = False, None
+    account.epoch += 1
+    return True
 
 
 # --- the signing key ----------------------------------------------------------------------------
@@ -164,22 +213,117 @@ def may_review(account: Account, unit: ManagedUnit | None) -> bool:
 # --- drafts -------------------------------------------------------------------------------------
 
 ACCEPTED = (".yaml", ".yml", ".xlsx", ".json", ".pdf", ".txt")
+ARCHIVE = ".zip"  # a folder packed: unpacked by the worker into a draft per file
+MAX_FILES = 200  # files in one upload (a folder of a county's units), and in one .zip
 
 
-def submit_draft(session: Session, account: Account, filename: str, content: bytes) -> Draft:
-    """A draft and its job, queued: read and checked later by a worker."""
+def max_upload_bytes() -> int:
+    # The largest published PDF of a department we have seen is a few MB; a budget workbook less.
+    return int(os.environ.get("YUSUAN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+
+
+def max_upload_total_bytes() -> int:
+    """All files of one upload together (a folder), and what a .zip may unpack to."""
+    return int(os.environ.get("YUSUAN_MAX_UPLOAD_TOTAL_BYTES", str(200 * 1024 * 1024)))
+
+
+def upload_limits() -> dict:
+    """The limits of a .zip's contents (yusuan/draft_archive.py unpack), those of an upload."""
+    return dict(accepted=ACCEPTED, max_files=MAX_FILES, max_file_bytes=max_upload_bytes(),
+                max_total_bytes=max_upload_total_bytes())
+
+
+def clean_name(filename: str) -> str:
+    """The uploaded name as shown: a file of a folder keeps its path inside the folder (a folder
+    of units often has many budget.xlsx), without control characters, empty parts, . or .. —
+    the name is only ever shown and offered for download, never used as a path."""
+    text = re.sub(r"[\x00-\x1f]", "_", filename or "")
+    parts = [p for p in re.split(r"[/\\]", text) if p not in ("", ".", "..")]
+    return "/".join(parts)[-200:] or "draft"
+
+
+def suffix_of(name: str) -> str:
+    base = name.rsplit("/", 1)[-1]
+    return ("." + base.rsplit(".", 1)[-1].lower()) if "." in base else ""
+
+
+def submit_draft(session: Session, account: Account, filename: str, content: bytes, *,
+                 upload_id: int | None = None) -> Draft:
+    """A draft and its job, queued: read and checked later by a worker (a .zip: unpacked)."""
     if account.role != "publisher":
         raise WorkflowError("只有填报人可以上传草稿")
-    name = re.sub(r"[\x00-\x1f/\\]", "_", filename or "")[-200:] or "draft"
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if suffix not in ACCEPTED:
-        raise WorkflowError(f"{name}：不接受这种文件（可上传 {' '.join(ACCEPTED)}）")
+    name = clean_name(filename)
+    suffix = suffix_of(name)
+    if suffix not in ACCEPTED + (ARCHIVE,):
+        raise WorkflowError(f"{name}：不接受这种文件（可上传 {' '.join(ACCEPTED)}，或文件夹的 {ARCHIVE}）")
     draft = Draft(uploaded_by=account.id, filename=name, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                  content=content, status="queued", message="", origin="", comment="", reviewed_by="")
+                  content=content, status="queued", message="", origin="", comment="", reviewed_by="",
+                  upload_id=upload_id)
     session.add(draft)
     session.flush()
-    session.add(Job(kind="check", draft_id=draft.id, status="queued", worker="", attempts=0, progress="排队中", error=""))
+    session.add(Job(kind="unpack" if suffix == ARCHIVE else "check", draft_id=draft.id, status="queued", worker="",
+                    attempts=0, progress="排队中", error=""))
     return draft
+
+
+def submit_upload(session: Session, account: Account, files: list[tuple[str, bytes]]) -> tuple[Upload, list[Draft], list[str]]:
+    """One upload — files picked one by one, a folder, or both — as an Upload and a draft per
+    file. A file picked by itself of a kind we do not read refuses the upload (it was meant);
+    inside a folder such files (and hidden ones: .DS_Store, desktop.ini's kin) are left out and
+    listed, so that one stray file does not stop a county's folder."""
+    if account.role != "publisher":
+        raise WorkflowError("只有填报人可以上传草稿")
+    kept, skipped = [], []
+    for filename, content in files:
+        name = clean_name(filename)
+        in_folder = "/" in name
+        hidden = any(part.startswith(".") for part in name.split("/"))
+        if in_folder and (hidden or suffix_of(name) not in ACCEPTED + (ARCHIVE,)):
+            if not hidden:
+                skipped.append(name)
+            continue
+        kept.append((name, content))
+    if not kept:
+        raise WorkflowError("文件夹里没有可读的文件（预算 .yaml/.xlsx，报告 .json，公开的 .pdf/.txt）"
+                            if files else "请选择要上传的文件")
+    folders = sorted({name.split("/", 1)[0] for name, _ in kept if "/" in name})
+    label = (f"文件夹 {'、'.join(folders)}" if folders else kept[0][0] if len(kept) == 1 else "")
+    upload = Upload(account_id=account.id, label=(label or f"{len(kept)} 个文件")[:300])
+    session.add(upload)
+    session.flush()
+    drafts = [submit_draft(session, account, name, content, upload_id=upload.id) for name, content in kept]
+    return upload, drafts, skipped
+
+
+@dataclass
+class Progress:
+    """How far an upload's checking is: drafts done of all (a .zip counts once unpacked)."""
+
+    upload: Upload
+    done: int
+    total: int
+    refused: int
+    unpacking: int  # .zip files not yet unpacked: their drafts are not counted yet
+
+    @property
+    def finished(self) -> bool:
+        return self.unpacking == 0 and self.done == self.total
+
+
+def upload_progress(session: Session, uploads: list[Upload]) -> dict[int, Progress]:
+    ids = [u.id for u in uploads]
+    rows = session.execute(select(Draft.upload_id, Draft.status, Draft.filename).where(Draft.upload_id.in_(ids))).all() \
+        if ids else []
+    found = {u.id: Progress(u, 0, 0, 0, 0) for u in uploads}
+    for upload_id, status, filename in rows:
+        p = found[upload_id]
+        if suffix_of(filename) == ARCHIVE:
+            p.unpacking += status in ("queued", "checking")
+            continue
+        p.total += 1
+        p.done += status not in ("queued", "checking")
+        p.refused += status == "refused"
+    return found
 
 
 def fingerprint(rule: str, location_text: str) -> str:
@@ -197,9 +341,11 @@ def unit_of_report(account: Account, report, budget) -> ManagedUnit:
     raise WorkflowError(f"文件中的单位是“{report.unit_name}”，不是你负责的单位：{mine}")
 
 
-def record_checked(session: Session, draft: Draft, unit: ManagedUnit, report, budget, findings, origin: str) -> None:
+def record_checked(session: Session, draft: Draft, unit: ManagedUnit, report, budget, findings, origin: str, *,
+                   boxes: list | None = None) -> None:
     """The draft's report and findings, with explanations carried over from the unit's previous
-    draft of the year where the same finding (same rule, same place) is still there."""
+    draft of the year where the same finding (same rule, same place) is still there.
+    ``boxes``: per finding (same order), where it is drawn on its page, when known."""
     previous = session.scalars(select(Draft).where(Draft.unit_id == unit.id, Draft.year == report.year,
                                                    Draft.id != draft.id, Draft.status.in_(("checked", "returned", "published")))
                                .order_by(Draft.id.desc())).first()
@@ -211,7 +357,7 @@ def record_checked(session: Session, draft: Draft, unit: ManagedUnit, report, bu
     draft.budget_json = budget.model_dump_json() if budget is not None else None
     draft.previous_id = previous.id if previous is not None else None
     draft.status = "checked"
-    for f in findings:
+    for i, f in enumerate(findings):
         location_text = str(f.location)
         print_ = fingerprint(f.rule, location_text)
         old = explained.get(print_)
@@ -220,7 +366,7 @@ def record_checked(session: Session, draft: Draft, unit: ManagedUnit, report, bu
             location_text=location_text, message=f.message, expected=f.expected, found=f.found,
             arithmetic=f.arithmetic, place=f.place, fingerprint=print_,
             explanation=old.explanation if old else "", explained_by=old.explained_by if old else "",
-            explained_at=old.explained_at if old else None))
+            explained_at=old.explained_at if old else None, boxes=boxes[i] if boxes and i < len(boxes) else None))
 
 
 @dataclass

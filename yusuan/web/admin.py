@@ -11,7 +11,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..store import workflow as wf
 from ..store.workflow_models import ROLES, Account, AuditEntry, ManagedUnit
-from .admin_auth import MAX_FILES, Auth, address, max_upload_bytes
+from .admin_auth import MAX_FILES, Auth, address, max_upload_bytes, max_upload_total_bytes
 
 ROLE_NAMES = {"admin": "管理员", "reviewer": "审核人", "publisher": "填报人"}
 
@@ -48,10 +48,22 @@ class Ctx:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
+    def gate(self, request: Request, s: Session) -> Response | None:
+        """Where a workflow page sends someone who may not see it yet: to the login without a
+        session, to the password form while the password is a temporary one; None: go on."""
+        account = self.auth.account(request, s)
+        if account is None:
+            return self.login_redirect(request)
+        if account.must_change:
+            return RedirectResponse("/account/password", status_code=303)
+        return None
+
     def who(self, request: Request, s: Session, roles: tuple[str, ...] = ROLES) -> Account:
         account = self.auth.account(request, s)
         if account is None:
             raise Refusal(401, "请先登录")
+        if account.must_change:
+            raise Refusal(403, "请先修改临时密码（/account/password）")
         if account.role not in roles:
             raise Refusal(403, "你的角色不能做这件事")
         return account
@@ -84,11 +96,12 @@ def register(app: FastAPI, env, sessions) -> None:
         # a request without a length (chunked) cannot be measured beforehand, so it is refused.
         if request.method == "POST" and request.url.path.startswith("/drafts"):
             length = request.headers.get("content-length")
-            limit = max_upload_bytes() * MAX_FILES + 1024 * 1024
+            limit = max_upload_total_bytes() + 1024 * 1024  # the files, and room for the form around them
             if length is None or not length.isdigit() or int(length) > limit:
                 return await run_in_threadpool(ctx.refuse, request, 413,
                                                f"上传的内容超过上限（每个文件 {max_upload_bytes() // (1024 * 1024)} MB，"
-                                               f"一次至多 {MAX_FILES} 个文件）")
+                                               f"一次共 {max_upload_total_bytes() // (1024 * 1024)} MB、"
+                                               f"至多 {MAX_FILES} 个文件）")
         response = await call_next(request)
         ctx.auth.set_cookie(request, response)
         return response
@@ -121,9 +134,14 @@ def register(app: FastAPI, env, sessions) -> None:
                     wf.login_failed(s, name, where)
                     wf.audit(s, name, "login", name, "wrong name or password", where, "refused")
                     return ctx.page(request, "wf_login.html.j2", None, 401, next=target, message="账号或密码不对")
+                if wf.temporary_expired(account):
+                    wf.audit(s, name, "login", name, "temporary password expired", where, "refused")
+                    return ctx.page(request, "wf_login.html.j2", None, 401, next=target,
+                                    message="临时密码已过期，请联系管理员重新设置")
                 wf.login_succeeded(s, name)
-                wf.audit(s, name, "login", name, "", where)
-                response = RedirectResponse(target, status_code=303)
+                wf.audit(s, name, "login", name, "temporary password" if account.must_change else "", where)
+                # a temporary password is good only for choosing a new one
+                response = RedirectResponse("/account/password" if account.must_change else target, status_code=303)
                 ctx.auth.log_in(response, request, account)
                 return response
 
@@ -148,18 +166,62 @@ def register(app: FastAPI, env, sessions) -> None:
     @app.get("/workflow", include_in_schema=False)
     def workflow_home(request: Request) -> Response:
         with sessions() as s:
+            gate = ctx.gate(request, s)
             account = ctx.auth.account(request, s)
-        if account is None:
-            return ctx.login_redirect(request)
+        if gate is not None:
+            return gate
         return RedirectResponse("/admin" if account.role == "admin" else "/drafts", status_code=303)
+
+    # --- one's own password ---------------------------------------------------------------------
+
+    @app.get("/account/password", response_class=HTMLResponse, include_in_schema=False)
+    def password_page(request: Request) -> Response:
+        with sessions() as s:
+            me = ctx.auth.account(request, s)
+            if me is None:
+                return ctx.login_redirect(request)
+            return ctx.page(request, "wf_password.html.j2", me, message=request.query_params.get("m", ""))
+
+    @app.post("/account/password", include_in_schema=False)
+    async def change_password(request: Request) -> Response:
+        form = await ctx.form(request)
+        current, new, repeated = (str(form.get(k, "")) for k in ("current", "new", "repeated"))
+        where = address(request)
+
+        def work() -> Response:
+            with sessions.begin() as s:
+                me = ctx.auth.account(request, s)  # a temporary password may (must) be changed here
+                if me is None:
+                    raise Refusal(401, "请先登录")
+                # Guessing the current password here is guessing a login: the same throttle.
+                if wf.throttled(s, me.name, where):
+                    wf.audit(s, me.name, "change-password", me.name, "too many failed attempts", where, "refused")
+                    return ctx.page(request, "wf_password.html.j2", me, 429,
+                                    message=f"失败次数过多，请 {wf.WINDOW.seconds // 60} 分钟后再试")
+                try:
+                    changed = wf.change_password(s, me, current, new, repeated)
+                except wf.WorkflowError as exc:
+                    return ctx.page(request, "wf_password.html.j2", me, 400, message=str(exc))
+                if not changed:
+                    wf.login_failed(s, me.name, where)
+                    wf.audit(s, me.name, "change-password", me.name, "wrong current password", where, "refused")
+                    return ctx.page(request, "wf_password.html.j2", me, 401, message="当前密码不对")
+                wf.audit(s, me.name, "change-password", me.name, "every session ended", where)
+                # Every session of the account ended with the epoch raised; this browser gets a new one.
+                response = RedirectResponse("/workflow", status_code=303)
+                ctx.auth.log_in(response, request, me)
+                return response
+
+        return await run_in_threadpool(work)
 
     # --- the admin's pages ----------------------------------------------------------------------
 
     @app.get("/admin", response_class=HTMLResponse, include_in_schema=False)
     def admin_page(request: Request) -> Response:
         with sessions() as s:
-            if ctx.auth.account(request, s) is None:
-                return ctx.login_redirect(request)
+            gate = ctx.gate(request, s)
+            if gate is not None:
+                return gate
             me = ctx.who(request, s, ("admin",))
             accounts = list(s.scalars(select(Account).order_by(Account.role, Account.name)))
             units = list(s.scalars(select(ManagedUnit).order_by(ManagedUnit.region, ManagedUnit.name)))
@@ -208,6 +270,39 @@ def register(app: FastAPI, env, sessions) -> None:
 
         return await run_in_threadpool(_admin_action, request, form, action)
 
+    @app.post("/admin/accounts/{account_id}/reset-password", include_in_schema=False)
+    async def reset_password(request: Request, account_id: int) -> Response:
+        form = await ctx.form(request)
+
+        def work() -> Response:
+            try:
+                with sessions.begin() as s:
+                    me = ctx.who(request, s, ("admin",))
+                    # Resets are throttled per admin, as logins are: a stolen admin session cannot
+                    # take over every account in a burst without it showing in the log first.
+                    since = wf.now() - wf.WINDOW
+                    recent = s.scalar(select(func.count()).where(AuditEntry.account == me.name,
+                                                                 AuditEntry.action == "reset-password",
+                                                                 AuditEntry.at > since))
+                    if recent >= wf.RESETS_PER_WINDOW:
+                        raise wf.WorkflowError(f"{wf.WINDOW.seconds // 60} 分钟内至多重设 {wf.RESETS_PER_WINDOW} 个密码")
+                    account = s.get(Account, account_id)
+                    if account is None:
+                        raise wf.WorkflowError("没有这个账号")
+                    temporary = wf.reset_password(s, me, account)
+                    wf.audit(s, me.name, "reset-password", account.name,
+                             "temporary password issued; every session of the account ended", address(request))
+                    until = account.temporary_until
+                    name = account.name
+            except wf.WorkflowError as exc:
+                return RedirectResponse(f"/admin?m={quote(str(exc))}", status_code=303)
+            # Shown once, on this page only: never in a URL, a log or the database (its hash only).
+            with sessions() as s:
+                me = ctx.auth.account(request, s)
+                return ctx.page(request, "wf_reset.html.j2", me, name=name, temporary=temporary, until=until)
+
+        return await run_in_threadpool(work)
+
     @app.post("/admin/units", include_in_schema=False)
     async def create_unit(request: Request) -> Response:
         form = await ctx.form(request)
@@ -230,8 +325,9 @@ def register(app: FastAPI, env, sessions) -> None:
     @app.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
     def audit_page(request: Request, page: int = 1) -> Response:
         with sessions() as s:
-            if ctx.auth.account(request, s) is None:
-                return ctx.login_redirect(request)
+            gate = ctx.gate(request, s)
+            if gate is not None:
+                return gate
             me = ctx.who(request, s, ("admin",))
             page = max(1, min(page, 100000))
             entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).offset((page - 1) * 100).limit(101)))

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -20,18 +19,12 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..store.workflow import signing_key
+from ..store.workflow import MAX_FILES, max_upload_bytes, max_upload_total_bytes, signing_key  # noqa: F401 (re-exported)
 from ..store.workflow_models import Account
 
 SESSION_COOKIE = "yusuan_session"
 CSRF_COOKIE = "yusuan_csrf"
 SESSION_SECONDS = 8 * 3600  # a working day; then log in again
-MAX_FILES = 20  # files in one upload
-
-
-def max_upload_bytes() -> int:
-    # The largest published PDF of a department we have seen is a few MB; a budget workbook less.
-    return int(os.environ.get("YUSUAN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
 
 class Auth:

@@ -26,13 +26,13 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import InputError
 from ..store import workflow as wf
-from ..store.workflow_models import Draft, DraftFinding, Job, ManagedUnit, Version, VersionFile
+from ..store.workflow_models import Draft, DraftFinding, Job, ManagedUnit, Upload, Version, VersionFile
 from . import review_export, review_pages, views
 from .admin_auth import address, max_upload_bytes
 from .fragment import report_fragment
 
 STATUS_NAMES = {"queued": "排队中", "checking": "读取检查中", "checked": "待审核", "refused": "未能读取",
-                "returned": "已退回", "published": "已发布"}
+                "returned": "已退回", "published": "已发布", "unpacked": "已展开"}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "rounding": "舍入"}
 
 
@@ -113,52 +113,113 @@ def register(app: FastAPI, ctx) -> None:
 
     # --- lists and upload -----------------------------------------------------------------------
 
+    def _drafts_of(s: Session, me) -> tuple[list, list[Draft]]:
+        units = wf.visible_units(s, me)
+        query = select(Draft).order_by(Draft.id.desc()).limit(300)
+        if me.role != "admin":
+            ids = [u.id for u in units]
+            query = query.where(Draft.unit_id.in_(ids) | (Draft.uploaded_by == me.id))
+        return units, list(s.scalars(query))
+
+    def _uploads_of(s: Session, me, drafts: list[Draft]) -> list[wf.Progress]:
+        """The uploads shown with their progress: a publisher's own latest ones, and any of the
+        drafts listed still being checked."""
+        ids = {d.upload_id for d in drafts if d.upload_id and d.status in ("queued", "checking")}
+        query = select(Upload).order_by(Upload.id.desc())
+        if me.role == "publisher":
+            recent = list(s.scalars(query.where(Upload.account_id == me.id).limit(3)))
+        else:
+            recent = []
+        chosen = {u.id: u for u in recent}
+        for u in s.scalars(select(Upload).where(Upload.id.in_(ids))) if ids else []:
+            chosen[u.id] = u
+        uploads = sorted(chosen.values(), key=lambda u: -u.id)
+        return list(wf.upload_progress(s, uploads).values())
+
+    def _summary(d: Draft) -> str:
+        if d.status in ("checked", "returned", "published"):
+            c = [f.severity for f in d.findings]
+            return f"{c.count('error')} 错误，{c.count('warning')} 警告"
+        if d.status in ("refused", "unpacked"):
+            return d.message[:80]
+        return ""
+
     @app.get("/drafts", response_class=HTMLResponse, include_in_schema=False)
     def drafts_page(request: Request) -> Response:
         with sessions() as s:
+            gate = ctx.gate(request, s)
+            if gate is not None:
+                return gate
             me = ctx.auth.account(request, s)
-            if me is None:
-                return ctx.login_redirect(request)
-            units = wf.visible_units(s, me)
-            query = select(Draft).order_by(Draft.id.desc()).limit(300)
-            if me.role != "admin":
-                ids = [u.id for u in units]
-                query = query.where(Draft.unit_id.in_(ids) | (Draft.uploaded_by == me.id))
-            drafts = list(s.scalars(query))
+            units, drafts = _drafts_of(s, me)
             jobs = {j.draft_id: j for j in s.scalars(select(Job).where(Job.draft_id.in_([d.id for d in drafts])))}
             pending = any(d.status in ("queued", "checking") for d in drafts)
             for d in drafts:
                 _ = d.unit, d.uploader, d.findings
             return ctx.page(request, "wf_drafts.html.j2", me, drafts=drafts, jobs=jobs, units=units, pending=pending,
                             statuses=STATUS_NAMES, limit_mb=max_upload_bytes() // (1024 * 1024),
+                            total_mb=wf.max_upload_total_bytes() // (1024 * 1024), max_files=wf.MAX_FILES,
+                            uploads=_uploads_of(s, me, drafts), summary=_summary,
                             message=request.query_params.get("m", ""))
+
+    @app.get("/drafts/status.json", include_in_schema=False)
+    def drafts_status(request: Request) -> Response:
+        """What the drafts page refreshes in place while drafts are checked: each upload's
+        progress and each draft's status (no full reload: the reviewer's scrolling and the
+        publisher's half-filled form stay)."""
+        with sessions() as s:
+            me = ctx.who(request, s)
+            _, drafts = _drafts_of(s, me)
+            jobs = {j.draft_id: j for j in s.scalars(select(Job).where(Job.draft_id.in_([d.id for d in drafts])))}
+            data = {
+                "uploads": [{"id": p.upload.id, "done": p.done, "total": p.total, "refused": p.refused,
+                             "unpacking": p.unpacking, "finished": p.finished} for p in _uploads_of(s, me, drafts)],
+                "drafts": [{"id": d.id, "status": d.status, "name": STATUS_NAMES.get(d.status, d.status),
+                            "unit": d.unit.name if d.unit else "", "year": d.year or "",
+                            "progress": jobs[d.id].progress if d.id in jobs and d.status in ("queued", "checking") else "",
+                            "summary": _summary(d)} for d in drafts],
+                "pending": any(d.status in ("queued", "checking") for d in drafts),
+            }
+        return Response(json.dumps(data, ensure_ascii=False), media_type="application/json",
+                        headers={"Cache-Control": "no-store"})
 
     @app.post("/drafts/upload", include_in_schema=False)
     async def upload(request: Request) -> Response:
         form = await ctx.form(request)
-        files = [f for f in form.getlist("files") if hasattr(f, "read")]
-        limit = max_upload_bytes()
-        contents = []
+        # "files": picked one by one; "folder": a folder picked whole (webkitdirectory), each
+        # file named with its path inside the folder.
+        files = [f for key in ("files", "folder") for f in form.getlist(key) if hasattr(f, "read")]
+        limit, total_limit = max_upload_bytes(), wf.max_upload_total_bytes()
+        contents, total = [], 0
         for f in files:
             data = await f.read(limit + 1)  # one byte more tells us it is too big, without reading it all
             if len(data) > limit:
                 raise Refusal(413, f"{f.filename}：文件超过 {limit // (1024 * 1024)} MB 的上限")
+            total += len(data)
+            if total > total_limit:
+                raise Refusal(413, f"一次上传的文件共超过 {total_limit // (1024 * 1024)} MB 的上限")
             contents.append((f.filename or "draft", data))
         if not contents:
-            raise Refusal(400, "请选择要上传的文件")
+            raise Refusal(400, "请选择要上传的文件或文件夹")
 
         def work() -> Response:
+            # Only the bytes are stored here, each with its job: reading and checking (and
+            # unpacking a .zip) are the worker's, in its capped process (yusuan/jobs.py).
             with sessions.begin() as s:
                 me = ctx.who(request, s, ("publisher",))
                 try:
-                    drafts = [wf.submit_draft(s, me, name, data) for name, data in contents]
+                    batch, drafts, skipped = wf.submit_upload(s, me, contents)
                 except wf.WorkflowError as exc:
                     raise Refusal(400, str(exc)) from None
                 s.flush()
                 for d in drafts:
                     wf.audit(s, me.name, "upload", f"草稿 #{d.id}", f"{d.filename} {d.size} bytes sha256 {d.sha256}",
                              address(request))
-                target = f"/drafts/{drafts[0].id}" if len(drafts) == 1 else "/drafts"
+                single = len(drafts) == 1 and not drafts[0].filename.lower().endswith(wf.ARCHIVE)
+                target = f"/drafts/{drafts[0].id}" if single else f"/drafts?upload={batch.id}"
+                if skipped:
+                    shown = "、".join(skipped[:10]) + (f" 等 {len(skipped)} 个" if len(skipped) > 10 else "")
+                    target += ("&" if "?" in target else "?") + "m=" + quote(f"未上传（不是可读的文件）：{shown}")
             return RedirectResponse(target, status_code=303)
 
         return await run_in_threadpool(work)
@@ -168,8 +229,9 @@ def register(app: FastAPI, ctx) -> None:
     @app.get("/drafts/{draft_id}", response_class=HTMLResponse, include_in_schema=False)
     def draft_page(request: Request, draft_id: int) -> Response:
         with sessions() as s:
-            if ctx.auth.account(request, s) is None:
-                return ctx.login_redirect(request)
+            gate = ctx.gate(request, s)
+            if gate is not None:
+                return gate
             me, draft = _draft(s, request, draft_id)
             job = s.scalars(select(Job).where(Job.draft_id == draft.id).order_by(Job.id.desc())).first()
             context = dict(draft=draft, job=job, statuses=STATUS_NAMES, severities=SEVERITY_NAMES, page_of=page_of,
