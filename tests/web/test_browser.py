@@ -75,7 +75,7 @@ def test_a_citizen_finds_reads_charts_downloads_and_compares(browser, live_serve
 
     # 表3 as CSV is the table on the page.
     with page.expect_download() as download:
-        page.click('p.downloads a[href$="/table/3.csv"]')
+        page.click('.downloads a[href$="/table/3.csv"]')
     path = tmp_path / "table3.csv"
     download.value.save_as(path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
@@ -94,10 +94,14 @@ def test_a_citizen_finds_reads_charts_downloads_and_compares(browser, live_serve
     # 三公 and 机关运行经费 over the unit's two years: one bar group per year
     page.wait_for_selector('#chart-operating [data-ready="1"] g.trace.bars')
     assert page.locator('#chart-operating g.xtick').count() == 2
+    page.wait_for_selector('#chart-three-public [data-ready="1"] g.trace.bars', state="attached")
+    shoot(page, "three-public", page.locator("#chart-three-public"))
+    shoot(page, "operating", page.locator("#chart-operating"))
     # the department page consolidates the unit with its neighbours, each linked
     page.click("a.department")
     page.wait_for_selector("#department-tables table.grid")
     assert page.locator(f'#department-units a[href="/unit/{GENERATED_KEY}/2024"]').count() == 1
+    shoot(page, "department")
     page.go_back()
     page.click("a.compare")
     page.wait_for_selector("section.compare-table")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -135,11 +136,15 @@ class Chart:
     def payload(self) -> dict:
         # The browser draws with numbers: these floats only size the shapes; the figures a
         # reader takes away are the exact strings of the table beside the chart.
+        # Bars: the items themselves, not their total nor the ①② parts of an item (which would
+        # count twice beside it); the table beside shows every row. A chart of its total alone
+        # (机关运行经费) draws that.
+        drawn = [n for n, _ in self.series if n != "合计" and not n[:1] in "①②③④⑤⑥⑦⑧⑨"] or [n for n, _ in self.series]
         return {"name": self.name, "title": self.title, "kind": self.kind, "unit": self.unit, "ids": self.ids,
                 "labels": self.labels, "parents": self.parents, "values": [float(v) for v in self.values],
                 "texts": self.texts or [fmt(v) for v in self.values],
                 "series": [{"name": n, "values": [None if v is None else float(v) for v in vs],
-                            "texts": [fmt(v) for v in vs]} for n, vs in self.series]}
+                            "texts": [fmt(v) for v in vs]} for n, vs in self.series if n in drawn]}
 
 
 def _level(row: Row) -> int:
@@ -263,9 +268,19 @@ def _items(table: Table, spec, total_only: bool) -> list[tuple[str, Decimal | No
     if total_only:
         total = next((r for r in table.rows if r.level == 0), None)
         return [("合计", total.values.get(amount[0].key))] if total is not None else []
+    if not any(v is not None for r in rows for v in r.values.values()):
+        return []  # an empty table (a unit without 三公 that year): a year with no items
     if len(rows) == 1:
-        return [(" ".join(h for h in c.header if h and "{" not in h), rows[0].values.get(c.key)) for c in amount]
+        return [(_item_of(c.header), rows[0].values.get(c.key)) for c in amount]
     return [(" ".join(v for v in r.labels.values() if v) or "(空行)", r.values.get(amount[0].key)) for r in rows]
+
+
+def _item_of(header: tuple) -> str:
+    """An item named by its column's header, without the parts that name a year (2024年决算数),
+    so that the same item of two years is one series."""
+    parts = [h for h in header if h and "{" not in h]
+    kept = [h for h in parts if not re.match(r"\d{4}年", h)]
+    return " ".join(kept or parts)
 
 
 YEAR_CHARTS = (("three-public", "“三公”经费", "三公", False), ("operating", "机关运行经费", "机关运行经费", True))

@@ -47,8 +47,13 @@
         trace = {type: "bar", x: chart.labels, y: chart.values, text: chart.texts, textposition: "auto",
                  hovertemplate: "%{x}<br>%{text} " + chart.unit + "<extra></extra>"};
       }
-      Plotly.newPlot(div, Array.isArray(trace) ? trace : [trace], {margin: {t: 10, l: 10, r: 10, b: 30}, height: 380,
+      // bars get a y axis with room for its labels and the legend under the plot (beside it, long
+      // item names squeezed the bars); a treemap needs neither
+      var bars = chart.kind !== "treemap";
+      Plotly.newPlot(div, Array.isArray(trace) ? trace : [trace], {margin: {t: 10, l: bars ? 60 : 10, r: 10, b: 30}, height: 380,
                                     barmode: "group", xaxis: {type: "category"},
+                                    yaxis: {automargin: true, title: {text: bars ? chart.unit : ""}},
+                                    legend: {orientation: "h", x: 0, y: -0.12},
                                     font: {family: "Noto Sans CJK SC, sans-serif"}},
                      {displaylogo: false, responsive: true,
                       toImageButtonOptions: {format: "png", filename: chart.name}});
