@@ -325,19 +325,30 @@ def limited_batch(limits: dict[str, str], *call) -> list[dict] | tuple:
     return results[0]
 
 
+_LEARNT: set[tuple] = set()
+
+
 def _learn(entries, template: str | None, catalog_files: tuple[str, ...]) -> None:
-    """What a child made once and lost with it — the context, each layout's rules for a year,
-    the Parquet writer — made in the Dask worker itself once its children have met them, so that
-    the next children are forked with them (a local ingest's workers keep theirs across batches;
-    without this every Dask batch paid ≈1 s for them again)."""
+    """What a child made once and lost with it — the context, the layout and its rules for a
+    year, the catalogs, the readers' first-use state, the Parquet writer — made in the Dask
+    worker itself once its children have met them, so that the next children are forked with
+    them (a local ingest's workers keep theirs across batches; without this every Dask batch
+    paid ≈1 s again for its first input). The way to make all of it is to do the work once: an
+    input of each (layout, year) that a child has just read and checked within the limits is read
+    and checked again here, its result thrown away."""
     if not isinstance(entries, list):
         return
     import pyarrow.parquet  # noqa: F401
 
-    _context(template, catalog_files)
     for entry in entries:
-        if entry.get("status") == "ok" and entry.get("template") and entry.get("year"):
-            _rules(template or entry["template"], entry["year"])
+        key = (template, catalog_files, entry.get("template"), entry.get("year"), entry.get("input_kind"))
+        if entry.get("status") != "ok" or key in _LEARNT:
+            continue
+        _LEARNT.add(key)
+        try:
+            read_and_check(Path(entry["file"]), entry["input_kind"], template, catalog_files)
+        except Exception:  # noqa: BLE001 — a warm-up only: the child has said how the input went
+            pass
 
 
 def run_dask(client, calls: list[tuple], finished) -> list[int]:
