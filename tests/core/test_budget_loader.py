@@ -170,3 +170,13 @@ def test_a_hand_edited_budget_loads_directly_as_with_the_full_loader(text):
     except _NotPlain:
         return
     assert direct == full
+
+
+@pytest.mark.parametrize("text", ["year: 2024\n? [1, 2]\n: x\n", "year: 2024\n? {a: 1}\n: x\n", "year: 2024\n? !!set {a}\n: x\n"])
+def test_a_collection_as_a_key_is_an_error_with_its_line(tmp_path, text):
+    """Found by the hand-edit fuzzing: it was a TypeError, an internal error (exit 3)."""
+    path = tmp_path / "budget.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_yaml(path)
+    assert raised.value.place == "2" and "unhashable key" in raised.value.message

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 from yaml.composer import Composer, ComposerError
+from yaml.constructor import ConstructorError
 from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
                          SequenceEndEvent, SequenceStartEvent, StreamEndEvent, StreamStartEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -157,6 +158,11 @@ def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:  # a list or a mapping as a key: said as PyYAML's own mapping constructor says it
+            raise ConstructorError("while constructing a mapping", node.start_mark, "found unhashable key",
+                                   key_node.start_mark) from None
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = value_node.start_mark.line + 1
     return result
