@@ -1,7 +1,10 @@
 """Who may do what: every write of the workflow refuses a request without a session, with the
 wrong role, or without the form's CSRF token; a publisher cannot reach another unit's draft;
 passwords are stored as argon2 hashes only; logins are throttled per account and per address;
-the first admin is made from the command line; the public pages stay public."""
+an admin's reset gives a temporary password that only lets its owner choose a new one, and
+ends the owner's sessions; changing one's own password needs the current one, is throttled
+like a login and ends the other sessions; the first admin is made from the command line; the
+public pages stay public."""
 from __future__ import annotations
 
 import os
@@ -25,6 +28,9 @@ def _writes(draft: int, finding: int, version: int, account: int) -> list[tuple[
         (f"/drafts/{draft}/return", {"comment": "意见"}, ("reviewer",)),
         (f"/drafts/{draft}/publish", {"over_unexplained": "1"}, ("reviewer",)),
         (f"/versions/{version}/withdraw", {"reason": "理由"}, ("reviewer",)),
+        (f"/admin/accounts/{account}/reset-password", {}, ("admin",)),
+        ("/account/password", {"current": PASSWORD, "new": "a new long password", "repeated": "a new long password"},
+         ("admin", "publisher", "reviewer")),
     ]
 
 
@@ -136,3 +142,108 @@ def test_create_user_from_the_command_line(wf_url, tmp_path):
     finally:
         del os.environ["YUSUAN_WORKERS"]
     assert "账号与单位" in client.get("/admin").text
+
+
+def _account_id(bureau, name: str) -> int:
+    with bureau.sessions() as s:
+        return s.execute(text("SELECT id FROM wf_accounts WHERE name = :n"), {"n": name}).scalar()
+
+
+def _audit(bureau, action: str) -> list[tuple[str, str, str]]:
+    with bureau.sessions() as s:
+        return [tuple(r) for r in s.execute(text("SELECT account, target, outcome FROM wf_audit WHERE action = :a "
+                                                 "ORDER BY id"), {"a": action})]
+
+
+def test_an_admin_resets_a_password(bureau, wf_url):
+    import re
+
+    app = app_for(bureau)
+    admin, pub = login(app, "admin"), login(app, "pub")
+    assert pub.get("/drafts").status_code == 200
+    page = admin.post(f"/admin/accounts/{_account_id(bureau, 'pub')}/reset-password", data={"csrf": admin.csrf})
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    temporary = re.search(r'<code id="temporary"[^>]*>([^<]+)</code>', page.text).group(1)
+    assert len(temporary) >= 16
+    assert ("admin", "pub", "ok") in _audit(bureau, "reset-password")
+    # The publisher's session ended; the old password no longer opens the account.
+    assert pub.get("/drafts").status_code == 303
+    client = client_for(app)
+    token = csrf_of(client.get("/login").text)
+    assert client.post("/login", data={"name": "pub", "password": PASSWORD, "csrf": token}).status_code == 401
+    # The temporary one leads only to the password form: every other page and write sends it there.
+    response = client.post("/login", data={"name": "pub", "password": temporary, "csrf": token, "next": "/drafts"})
+    assert response.status_code == 303 and response.headers["location"] == "/account/password"
+    assert client.get("/drafts").headers["location"] == "/account/password"
+    assert client.get("/workflow").headers["location"] == "/account/password"
+    assert client.post("/drafts/upload", data={"csrf": token},
+                       files={"files": ("b.yaml", SEED_BYTES, "application/octet-stream")}).status_code == 403
+    assert "临时密码" in client.get("/account/password").text
+    form = {"csrf": token, "current": temporary, "new": "pub's own new password", "repeated": "pub's own new password"}
+    assert client.post("/account/password", data={**form, "repeated": "something else"}).status_code == 400
+    assert client.post("/account/password", data={**form, "new": "short", "repeated": "short"}).status_code == 400
+    assert client.post("/account/password", data=form).status_code == 303
+    assert client.get("/drafts").status_code == 200  # this browser's new session
+    with bureau.sessions() as s:
+        row = s.execute(text("SELECT password_hash, must_change, temporary_until FROM wf_accounts WHERE name = 'pub'")).one()
+    assert row[0].startswith("$argon2id$") and not row[1] and row[2] is None
+    if wf_url.startswith("sqlite:///"):
+        bureau.engine.dispose()
+        database = open(wf_url[len("sqlite:///"):], "rb").read()
+        assert temporary.encode() not in database and b"pub's own new password" not in database
+    assert client.post("/login", data={"name": "pub", "password": temporary, "csrf": token}).status_code == 401
+    assert login(app, "pub", "pub's own new password").get("/drafts").status_code == 200
+
+    # Only for others, only by an admin, never an unknown account; refusals say why.
+    me = _account_id(bureau, "admin")
+    refused = admin.post(f"/admin/accounts/{me}/reset-password", data={"csrf": admin.csrf})
+    assert refused.status_code == 303 and "%E4%BF%AE%E6%94%B9%E5%AF%86%E7%A0%81" in refused.headers["location"]
+    assert "没有这个账号" in admin.get(admin.post("/admin/accounts/99999/reset-password",
+                                                  data={"csrf": admin.csrf}).headers["location"]).text
+
+
+def test_a_temporary_password_expires(bureau):
+    app = app_for(bureau)
+    admin = login(app, "admin")
+    page = admin.post(f"/admin/accounts/{_account_id(bureau, 'rev')}/reset-password", data={"csrf": admin.csrf}).text
+    import re
+
+    temporary = re.search(r'<code id="temporary"[^>]*>([^<]+)</code>', page).group(1)
+    with bureau.sessions.begin() as s:
+        s.execute(text("UPDATE wf_accounts SET temporary_until = :t WHERE name = 'rev'"),
+                  {"t": __import__("datetime").datetime(2020, 1, 1, tzinfo=__import__("datetime").timezone.utc)})
+    client = client_for(app)
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"name": "rev", "password": temporary, "csrf": token})
+    assert response.status_code == 401 and "临时密码已过期" in response.text
+
+
+def test_changing_ones_password_needs_the_current_one_and_is_throttled(bureau):
+    app = app_for(bureau)
+    rev, elsewhere = login(app, "rev"), login(app, "rev")
+    new = "the reviewer's new password"
+    wrong = {"csrf": rev.csrf, "current": "not it at all", "new": new, "repeated": new}
+    for _ in range(5):
+        assert rev.post("/account/password", data=wrong).status_code == 401
+    # The right current password, too late: changing is throttled as logging in is.
+    right = {**wrong, "current": PASSWORD}
+    assert rev.post("/account/password", data=right).status_code == 429
+    assert [o for _, _, o in _audit(bureau, "change-password")] == ["refused"] * 6
+    with bureau.sessions.begin() as s:
+        s.execute(text("DELETE FROM wf_login_failures"))
+    assert rev.post("/account/password", data=right).status_code == 303
+    assert rev.get("/drafts").status_code == 200  # this browser stays logged in …
+    assert elsewhere.get("/drafts").status_code == 303  # … every other session of the account ended
+    assert ("rev", "rev", "ok") in _audit(bureau, "change-password")
+    assert login(app, "rev", new).get("/drafts").status_code == 200
+
+
+def test_admin_resets_are_throttled(bureau):
+    app = app_for(bureau)
+    admin = login(app, "admin")
+    target = _account_id(bureau, "pub2")
+    for _ in range(10):
+        assert admin.post(f"/admin/accounts/{target}/reset-password", data={"csrf": admin.csrf}).status_code == 200
+    refused = admin.post(f"/admin/accounts/{target}/reset-password", data={"csrf": admin.csrf})
+    assert refused.status_code == 303 and "/admin?m=" in refused.headers["location"]
+    assert len(_audit(bureau, "reset-password")) == 10

@@ -70,18 +70,21 @@ def register(app: typer.Typer) -> None:
         import signal
         import threading
 
+        from ..batch import Interrupted
         from ..jobs import Worker
         from ..store.db import open_store
 
         _, sessions = open_store(db)
         worker = Worker(sessions)
-        if once:
-            while worker.run_one():
-                pass
-            return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
+            if once:
+                while worker.run_one():
+                    pass
+                return
             worker.run(stop)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Interrupted):
+            # Stopped while a file was read in its capped process: that process is ended and
+            # the job is back in the queue for the next worker (yusuan/jobs.py).
             pass
