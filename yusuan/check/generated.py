@@ -13,15 +13,14 @@
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from typing import Callable
 
 from ..money import ZERO, to_unit
 from ..report import Report, Row, Table
 from ..templates import TableSpec, Template
-from . import Finding, Location, Rule
-from .support import cached, table as table_of, children_sums, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
+from . import Finding, Location, Rule, copied
+from .support import cached, table as table_of, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
 
 LEVEL_NAMES = {3: "类", 5: "款", 7: "项", 9: "目"}
 BY_CODE = ("functional", "income", "functional_with_income")
@@ -39,7 +38,7 @@ def cell(table_id: str, row: Row, key: str) -> str:
 def involving(finding: Finding, *cells: str) -> Finding:
     """The finding with the cells it compared, so that the findings one wrong cell causes are told
     as one (yusuan.check: consequences)."""
-    return replace(finding, cells=tuple(cells))
+    return copied(finding, cells=tuple(cells))
 
 
 def _made(rule_id: str, description: str, identity: str, function: Callable, template: Template, spec: TableSpec,
@@ -49,6 +48,46 @@ def _made(rule_id: str, description: str, identity: str, function: Callable, tem
 
 
 # --- inside a table ---------------------------------------------------------------------------
+#
+# Each identity is decided by code compiled once per template from its column keys (``_compiled``):
+# a sum that holds costs a few dictionary reads and Decimal additions, with nothing else made;
+# only a sum that is off goes the slow way that names its terms and builds the finding.
+
+
+def _compiled(source: str, name: str) -> Callable:
+    """A function made from ``source`` (its keys written as literals with repr), once per template."""
+    namespace: dict = {"Z": ZERO}
+    exec(compile(source, f"<yusuan.check.generated {name}>", "exec"), namespace)  # noqa: S102 — our own text
+    return namespace[name]
+
+
+_OFF: dict[tuple, Callable] = {}
+
+
+def _rows_off(sums: tuple[tuple[str, tuple[str, ...]], ...]) -> Callable[[list[Row]], list[Row]]:
+    """``off(rows)``: the rows on which some ``total = Σ parts`` does not hold (empty cells as zero)."""
+    if sums not in _OFF:
+        tests = " and ".join(f"(g({total!r}) or Z) == " + " + ".join(f"(g({p!r}) or Z)" for p in parts) for total, parts in sums)
+        _OFF[sums] = _compiled(f"def off(rows):\n    out = []\n    for row in rows:\n        g = row.values.get\n"
+                               f"        if not ({tests}):\n            out.append(row)\n    return out\n", "off")
+    return _OFF[sums]
+
+
+_ADDERS: dict[tuple, tuple[Callable, Callable]] = {}
+
+
+def _adders(columns: tuple[str, ...]) -> tuple[Callable, Callable]:
+    """``(shown, added)`` for the columns: ``shown(values)`` the parent's cells, ``added(children's
+    values)`` the children's sums, each a tuple in the order of ``columns`` (empty cells as zero)."""
+    if columns not in _ADDERS:
+        names = [f"a{i}" for i in range(len(columns))]
+        shown = _compiled("def shown(values):\n    g = values.get\n    return (" + "".join(f"(g({k!r}) or Z), " for k in columns) + ")\n",
+                          "shown")
+        body = "".join(f"        {n} += g({k!r}) or Z\n" for n, k in zip(names, columns))
+        added = _compiled(f"def added(children):\n    {' = '.join(names)} = Z\n    for values in children:\n"
+                          f"        g = values.get\n{body}    return ({''.join(n + ', ' for n in names)})\n", "added")
+        _ADDERS[columns] = (shown, added)
+    return _ADDERS[columns]
 
 
 def column_rule(template: Template, spec: TableSpec) -> Rule | None:
@@ -57,22 +96,25 @@ def column_rule(template: Template, spec: TableSpec) -> Rule | None:
         return None
     rule_id = f"T{spec.id}.columns"
     text = "; ".join(f"{total} = {' + '.join(parts)}" for total, parts in sums)
+    off = _rows_off(tuple(sums))
+    table_id = spec.id
 
     def columns(report: Report) -> list[Finding]:
-        table = table_of(report, spec.id)
+        table = table_of(report, table_id)
         if table is None:
             return []
         findings = []
-        for row in table.rows:
+        for row in off(table.rows):  # the few rows where a sum does not hold
             values = row.values
             for total, parts in sums:
                 shown = values.get(total)
                 if _holds(shown, values, parts):
                     continue
-                found = compare_sum(rule_id, Location(spec.id, row_name(row), total), [(p, row.value(p)) for p in parts],
-                                    row.value(total), f"{total} is not the sum of {' + '.join(parts)}")
+                found = compare_sum(rule_id, Location(table_id, row_name(row), total), [(p, values.get(p)) for p in parts],
+                                    shown, f"{total} is not the sum of {' + '.join(parts)}",
+                                    cells=tuple(cell(table_id, row, k) for k in (total, *parts)))
                 if found:
-                    findings.append(involving(found, *(cell(spec.id, row, k) for k in (total, *parts))))
+                    findings.append(found)
         return findings
 
     return _made(rule_id, f"On every row of {spec.name} the total column equals the sum of its component columns.",
@@ -81,9 +123,7 @@ def column_rule(template: Template, spec: TableSpec) -> Rule | None:
 
 def _holds(shown: Decimal | None, values: dict, keys) -> bool:
     """True where compare_sum would find nothing: the cells ``keys`` of ``values`` add up to
-    ``shown`` (empty cells as zero), or all of them are empty. Most sums of a report hold, so they
-    are decided here, in one loop, and the terms, labels and places of a finding are made only
-    for the few that do not."""
+    ``shown`` (empty cells as zero), or all of them are empty."""
     added = ZERO
     present = shown is not None
     for key in keys:
@@ -162,57 +202,98 @@ def _coded_by(table: Table, code_of) -> tuple[list[Row], dict[str, list[Row]]]:
 def children_sum(rule_id: str, table: Table, parent: Row, children: list[Row], columns: tuple[str, ...], what: str,
                  term_label=lambda row: "") -> list[Finding]:
     """In each column the parent row is the sum of its children (a column empty in all of them is skipped)."""
+    shown_values, added_values = _adders(columns)
+    if shown_values(parent.values) == added_values([c.values for c in children]):
+        return []  # every column holds: nothing to say, nothing made
     findings = []
-    shown_values = parent.values
+    values = parent.values
     for key in columns:
-        shown = shown_values.get(key)
-        added = ZERO
-        present = shown is not None
-        for child in children:
-            value = child.values.get(key)
-            if value is not None:
-                added += value
-                present = True
-        if not present or (ZERO if shown is None else shown) == added:
-            continue  # holds (or all empty): nothing to say, nothing made
+        shown = values.get(key)
+        if _sum_holds(shown, children, key):
+            continue
         found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
-                            [(term_label(c), c.value(key)) for c in children], parent.value(key), what)
+                            [(term_label(c), c.values.get(key)) for c in children], shown, what,
+                            cells=(cell(table.id, parent, key), *(cell(table.id, c, key) for c in children)))
         if found:
-            findings.append(involving(found, cell(table.id, parent, key), *(cell(table.id, c, key) for c in children)))
+            findings.append(found)
     return findings
+
+
+def _sum_holds(shown: Decimal | None, children: list[Row], key: str) -> bool:
+    added = ZERO
+    present = shown is not None
+    for child in children:
+        value = child.values.get(key)
+        if value is not None:
+            added += value
+            present = True
+    return not present or (ZERO if shown is None else shown) == added
+
+
+def _level_groups(table: Table) -> list[list[tuple[Row, list[Row]]]]:
+    """For each level L above the deepest, each row at L with the rows at L + 1 that follow it up
+    to the next row at L or above (the hierarchy is the order: tables 6, 12, 13), in one pass."""
+    def compute():
+        rows = table.rows
+        deepest = max((r.level for r in rows), default=0)
+        groups: list[list[tuple[Row, list[Row]]]] = [[] for _ in range(max(deepest, 0))]
+        current: list[tuple[Row, list[Row]] | None] = [None] * max(deepest, 0)
+        for row in rows:
+            level = row.level
+            if 0 < level <= deepest:
+                above = current[level - 1]
+                if above is not None:
+                    above[1].append(row)
+            for parent_level in range(max(level, 0), deepest):  # the row closes the groups at and below its level
+                if parent_level == level:
+                    group = (row, [])
+                    groups[level].append(group)
+                    current[level] = group
+                else:
+                    current[parent_level] = None
+        return table, groups
+
+    return cached(("generated.levels", id(table)), compute)[1]
 
 
 def level_rollup(rule_id: str, table: Table, columns: tuple[str, ...], total_last: bool = False) -> list[Finding]:
     """Rows named only: each row is the sum of the rows one level deeper that follow it. A total
     printed last (Shanghai's 合计 under the rows) is the sum of the level-1 rows before it."""
-    deepest = max((r.level for r in table.rows), default=0)
     findings = []
-    for level in range(deepest):
-        for parent, children in children_sums(table, level, level + 1):
+    for level, groups in enumerate(_level_groups(table)):
+        for parent, children in groups:
             if children:
                 findings += children_sum(rule_id, table, parent, children, columns,
                                          f"the level-{level} row is not the sum of the rows under it")
-    if total_last and table.rows and table.rows[-1].level == 0:
-        above = [r for r in table.rows[:-1] if r.level == 1]
+    rows = table.rows
+    if total_last and rows and rows[-1].level == 0:
+        above = [r for r in rows[:-1] if r.level == 1]
         if above:
-            findings += children_sum(rule_id, table, table.rows[-1], above, columns,
+            findings += children_sum(rule_id, table, rows[-1], above, columns,
                                      "the total row is not the sum of the level-1 rows above it")
     return findings
 
 
-def three_public_rollup(rule_id: str, table: Table, spec: TableSpec, items: tuple[dict, ...]) -> list[Finding]:
+def three_public_rollup(rule_id: str, table: Table, spec: TableSpec, items: tuple[dict, ...],
+                        keys: tuple[str, ...] | None = None) -> list[Finding]:
     """A row standing for a union of other rows' economic codes is their sum (公务用车 = 购置 + 运行;
     合计 = 出国 + 接待 + 公务用车): the widest rows inside it, which never overlap in the templates."""
     rows = {r.code: r for r in table.rows if r.code}
+    label_key = spec.label_columns[0].key
     for item in items:  # a reader may give labels only
-        rows.setdefault(item["key"], next((r for r in table.rows if norm(r.label(spec.label_columns[0].key)) == norm(item["label"])), None))
+        if item["key"] not in rows:
+            rows[item["key"]] = next((r for r in table.rows if norm(r.label(label_key)) == norm(item["label"])), None)
     findings = []
+    if keys is None:
+        keys = tuple(c.key for c in spec.amount_columns)
     for item, widest in _three_public_parts(items):
-        if rows.get(item["key"]) is None:
+        whole = rows.get(item["key"])
+        if whole is None:
             continue
-        for column in spec.amount_columns:
-            terms = [(k, rows[k].value(column.key) if rows.get(k) else None) for k in widest]
-            found = compare_sum(rule_id, Location(spec.id, item["label"], column.key), terms, rows[item["key"]].value(column.key),
+        parts = [rows.get(k) for k in widest]
+        for key in keys:
+            terms = [(k, row.values.get(key) if row else None) for k, row in zip(widest, parts)]
+            found = compare_sum(rule_id, Location(spec.id, item["label"], key), terms, whole.values.get(key),
                                 f"{item['label']} is not the sum of its items")
             if found:
                 findings.append(found)
@@ -242,26 +323,32 @@ def rollup_rule(template: Template, spec: TableSpec) -> Rule | None:
     dimension = spec.rows.dimension
     columns = tuple(c.key for c in spec.classified_columns)
     rule_id = f"T{spec.id}.rollup"
+    table_id = spec.id
     if dimension in BY_CODE:
         levels = "、".join(spec.rows.levels) or "类、款、项"
+        covers = spec.rows.covers
 
         def rollup(report: Report) -> list[Finding]:
-            table = table_of(report, spec.id)
-            return [] if table is None else code_rollup(rule_id, table, columns, covers=spec.rows.covers)
+            table = table_of(report, table_id)
+            return [] if table is None else code_rollup(rule_id, table, columns, covers=covers)
 
         description = f"In {spec.name} each row ({levels}) is the sum of the rows one level below, and {spec.rows.total} the sum of the 类 rows."
         identity = f"for c in {', '.join(columns)}: [{spec.rows.total}].c = Σ [类].c; [类].c = Σ [款].c; [款].c = Σ [项].c"
     elif dimension in BY_LEVEL:
+        last = spec.rows.total_position == "last"
+
         def rollup(report: Report) -> list[Finding]:
-            table = table_of(report, spec.id)
-            return [] if table is None else level_rollup(rule_id, table, columns, spec.rows.total_position == "last")
+            table = table_of(report, table_id)
+            return [] if table is None else level_rollup(rule_id, table, columns, last)
 
         description = f"In {spec.name} each row is the sum of the rows under it (合计 → 类 → 款; department → unit → project)."
         identity = f"for c in {', '.join(columns)}: [row].c = Σ [rows one level deeper that follow it].c"
     elif dimension == "three_public" and template.three_public:
+        keys = tuple(c.key for c in spec.amount_columns)
+
         def rollup(report: Report) -> list[Finding]:
-            table = table_of(report, spec.id)
-            return [] if table is None else three_public_rollup(rule_id, table, spec, template.three_public)
+            table = table_of(report, table_id)
+            return [] if table is None else three_public_rollup(rule_id, table, spec, template.three_public, keys)
 
         description = f"In {spec.name} a row standing for several economic codes is the sum of the rows of its parts."
         identity = "; ".join(f"[{i['key']}] ⊇ econ {','.join(i['econ'])}" for i in template.three_public)
@@ -296,8 +383,12 @@ def _total(table: Table, spec: TableSpec) -> Row | None:
         return table.rows[0] if table.rows else None
     # The row carrying the template's own total label (收入总计 of a statement), else the usual one.
     wanted = norm(spec.rows.total)
-    labelled = next((r for r in table.rows if r.level == 0 and any(norm(v) == wanted for v in r.labels.values())), None)
-    return labelled or total_row(table)
+
+    def find() -> tuple[Table, Row | None]:
+        labelled = next((r for r in table.rows if r.level == 0 and any(norm(v) == wanted for v in r.labels.values())), None)
+        return table, labelled or total_row(table)
+
+    return cached(("generated.total", id(table), wanted), find)[1]
 
 
 def _in_unit(value: Decimal | None, unit: str, wanted: str) -> Decimal | None:
@@ -329,6 +420,10 @@ def equal_rule(template: Template, a: TableSpec, b: TableSpec, filters: dict | N
     unit = b.unit
     converted = a.unit != unit
 
+    cells_a = _adders(tuple(x for x, _ in pairs))[0]  # a row's cells of the pairs, empty ones as zero
+    cells_b = _adders(tuple(y for _, y in pairs))[0]
+    no_values: dict = {}
+
     def equal(report: Report) -> list[Finding]:
         ta, tb = table_of(report, a.id), table_of(report, b.id)
         if ta is None or tb is None:
@@ -341,8 +436,10 @@ def equal_rule(template: Template, a: TableSpec, b: TableSpec, filters: dict | N
         for name, ra, rb in matched:
             if ra is None and rb is None:
                 continue
-            values_a = ra.values if ra is not None else {}
-            values_b = rb.values if rb is not None else {}
+            values_a = ra.values if ra is not None else no_values
+            values_b = rb.values if rb is not None else no_values
+            if not converted and cells_a(values_a) == cells_b(values_b):
+                continue  # every pair of cells equal: the common case, decided at once
             for ka, kb in pairs:
                 va = values_a.get(ka)
                 if converted and va is not None:
@@ -353,9 +450,10 @@ def equal_rule(template: Template, a: TableSpec, b: TableSpec, filters: dict | N
                 where = rb if rb is not None else ra
                 found = compare_equal(rule_id, Location(b.id if rb is not None else a.id, row_name(where), kb if rb is not None else ka),
                                       va, vb, f"table {b.id}'s {kb} differs from table {a.id}'s {ka}, which adds up the same line items",
-                                      f"T{a.id}[{name}].{ka}")
+                                      f"T{a.id}[{name}].{ka}",
+                                      cells=(*([cell(a.id, ra, ka)] if ra else []), *([cell(b.id, rb, kb)] if rb else [])))
                 if found:
-                    findings.append(involving(found, *([cell(a.id, ra, ka)] if ra else []), *([cell(b.id, rb, kb)] if rb else [])))
+                    findings.append(found)
         return findings
 
     text = ", ".join(f"T{a.id}.{x} = T{b.id}.{y}" for x, y in pairs)

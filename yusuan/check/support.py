@@ -31,14 +31,18 @@ def end_run() -> None:
     _RUN = None
 
 
+_MISSING = object()
+
+
 def cached(key: tuple, compute: Callable[[], T]) -> T:
     """``compute()`` once per check() run (rules share parsed tables and claims); outside a
     run — a rule called on its own — always fresh, so nothing stale is ever judged."""
     if _RUN is None:
         return compute()
-    if key not in _RUN:
-        _RUN[key] = compute()
-    return _RUN[key]
+    found = _RUN.get(key, _MISSING)
+    if found is _MISSING:
+        found = _RUN[key] = compute()
+    return found  # type: ignore[return-value]
 
 
 def table(report, table_id: str) -> Table | None:
@@ -89,9 +93,13 @@ def row_by_label(table: Table | None, key: str, *labels: str) -> Row | None:
 
 def total_row(table: Table | None) -> Row | None:
     """The 合计 row of a table: the first row at level 0 (tables 12 and 13 start with their
-    unit or department row instead)."""
+    unit or department row instead). Found once per table and check run: most rules ask."""
     if table is None or not table.rows:
         return None
+    return cached(("total_row", id(table)), lambda: (table, _total_row(table)))[1]
+
+
+def _total_row(table: Table) -> Row:
     for row in table.rows:
         if row.level == 0 and any(norm(v) in ("合计", "部门合计") for v in row.labels.values()):
             return row
@@ -114,6 +122,17 @@ def is_empty(table: Table | None) -> bool:
     return table is None or all(v is None or v == 0 for r in table.rows for v in r.values.values())
 
 
+_BOUNDS: dict[int, Decimal] = {}
+
+
+def bound(count: int) -> Decimal:
+    """``rounding_bound(count)``, each made once (rules ask for it with every sum)."""
+    found = _BOUNDS.get(count)
+    if found is None:
+        found = _BOUNDS[count] = rounding_bound(count)
+    return found
+
+
 def compare_sum(
     rule: str,
     location: Location,
@@ -121,32 +140,42 @@ def compare_sum(
     shown: Decimal | None,
     message: str,
     exact: bool = False,
+    cells: tuple[str, ...] = (),
 ) -> Finding | None:
     """A displayed value against the sum of displayed (or exact) terms.
 
     No finding when they agree. A gap within the rounding bound of the non-empty terms is
     ``rounding``; a single non-empty term must be equal (one exact value rounds one way),
     and so must terms marked ``exact`` (counts, 元 amounts). Beyond that: ``error``.
+    ``cells``: the cells compared, given to the finding (see yusuan.check.grouped).
     """
-    present = [(label, value) for label, value in terms if value is not None]
-    total = sum((value for _, value in present), ZERO)
-    gap = amount(shown) - total
-    if gap == 0:
-        return None
-    n = len(present)
-    bound = ZERO if exact or n <= 1 else rounding_bound(n)
-    severity = "rounding" if abs(gap) <= bound else "error"
-    if present:
-        left = " + ".join(fmt(v) if not label else f"{label} {fmt(v)}" for label, v in present)
+    total = ZERO
+    n = 0
+    for _, value in terms:
+        if value is not None:
+            total += value
+            n += 1
+    gap = (ZERO if shown is None else shown) - total
+    if not gap:
+        return None  # most sums hold: nothing is formatted
+    return _sum_finding(rule, location, terms, total, n, gap, shown, message, exact, cells)
+
+
+def _sum_finding(rule, location, terms, total, n, gap, shown, message, exact, cells) -> Finding:
+    limit = ZERO if exact or n <= 1 else bound(n)
+    severity = "rounding" if abs(gap) <= limit else "error"
+    if n:
+        left = " + ".join(f"{value:.2f}" if not label else f"{label} {value:.2f}" for label, value in terms if value is not None)
         left = left.replace("+ -", "− ")
     else:
         left = "0.00"
-    arithmetic = f"{left} = {fmt(total)}, shows {fmt(shown)}"
+    total_text, shown_text = f"{total:.2f}", fmt(shown)
+    arithmetic = f"{left} = {total_text}, shows {shown_text}"
     if severity == "rounding":
-        arithmetic += f" (gap {gap:+.2f} within rounding bound {bound:.3f} for {n} terms)"
+        arithmetic += f" (gap {gap:+.2f} within rounding bound {limit:.3f} for {n} terms)"
     else:
         arithmetic += f" (gap {gap:+.2f})"
-    return Finding(rule, severity, location, message, fmt(total), fmt(shown), arithmetic)
+    return Finding(rule, severity, location, message, total_text, shown_text, arithmetic, "", cells)
 
 
 def compare_equal(
@@ -157,14 +186,15 @@ def compare_equal(
     message: str,
     expected_what: str,
     bound: Decimal = ZERO,
+    cells: tuple[str, ...] = (),
 ) -> Finding | None:
     """Two displays of one quantity: equal, or a gap within ``bound`` (rounding), or an error."""
-    gap = amount(found) - amount(expected)
-    if gap == 0:
+    gap = (ZERO if found is None else found) - (ZERO if expected is None else expected)
+    if not gap:
         return None
     severity = "rounding" if abs(gap) <= bound else "error"
     arithmetic = f"{expected_what} = {fmt(expected)}, shows {fmt(found)} (gap {gap:+.2f})"
-    return Finding(rule, severity, location, message, fmt(expected), fmt(found), arithmetic)
+    return Finding(rule, severity, location, message, fmt(expected), fmt(found), arithmetic, "", cells)
 
 
 def compare_at_most(
@@ -177,7 +207,7 @@ def compare_at_most(
     bound: Decimal = ZERO,
 ) -> Finding | None:
     """A part that cannot exceed a whole (the whole includes money the part leaves out)."""
-    excess = amount(found) - amount(limit)
+    excess = (ZERO if found is None else found) - (ZERO if limit is None else limit)
     if excess <= 0:
         return None
     severity = "rounding" if excess <= bound else "error"

@@ -18,10 +18,10 @@ from decimal import Decimal
 from ....money import ZERO, rounding_bound
 from ....report import Report, Row
 from ....check import Finding, Location, rule
-from ....check.support import (amount, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, norm, row_name,
-                      total_row)
+from ....check.support import (amount, bound, cached, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, norm,
+                               row_name, total_row)
 from ....check.support import table as indexed_table
-from .tables import Summary, summary
+from .tables import Summary, summary, t6_named
 
 FISCAL = (("一般公共预算", "general"), ("政府性基金预算", "fund"), ("国有资本经营预算", "soe"))
 NON_FISCAL = (("财政专户管理资金", "special"), ("单位资金", "unit_funds"))
@@ -44,9 +44,32 @@ def _by_code(report: Report, table_id: str) -> dict[str, Row]:
     return coded_rows(indexed_table(report, table_id))  # the run's index of tables, not a scan of the list
 
 
+# Most comparisons agree: each is decided on the values first, and only one that does not names
+# its place, its message and its arithmetic (compare_equal / compare_at_most / compare_sum).
+NO_VALUES: dict = {}
+
+
+def _values(row: Row | None) -> dict:
+    return NO_VALUES if row is None else row.values
+
+
+def _equal(expected: Decimal | None, found: Decimal | None) -> bool:
+    """compare_equal finds nothing: the two are equal, empty as zero."""
+    return (expected or ZERO) == (found or ZERO)
+
+
+def _within(limit: Decimal | None, found: Decimal | None) -> bool:
+    """compare_at_most finds nothing: ``found`` does not exceed ``limit``, empty as zero."""
+    return (found or ZERO) <= (limit or ZERO)
+
+
 def _fiscal_only(report: Report) -> bool:
     """True when every yuan of the report is 财政拨款: no 财政专户/单位资金 income and all carryover
     fiscal. Then the fiscal tables (4, 13) must equal the all-money tables (1, 3) exactly."""
+    return cached(("shanxi.fiscal_only", id(report)), lambda: (report, _compute_fiscal_only(report)))[1]
+
+
+def _compute_fiscal_only(report: Report) -> bool:
     t1, t4 = _summary(report, "1"), _summary(report, "4")
     if t1 is None or t4 is None:
         return False
@@ -59,46 +82,62 @@ def _fiscal_only(report: Report) -> bool:
 @rule("X.T1-T2", "Table 1's income by source, 本年收入合计, 上年结转 and its 类 rows' current and carried-over spending equal table 2.",
       identity="T1[source s] = T2[合计].s; T1[本年收入合计] = T2[合计].total; T1[上年结转] = T2[合计].carryover; T1[类].exp_current = T2[类].total; T1[类].exp_carryover = T2[类].carryover")
 def t1_t2(report: Report) -> list[Finding]:
-    t1, t2 = _summary(report, "1"), report.table("2")
+    t1, t2 = _summary(report, "1"), indexed_table(report, "2")
     if t1 is None or t2 is None:
         return []
     total = total_row(t2)
+    totals = _values(total)
     out: list[Finding | None] = []
     for name, key in FISCAL + NON_FISCAL:
         row = t1.source(name)
-        if row is not None or _val(total, key) is not None:
-            out.append(compare_equal("X.T1-T2", Location("1", name, "income_amount"), _val(total, key), _val(row, "income_amount"),
-                                     f"{name} income differs from table 2", f"T2[合计].{key}"))
-    out.append(compare_equal("X.T1-T2", Location("1", "本年收入合计", "income_amount"), _val(total, "total"),
-                             _val(t1.current, "income_amount"), "本年收入合计 differs from table 2", "T2[合计].total"))
-    out.append(compare_equal("X.T1-T2", Location("1", "上年结转", "income_amount"), _val(total, "carryover"),
-                             _val(t1.carryover, "income_amount"), "上年结转 differs from table 2", "T2[合计].carryover"))
+        expected = totals.get(key)
+        if row is not None or expected is not None:
+            found = _val(row, "income_amount")
+            if not _equal(expected, found):
+                out.append(compare_equal("X.T1-T2", Location("1", name, "income_amount"), expected, found,
+                                         f"{name} income differs from table 2", f"T2[合计].{key}"))
+    current, carried = _val(t1.current, "income_amount"), _val(t1.carryover, "income_amount")
+    if not _equal(totals.get("total"), current):
+        out.append(compare_equal("X.T1-T2", Location("1", "本年收入合计", "income_amount"), totals.get("total"),
+                                 current, "本年收入合计 differs from table 2", "T2[合计].total"))
+    if not _equal(totals.get("carryover"), carried):
+        out.append(compare_equal("X.T1-T2", Location("1", "上年结转", "income_amount"), totals.get("carryover"),
+                                 carried, "上年结转 differs from table 2", "T2[合计].carryover"))
     rows2 = coded_rows(t2)
     for row in t1.classes:
-        if row.code is None:
+        code = row.code
+        if code is None:
             continue
-        other = rows2.get(row.code)
-        out.append(compare_equal("X.T1-T2", Location("1", row.code, "exp_current"), _val(other, "total"), row.value("exp_current"),
-                                 "当年预算安排 differs from table 2", f"T2[{row.code}].total"))
-        out.append(compare_equal("X.T1-T2", Location("1", row.code, "exp_carryover"), _val(other, "carryover"), row.value("exp_carryover"),
-                                 "上年结转安排 differs from table 2", f"T2[{row.code}].carryover"))
+        other, values = _values(rows2.get(code)), row.values
+        if not _equal(other.get("total"), values.get("exp_current")):
+            out.append(compare_equal("X.T1-T2", Location("1", code, "exp_current"), other.get("total"), values.get("exp_current"),
+                                     "当年预算安排 differs from table 2", f"T2[{code}].total"))
+        if not _equal(other.get("carryover"), values.get("exp_carryover")):
+            out.append(compare_equal("X.T1-T2", Location("1", code, "exp_carryover"), other.get("carryover"), values.get("exp_carryover"),
+                                     "上年结转安排 differs from table 2", f"T2[{code}].carryover"))
     return _keep(*out)
 
 
 @rule("X.T1-T3", "Table 1's spending by 类 and 支出总计 equal table 3.",
       identity="T1[类].exp_total = T3[类].total; T1[支出总计].exp_total = T3[合计].total")
 def t1_t3(report: Report) -> list[Finding]:
-    t1, t3 = _summary(report, "1"), report.table("3")
+    t1, t3 = _summary(report, "1"), indexed_table(report, "3")
     if t1 is None or t3 is None:
         return []
     rows3 = coded_rows(t3)
-    out = [compare_equal("X.T1-T3", Location("1", "支出总计", "exp_total"), _val(total_row(t3), "total"),
-                         _val(t1.exp_total, "exp_total"), "支出总计 differs from table 3's 合计", "T3[合计].total")]
+    out = []
+    expected, found = _val(total_row(t3), "total"), _val(t1.exp_total, "exp_total")
+    if not _equal(expected, found):
+        out.append(compare_equal("X.T1-T3", Location("1", "支出总计", "exp_total"), expected, found,
+                                 "支出总计 differs from table 3's 合计", "T3[合计].total"))
     for row in t1.classes:
-        if row.code is None:
+        code = row.code
+        if code is None:
             continue
-        out.append(compare_equal("X.T1-T3", Location("1", row.code, "exp_total"), _val(rows3.get(row.code), "total"),
-                                 row.value("exp_total"), "spending differs from table 3", f"T3[{row.code}].total"))
+        expected, found = _val(rows3.get(code), "total"), row.values.get("exp_total")
+        if not _equal(expected, found):
+            out.append(compare_equal("X.T1-T3", Location("1", code, "exp_total"), expected, found,
+                                     "spending differs from table 3", f"T3[{code}].total"))
     return _keep(*out)
 
 
@@ -117,12 +156,17 @@ def t2_t3(report: Report) -> list[Finding]:
         return []
     out = []
     for code in _rows_union(rows2, rows3):
-        r2, r3 = rows2.get(code), rows3.get(code)
-        out.append(compare_sum("X.T2-T3", Location("3", code, "total"), [("本年收入", _val(r2, "total")), ("上年结转", _val(r2, "carryover"))],
-                               _val(r3, "total"), "table 3 differs from table 2's income plus carryover"))
-    out.append(compare_sum("X.T2-T3", Location("3", "合计", "total"),
-                           [("本年收入", _val(total_row(report.table("2")), "total")), ("上年结转", _val(total_row(report.table("2")), "carryover"))],
-                           _val(total_row(report.table("3")), "total"), "table 3's 合计 differs from table 2's income plus carryover"))
+        v2, v3 = _values(rows2.get(code)), _values(rows3.get(code))
+        current, carried, shown = v2.get("total"), v2.get("carryover"), v3.get("total")
+        if (shown or ZERO) != (current or ZERO) + (carried or ZERO):
+            out.append(compare_sum("X.T2-T3", Location("3", code, "total"), [("本年收入", current), ("上年结转", carried)],
+                                   shown, "table 3 differs from table 2's income plus carryover"))
+    total2 = total_row(indexed_table(report, "2"))
+    current, carried = _val(total2, "total"), _val(total2, "carryover")
+    shown = _val(total_row(indexed_table(report, "3")), "total")
+    if (shown or ZERO) != (current or ZERO) + (carried or ZERO):
+        out.append(compare_sum("X.T2-T3", Location("3", "合计", "total"), [("本年收入", current), ("上年结转", carried)],
+                               shown, "table 3's 合计 differs from table 2's income plus carryover"))
     return _keep(*out)
 
 
@@ -130,23 +174,28 @@ def t2_t3(report: Report) -> list[Finding]:
       identity="T5[r].total = T3[r].total − T2[r].carryover − T2[r].(fund + soe + special + unit_funds); if those are empty: T5[r].basic = T3[r].basic, T5[r].project = T3[r].project; else T5[r].basic ≤ T3[r].basic, T5[r].project ≤ T3[r].project")
 def t3_t5(report: Report) -> list[Finding]:
     rows2, rows3, rows5 = _by_code(report, "2"), _by_code(report, "3"), _by_code(report, "5")
-    if not rows3 or report.table("5") is None:
+    if not rows3 or indexed_table(report, "5") is None:
         return []
     out = []
     others = ("carryover", "fund", "soe", "special", "unit_funds")
     for code in _rows_union(rows3, rows5):
-        r2, r3, r5 = rows2.get(code), rows3.get(code), rows5.get(code)
-        less = [(k, -_val(r2, k)) for k in others if _val(r2, k) is not None]
-        out.append(compare_sum("X.T3-T5", Location("5", code, "total"), [("T3", _val(r3, "total")), *less], _val(r5, "total"),
-                               "table 5 is not table 3 less carryover and other sources"))
+        r2 = rows2.get(code)
+        v2, v3, v5 = _values(r2), _values(rows3.get(code)), _values(rows5.get(code))
+        less = [(k, -v2[k]) for k in others if v2.get(k) is not None]
+        shown, whole = v5.get("total"), v3.get("total")
+        if (shown or ZERO) != (whole or ZERO) + sum([x for _, x in less], ZERO):
+            out.append(compare_sum("X.T3-T5", Location("5", code, "total"), [("T3", whole), *less], shown,
+                                   "table 5 is not table 3 less carryover and other sources"))
         pure = not less and r2 is not None
         for key in ("basic", "project"):
+            limit, found = v3.get(key), v5.get(key)
             if pure:
-                out.append(compare_equal("X.T3-T5", Location("5", code, key), _val(r3, key), _val(r5, key),
-                                         f"{key} differs from table 3 (the row has only 一般公共预算 current money)", f"T3[{code}].{key}"))
-            else:
-                out.append(compare_at_most("X.T3-T5", Location("5", code, key), _val(r3, key), _val(r5, key),
-                                           f"{key} exceeds table 3's", f"T3[{code}].{key}", rounding_bound(len(less) + 1)))
+                if not _equal(limit, found):
+                    out.append(compare_equal("X.T3-T5", Location("5", code, key), limit, found,
+                                             f"{key} differs from table 3 (the row has only 一般公共预算 current money)", f"T3[{code}].{key}"))
+            elif not _within(limit, found):
+                out.append(compare_at_most("X.T3-T5", Location("5", code, key), limit, found,
+                                           f"{key} exceeds table 3's", f"T3[{code}].{key}", bound(len(less) + 1)))
     return _keep(*out)
 
 
@@ -159,23 +208,29 @@ def t1_t4(report: Report) -> list[Finding]:
     out: list[Finding | None] = []
     fiscal_rows = []
     for name, _ in FISCAL:
-        r1, r4 = t1.source(name), t4.source(name)
-        fiscal_rows.append((name, _val(r1, "income_amount")))
-        out.append(compare_equal("X.T1-T4", Location("4", name, "income_amount"), _val(r1, "income_amount"), _val(r4, "income_amount"),
-                                 f"{name} income differs from table 1", f"T1[{name}]"))
+        v1, v4 = _val(t1.source(name), "income_amount"), _val(t4.source(name), "income_amount")
+        fiscal_rows.append((name, v1))
+        if not _equal(v1, v4):
+            out.append(compare_equal("X.T1-T4", Location("4", name, "income_amount"), v1, v4,
+                                     f"{name} income differs from table 1", f"T1[{name}]"))
     out.append(compare_sum("X.T1-T4", Location("4", "本年收入合计", "income_amount"), fiscal_rows, _val(t4.current, "income_amount"),
                            "本年收入合计 is not table 1's fiscal income"))
-    out.append(compare_at_most("X.T1-T4", Location("4", "上年财政拨款结转", "income_amount"), _val(t1.carryover, "income_amount"),
-                               _val(t4.carryover, "income_amount"), "fiscal carryover exceeds all carryover", "T1[上年结转]"))
+    limit, found = _val(t1.carryover, "income_amount"), _val(t4.carryover, "income_amount")
+    if not _within(limit, found):
+        out.append(compare_at_most("X.T1-T4", Location("4", "上年财政拨款结转", "income_amount"), limit, found,
+                                   "fiscal carryover exceeds all carryover", "T1[上年结转]"))
     same = _fiscal_only(report)
-    pairs = [("支出总计", t1.exp_total, t4.exp_total)] + [
-        (row.code or norm(row.label("exp_item")), t1.class_row(row.code or "", row.label("exp_item")), row) for row in t4.classes]
-    for label, r1, r4 in pairs:
+    pairs = [(None, t1.exp_total, t4.exp_total)] + [(row, t1.class_row(row.code or "", row.label("exp_item")), row) for row in t4.classes]
+    for row, r1, r4 in pairs:
+        v1, v4 = _val(r1, "exp_total"), _val(r4, "exp_total")
+        if _equal(v1, v4) if same else _within(v1, v4):
+            continue
+        label = "支出总计" if row is None else row.code or norm(row.label("exp_item"))
         if same:
-            out.append(compare_equal("X.T1-T4", Location("4", label, "exp_total"), _val(r1, "exp_total"), _val(r4, "exp_total"),
+            out.append(compare_equal("X.T1-T4", Location("4", label, "exp_total"), v1, v4,
                                      "fiscal spending differs from table 1 (all money is fiscal)", f"T1[{label}].exp_total"))
         else:
-            out.append(compare_at_most("X.T1-T4", Location("4", label, "exp_total"), _val(r1, "exp_total"), _val(r4, "exp_total"),
+            out.append(compare_at_most("X.T1-T4", Location("4", label, "exp_total"), v1, v4,
                                        "fiscal spending exceeds all spending", f"T1[{label}].exp_total"))
     return _keep(*out)
 
@@ -183,7 +238,7 @@ def t1_t4(report: Report) -> list[Finding]:
 @rule("X.T4-T5", "Table 4's 一般公共预算 income is table 5's 合计, and its 一般公共预算 spending by 类 is at least table 5's.",
       identity="T4[一般公共预算] = T5[合计].total; T4[类].exp_general ≥ T5[类].total")
 def t4_t5(report: Report) -> list[Finding]:
-    t4, t5 = _summary(report, "4"), report.table("5")
+    t4, t5 = _summary(report, "4"), indexed_table(report, "5")
     if t4 is None or t5 is None:
         return []
     rows5 = coded_rows(t5)
@@ -212,18 +267,20 @@ def t4_t7_t8_t9(report: Report) -> list[Finding]:
     out = []
     for table_id, key, expected, name in (("7", "amount", fund, "政府性基金预算"), ("8", "total", fund, "政府性基金预算"),
                                           ("9", "total", soe, "国有资本经营预算"), ("9", "income_amount", soe, "国有资本经营预算")):
-        table = report.table(table_id)
+        table = indexed_table(report, table_id)
         if table is None:
             continue
-        out.append(compare_equal("X.T4-T7-T8-T9", Location(table_id, "合计", key), expected, _val(total_row(table), key),
-                                 f"合计 differs from table 4's {name} income", f"T4[{name}]"))
+        found = _val(total_row(table), key)
+        if not _equal(expected, found):
+            out.append(compare_equal("X.T4-T7-T8-T9", Location(table_id, "合计", key), expected, found,
+                                     f"合计 differs from table 4's {name} income", f"T4[{name}]"))
     return _keep(*out)
 
 
 @rule("X.T6-T11", "Table 11's 一般公共预算 机关运行经费 is table 6's 公用经费, and its total at least that.",
       identity="T11[部门合计].general = T6[合计].public; T11[部门合计].total ≥ T6[合计].public")
 def t6_t11(report: Report) -> list[Finding]:
-    t6, t11 = report.table("6"), report.table("11")
+    t6, t11 = indexed_table(report, "6"), indexed_table(report, "11")
     if t6 is None or t11 is None:
         return []
     public = _val(total_row(t6), "public")
@@ -244,27 +301,27 @@ THREE_PUBLIC_NAMES = {"abroad": ("因公出国(境)费用", "因公出国(境)�
 @rule("X.T6-T10", "Each 三公 item of table 10 is at least the basic expenditure table 6 shows for its economic 款.",
       identity="T10[item].general ≥ Σ T6[款 of the item].total (因公出国（境）费用 30212, 公务接待费 30217, 公务用车运行维护费 30231, 公务用车购置 31013)")
 def t6_t10(report: Report) -> list[Finding]:
-    t6, t10 = report.table("6"), report.table("10")
+    t6, t10 = indexed_table(report, "6"), indexed_table(report, "10")
     if t6 is None or t10 is None:
         return []
     out = []
     rows10 = {r.code: r for r in t10.rows if r.code}
+    named = t6_named(t6)
     for key, names in THREE_PUBLIC_NAMES.items():
-        in6 = [r for r in t6.rows if r.level == 2 and norm(r.label("dept_name")) in names]
-        basic = sum((amount(r.value("total")) for r in in6), ZERO)
+        basic = sum([amount(r.value("total")) for name in names for r in named.get(name, ())], ZERO)
         if basic == 0:
             continue
         shown = _val(rows10.get(key), "general")
-        found = compare_at_most("X.T6-T10", Location("10", key, "general"), shown, basic,
-                                f"table 6 shows more basic expenditure on {names[0]} than table 10's 三公 item", f"T10[{key}].general")
-        if found:
-            out.append(found)
+        if _within(shown, basic):
+            continue
+        out.append(compare_at_most("X.T6-T10", Location("10", key, "general"), shown, basic,
+                                   f"table 6 shows more basic expenditure on {names[0]} than table 10's 三公 item", f"T10[{key}].general"))
     return out
 
 
 def _project_carryover(report: Report) -> tuple[Decimal | None, str]:
     """Projects carried over, all sources: table 3's project expenditure less table 12's current projects."""
-    t3, t12 = report.table("3"), report.table("12")
+    t3, t12 = indexed_table(report, "3"), indexed_table(report, "12")
     if t3 is None or t12 is None or not t12.rows:
         return None, ""
     project, current = _val(total_row(t3), "project"), _val(total_row(t12), "total")
@@ -274,37 +331,38 @@ def _project_carryover(report: Report) -> tuple[Decimal | None, str]:
 @rule("X.T13-T3", "Table 13's carried-over projects are table 3's project expenditure less table 12's (equal when all carryover is fiscal, else at most).",
       identity="T13[department].total = T3[合计].project − T12[unit].total (if all carryover is fiscal, else ≤); T12[unit].total ≤ T3[合计].project")
 def t13_t3(report: Report) -> list[Finding]:
-    t13 = report.table("13")
+    t13 = indexed_table(report, "13")
     carried, how = _project_carryover(report)
     if carried is None:
         return []
     out = []
     if carried < 0:
-        t12 = report.table("12")
-        out.append(compare_at_most("X.T13-T3", Location("12", row_name(total_row(t12)), "total"), _val(total_row(report.table("3")), "project"),
+        t12 = indexed_table(report, "12")
+        out.append(compare_at_most("X.T13-T3", Location("12", row_name(total_row(t12)), "total"), _val(total_row(indexed_table(report, "3")), "project"),
                                    _val(total_row(t12), "total"), "current projects exceed all project expenditure", "T3[合计].project",
-                                   rounding_bound(1)))
+                                   bound(1)))
     if t13 is None:
         return _keep(*out)
     shown = _val(total_row(t13), "total")
-    bound = rounding_bound(2)
+    limit = bound(2)
     if _fiscal_only(report):
         gap = amount(shown) - carried
         if gap:
-            severity = "rounding" if abs(gap) <= bound else "error"
+            severity = "rounding" if abs(gap) <= limit else "error"
             out.append(Finding("X.T13-T3", severity, Location("13", row_name(total_row(t13)), "total"),
                                "carried-over projects differ from table 3 less table 12", fmt(carried), fmt(shown),
-                               f"{how} = {fmt(carried)}, table 13 shows {fmt(shown)} (gap {gap:+.2f}, bound {bound:.3f})"))
+                               f"{how} = {fmt(carried)}, table 13 shows {fmt(shown)} (gap {gap:+.2f}, bound {limit:.3f})"))
     else:
         out.append(compare_at_most("X.T13-T3", Location("13", row_name(total_row(t13)), "total"), carried, shown,
-                                   "carried-over fiscal projects exceed all carried-over projects", how, bound))
+                                   "carried-over fiscal projects exceed all carried-over projects", how, limit))
     return _keep(*out)
 
 
 @rule("X.T13-T1", "Table 1's 上年结转 is table 13's carried-over projects plus the basic expenditure carried over (table 3's basic less current basic).",
       identity="T1[上年结转] = T13[department].total + (T3[合计].basic − (T2[合计].total − T12[unit].total)) when all carryover is fiscal")
 def t13_t1(report: Report) -> list[Finding]:
-    t1, t2, t3, t12, t13 = _summary(report, "1"), report.table("2"), report.table("3"), report.table("12"), report.table("13")
+    t1 = _summary(report, "1")
+    t2, t3, t12, t13 = (indexed_table(report, i) for i in ("2", "3", "12", "13"))
     if None in (t1, t2, t3, t12, t13) or not t12.rows or not t13.rows or not _fiscal_only(report):
         return []
     projects = _val(total_row(t13), "total")
@@ -315,10 +373,10 @@ def t13_t1(report: Report) -> list[Finding]:
     gap = amount(shown) - expected
     if gap == 0:
         return []
-    bound = rounding_bound(4)
-    severity = "rounding" if abs(gap) <= bound else "error"
+    limit = bound(4)
+    severity = "rounding" if abs(gap) <= limit else "error"
     arithmetic = (f"T13 {fmt(projects)} + basic carryover ({fmt(basic_all)} − ({fmt(current_all)} − {fmt(current_projects)}) = {fmt(basic_carry)})"
-                  f" = {fmt(expected)}, table 1 shows {fmt(shown)} (gap {gap:+.2f}, bound {bound:.3f})")
+                  f" = {fmt(expected)}, table 1 shows {fmt(shown)} (gap {gap:+.2f}, bound {limit:.3f})")
     return [Finding("X.T13-T1", severity, Location("1", "上年结转", "income_amount"),
                     "上年结转 is not table 13 plus the basic carryover", fmt(expected), fmt(shown), arithmetic)]
 
@@ -326,19 +384,25 @@ def t13_t1(report: Report) -> list[Finding]:
 @rule("X.T13-T4", "Table 13's carried-over projects are at most table 4's 上年财政拨款结转, source by source.",
       identity="T13[department].total ≤ T4[上年财政拨款结转]; T13[department].s ≤ T4[carryover source s]")
 def t13_t4(report: Report) -> list[Finding]:
-    t4, t13 = _summary(report, "4"), report.table("13")
+    t4, t13 = _summary(report, "4"), indexed_table(report, "13")
     if t4 is None or t13 is None or not t13.rows:
         return []
     row = total_row(t13)
-    out = [compare_at_most("X.T13-T4", Location("13", row_name(row), "total"), _val(t4.carryover, "income_amount"), row.value("total"),
-                           "carried-over projects exceed the fiscal carryover", "T4[上年财政拨款结转]")]
+    values = row.values
+    out = []
+    limit = _val(t4.carryover, "income_amount")
+    if not _within(limit, values.get("total")):
+        out.append(compare_at_most("X.T13-T4", Location("13", row_name(row), "total"), limit, values.get("total"),
+                                   "carried-over projects exceed the fiscal carryover", "T4[上年财政拨款结转]"))
     for name, key in FISCAL:
         source = next((r for r in t4.carryover_sources if norm(r.label("income_item")) == name), None)
         if source is None:
             continue
-        out.append(compare_at_most("X.T13-T4", Location("13", row_name(row), key), source.value("income_amount"), row.value(key),
-                                   f"carried-over {name} projects exceed its carryover", f"T4[上年结转 {name}]"))
-    return _keep(*out)
+        limit = source.values.get("income_amount")
+        if not _within(limit, values.get(key)):
+            out.append(compare_at_most("X.T13-T4", Location("13", row_name(row), key), limit, values.get(key),
+                                       f"carried-over {name} projects exceed its carryover", f"T4[上年结转 {name}]"))
+    return out
 
 
 # 功能分类 项 whose basic expenditure is, in practice, one economic 款: the pension and housing
@@ -349,14 +413,15 @@ PAIRS = (("2080505", ("机关事业单位基本养老保险缴费",)), ("2080506
 @rule("X.T5-T6-pairs", "Table 5's pension and housing-fund 项 (2080505, 2080506, 2210201) match table 6's rows of the same contribution (a warning beyond rounding: a unit may book them elsewhere).",
       severity="warning", identity="T5[2080505].basic ≈ Σ T6[机关事业单位基本养老保险缴费]; T5[2080506].basic ≈ Σ T6[职业年金缴费]; T5[2210201].basic ≈ Σ T6[住房公积金]")
 def t5_t6_pairs(report: Report) -> list[Finding]:
-    t5, t6 = report.table("5"), report.table("6")
+    t5, t6 = indexed_table(report, "5"), indexed_table(report, "6")
     if t5 is None or t6 is None:
         return []
     rows5 = coded_rows(t5)
+    named = t6_named(t6)
     out = []
     for code, names in PAIRS:
         basic = _val(rows5.get(code), "basic")
-        rows6 = [r for r in t6.rows if r.level == 2 and norm(r.label("dept_name")) in names]
+        rows6 = named.get(names[0], ())  # one name each
         if basic is None or not rows6:
             continue
         found = compare_sum("X.T5-T6-pairs", Location("5", code, "basic"), [(r.label("gov_name"), r.value("total")) for r in rows6],

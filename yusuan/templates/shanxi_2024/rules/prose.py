@@ -15,7 +15,8 @@ from ....money import ZERO, percent, round_half_up, rounding_bound, to_wan
 from ....report import Claim, Report, Row
 from ....check import Finding, Location, rule
 from ....check.support import amount, cached, coded_rows, compare_at_most, compare_sum, fmt, norm, total_row
-from .tables import summary
+from ....check.support import table as indexed_table
+from .tables import summary, t6_named
 
 HALF_CENT = Decimal("0.005")
 SOURCES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
@@ -67,9 +68,10 @@ def _cells(report: Report) -> dict[str, tuple[Decimal | None, str]]:
 
 def _compute_cells(report: Report) -> dict[str, tuple[Decimal | None, str]]:
     cells: dict[str, tuple[Decimal | None, str]] = {}
-    t1 = summary(report.table("1")) if report.table("1") else None
+    table = indexed_table(report, "1")
+    t1 = summary(table) if table else None
     if t1 is not None:
-        v = lambda row, key: None if row is None else row.value(key)  # noqa: E731
+        v = lambda row, key: None if row is None else row.values.get(key)  # noqa: E731
         cells.update({
             "income.total": (v(t1.total, "income_amount"), "T1[收入总计]"),
             "income.current": (v(t1.current, "income_amount"), "T1[本年收入合计]"),
@@ -78,14 +80,15 @@ def _compute_cells(report: Report) -> dict[str, tuple[Decimal | None, str]]:
             "expenditure.current": (v(t1.exp_current, "exp_current"), "T1[本年支出合计].exp_current"),
             "expenditure.carryover": (v(t1.exp_current, "exp_carryover"), "T1[本年支出合计].exp_carryover"),
         })
-        for source in SOURCES:
-            cells[f"income.source.{source}"] = (v(t1.source(source), "income_amount"), f"T1[{source}]")
-    t3 = report.table("3")
+        for source, subject, name in _INCOME_SOURCES:
+            cells[subject] = (v(t1.source(source), "income_amount"), name)
+    t3 = indexed_table(report, "3")
     if t3 is not None:
         row = total_row(t3)
         cells["expenditure.basic"] = (row.value("basic") if row else None, "T3[合计].basic")
         cells["expenditure.project"] = (row.value("project") if row else None, "T3[合计].project")
-    t4 = summary(report.table("4")) if report.table("4") else None
+    table = indexed_table(report, "4")
+    t4 = summary(table) if table else None
     if t4 is not None:
         cells["fiscal.total"] = (t4.total.value("income_amount") if t4.total else None, "T4[收入总计]")
         cells["fiscal.current"] = (t4.current.value("income_amount") if t4.current else None, "T4[本年收入合计]")
@@ -95,30 +98,33 @@ def _compute_cells(report: Report) -> dict[str, tuple[Decimal | None, str]]:
         for row in t4.classes:
             if row.code:
                 cells[f"fiscal.class.{row.code}"] = (row.value("exp_total"), f"T4[{row.code}].exp_total")
-    t5 = report.table("5")
+    t5 = indexed_table(report, "5")
     if t5 is not None:
         cells["general.current"] = (total_row(t5).value("total") if t5.rows else None, "T5[合计].total")
         for code, row in coded_rows(t5).items():
             if len(code) == 3:
                 cells[f"general.class.{code}"] = (row.value("total"), f"T5[{code}].total")
-    t6 = report.table("6")
+    t6 = indexed_table(report, "6")
     if t6 is not None and t6.rows:
         row = total_row(t6)
         for subject, key in (("general.basic", "total"), ("general.personnel", "personnel"), ("general.public", "public")):
             cells[subject] = (row.value(key), f"T6[合计].{key}")
-    t10 = report.table("10")
+    t10 = indexed_table(report, "10")
     if t10 is not None:
         rows = {r.code: r for r in t10.rows if r.code}
         cells["three_public.total"] = (rows["total"].value("total") if "total" in rows else None, "T10[合计].total")
         for key in THREE_PUBLIC:
             cells[f"three_public.{key}"] = (rows[key].value("total") if key in rows else None, f"T10[{key}].total")
-    t11 = report.table("11")
+    t11 = indexed_table(report, "11")
     if t11 is not None and t11.rows:
         cells["operating_costs"] = (total_row(t11).value("total"), "T11[部门合计].total")
-    t12 = report.table("12")
+    t12 = indexed_table(report, "12")
     if t12 is not None and t12.rows:
         cells["performance.projects.amount"] = (total_row(t12).value("total"), "T12 total")
     return cells
+
+
+_INCOME_SOURCES = tuple((source, f"income.source.{source}", f"T1[{source}]") for source in SOURCES)
 
 
 @rule("N.amounts", "Every amount the text states equals the table cell it restates.",
@@ -166,6 +172,8 @@ def shares(report: Report) -> list[Finding]:
     out = []
     for number, claim in claims(report):
         subject = claim.subject
+        if ".share" not in subject:
+            continue  # every subject judged here names a share
         part = whole = None
         if subject.startswith("income.share."):
             name = subject.removeprefix("income.share.")
@@ -173,7 +181,7 @@ def shares(report: Report) -> list[Finding]:
             whole = cells.get("income.total", (None, ""))[0]
         elif subject in ("expenditure.share.basic", "expenditure.share.project"):
             part = cells.get(f"expenditure.{subject.rsplit('.', 1)[1]}", (None, ""))[0]
-            t3 = report.table("3")
+            t3 = indexed_table(report, "3")
             whole = total_row(t3).value("total") if t3 is not None and t3.rows else None
         elif subject.startswith("general.share."):
             part = cells.get(f"general.class.{subject.rsplit('.', 1)[1]}", (None, ""))[0]
@@ -220,21 +228,22 @@ def growth(report: Report) -> list[Finding]:
 
 # --- the text against itself ------------------------------------------------------------------
 
-def _sum_of(report: Report, rule_id: str, total: str, parts: list[str], section: str | None = None,
+def _sum_of(report: Report, rule_id: str, total: str, parts, section: str | None = None,
             exact: bool = False, at_most: bool = False) -> Finding | None:
     by_subject = _by_subject(report)  # fetched once for the total and its ~4 parts (N.sums makes 16 sums)
-
-    def lookup(subject: str) -> tuple[str, Claim] | None:  # in that section only: a sum is one passage
-        found = by_subject.get(subject)
-        if not found:
-            return None
-        return found[0] if section is None else next((nc for nc in found if nc[0] == section), None)
-
-    stated = lookup(total)
-    if stated is None:
+    found = by_subject.get(total)
+    if not found:
         return None  # nothing to compare the parts with: they are not looked up
-    terms = [(p, lookup(p)) for p in parts]
-    terms = [(p, c[1].value) for p, c in terms if c is not None]
+    stated = found[0] if section is None else _in_section(found, section)
+    if stated is None:
+        return None
+    terms = []
+    for p in parts:  # in that section only: a sum is one passage
+        found = by_subject.get(p)
+        if found:
+            claimed = found[0] if section is None else _in_section(found, section)
+            if claimed is not None:
+                terms.append((p, claimed[1].value))
     if not terms:
         return None
     number, claim = stated
@@ -242,6 +251,13 @@ def _sum_of(report: Report, rule_id: str, total: str, parts: list[str], section:
         return compare_at_most(rule_id, where(number, claim), claim.value, sum((v for _, v in terms), ZERO),
                                f"the parts stated exceed {total}", total, rounding_bound(len(terms)))
     return compare_sum(rule_id, where(number, claim), terms, claim.value, f"{total} is not the sum of the parts the text states", exact=exact)
+
+
+def _in_section(found: list[tuple[str, Claim]], section: str) -> tuple[str, Claim] | None:
+    for stated in found:
+        if stated[0] == section:
+            return stated
+    return None
 
 
 def _subjects(report: Report, prefix: str, suffix: str = "") -> list[str]:
@@ -254,31 +270,52 @@ def _subjects(report: Report, prefix: str, suffix: str = "") -> list[str]:
     return seen
 
 
+# The sums N.sums checks whatever the report: (total, parts, section, exact).
+FIXED_SUMS = (
+    ("income.total", ("income.current", "income.carryover"), "一", False),
+    ("expenditure.total", ("expenditure.current", "expenditure.carryover"), "一", False),
+    ("income.total", tuple(f"income.source.{s}" for s in SOURCES) + ("income.carryover",), "二", False),
+    ("expenditure.total", ("expenditure.basic", "expenditure.project"), "三", False),
+    ("fiscal.total", ("fiscal.current", "fiscal.carryover"), "四", False),
+    ("fiscal.total", tuple(f"fiscal.source.{s}" for s in FISCAL_KEYS), "四", False),
+    ("general.basic", ("general.personnel", "general.public"), "六", False),
+    ("three_public.total", tuple(f"three_public.{k}" for k in THREE_PUBLIC), "七", False),
+    ("three_public.total.change", tuple(f"three_public.{k}.change" for k in THREE_PUBLIC), "七", False),
+    ("procurement.total", ("procurement.goods", "procurement.works", "procurement.services"), "九", False),
+)
+
+
 @rule("N.sums", "Totals the text states equal the sum of the parts it states (收入 = 本年 + 结转, 三公 = its items, counts by kind, …).",
       identity="income.total = income.current + income.carryover = Σ income.source.* + income.carryover; expenditure.total = current + carryover = basic + project; fiscal.total = fiscal.current + fiscal.carryover = Σ fiscal.source.*; general.basic = personnel + public; Σ general.class.* ≤ general.current; three_public.total(.change) = Σ items(.change); procurement.total = goods + works + services; performance.{projects,published}.count|amount = Σ by kind; assets.vehicle_count = Σ assets.vehicles.*")
 def sums(report: Report) -> list[Finding]:
-    kinds = sorted({subject.split(".")[1] for subject in _by_subject(report)
-                    if subject.startswith("performance.") and subject.count(".") == 2
-                    and subject.split(".")[1] not in ("overall", "projects", "published")})
+    kinds_found: set[str] = set()
+    vehicles: list[str] = []
+    classes: list[str] = []
+    for subject in _by_subject(report):  # each subject once, in the order first stated
+        if subject.startswith("performance."):
+            if subject.count(".") == 2:
+                kind = subject.split(".")[1]
+                if kind not in ("overall", "projects", "published"):
+                    kinds_found.add(kind)
+        elif subject.startswith("assets.vehicles."):
+            rest = subject[len("assets.vehicles."):]
+            if rest and "." not in rest:
+                vehicles.append(subject)
+        elif subject.startswith("general.class."):
+            rest = subject[len("general.class."):]
+            if rest and "." not in rest:
+                classes.append(subject)
+    kinds = sorted(kinds_found)
     checks = [
-        ("income.total", ["income.current", "income.carryover"], "一", False),
-        ("expenditure.total", ["expenditure.current", "expenditure.carryover"], "一", False),
-        ("income.total", [f"income.source.{s}" for s in SOURCES] + ["income.carryover"], "二", False),
-        ("expenditure.total", ["expenditure.basic", "expenditure.project"], "三", False),
-        ("fiscal.total", ["fiscal.current", "fiscal.carryover"], "四", False),
-        ("fiscal.total", [f"fiscal.source.{s}" for s in FISCAL_KEYS], "四", False),
-        ("general.basic", ["general.personnel", "general.public"], "六", False),
-        ("three_public.total", [f"three_public.{k}" for k in THREE_PUBLIC], "七", False),
-        ("three_public.total.change", [f"three_public.{k}.change" for k in THREE_PUBLIC], "七", False),
-        ("procurement.total", ["procurement.goods", "procurement.works", "procurement.services"], "九", False),
+        *FIXED_SUMS,
         ("performance.projects.count", [f"performance.{k}.count" for k in kinds], "十", True),
         ("performance.projects.amount", [f"performance.{k}.amount" for k in kinds], "十", False),
         ("performance.published.count", [f"performance.published.{k}.count" for k in kinds], "十", True),
         ("performance.published.amount", [f"performance.published.{k}.amount" for k in kinds], "十", False),
-        ("assets.vehicle_count", _subjects(report, "assets.vehicles."), "十一", True),
+        ("assets.vehicle_count", vehicles, "十一", True),
     ]
     out = [_sum_of(report, "N.sums", total, parts, section, exact) for total, parts, section, exact in checks]
-    out.append(_sum_of(report, "N.sums", "general.current", _subjects(report, "general.class."), "五", at_most=True))
+    out.append(_sum_of(report, "N.sums", "general.current", classes, "五", at_most=True))
     return [f for f in out if f]
 
 
@@ -286,10 +323,9 @@ def sums(report: Report) -> list[Finding]:
       identity="all claims with one subject have one value")
 def repeat(report: Report) -> list[Finding]:
     out = []
-    by_subject: dict[str, list[tuple[str, Claim]]] = {}
-    for number, claim in claims(report):
-        by_subject.setdefault(claim.subject, []).append((number, claim))
-    for subject, stated in by_subject.items():
+    for subject, stated in _by_subject(report).items():
+        if len(stated) == 1:
+            continue
         number0, claim0 = stated[0]
         for number, claim in stated[1:]:
             if claim.value != claim0.value:
@@ -317,7 +353,7 @@ def balance(report: Report) -> list[Finding]:
 # --- counts and amounts the performance section states ------------------------------------------
 
 def _project_rows(report: Report) -> list[Row]:
-    t12 = report.table("12")
+    t12 = indexed_table(report, "12")
     if t12 is None:
         return []
     top = min((r.level for r in t12.rows), default=0)
@@ -331,7 +367,7 @@ def performance(report: Report) -> list[Finding]:
     out: list[Finding | None] = []
     rows = _project_rows(report)
     stated = first(report, "performance.projects.count")
-    if stated is not None and report.table("12") is not None:
+    if stated is not None and indexed_table(report, "12") is not None:
         number, claim = stated
         if claim.value != len(rows):
             out.append(Finding("N.performance", "error", where(number, claim), "the number of projects differs from table 12",
@@ -355,7 +391,7 @@ def performance(report: Report) -> list[Finding]:
         out.append(Finding("N.performance", "error", where(number, claim), "more project targets published than projects",
                            f"≤ {stated[1].value}", str(claim.value), f"{claim.value} published > {stated[1].value} projects"))
     overall_count = first(report, "performance.overall.count")
-    if overall_count is not None and report.table("12") is not None and overall_count[1].value != len(rows):
+    if overall_count is not None and indexed_table(report, "12") is not None and overall_count[1].value != len(rows):
         number, claim = overall_count
         out.append(Finding("N.performance", "warning", where(number, claim), "整体绩效目标's count differs from the projects of table 12",
                            str(len(rows)), str(claim.value), f"table 12 lists {len(rows)} projects, the text states {claim.value} 整体绩效目标"))
@@ -410,7 +446,7 @@ LIST = re.compile(r"(人员经费|公用经费)[^，,：:]*[，,]?\s*主要包�
 @rule("N.T6-items", "The economic items 六 lists under 人员经费 and 公用经费 are the ones table 6 shows in those columns.", severity="warning",
       identity="{names listed after 人员经费…主要包括} = {T6 款 rows with personnel}; likewise 公用经费")
 def t6_items(report: Report) -> list[Finding]:
-    t6 = report.table("6")
+    t6 = indexed_table(report, "6")
     section = next((s for s in report.explanations if "基本支出" in s.title), None)
     if t6 is None or section is None:
         return []
@@ -420,7 +456,7 @@ def t6_items(report: Report) -> list[Finding]:
         kind, listed = match.group(1), match.group(2)
         key = "personnel" if kind == "人员经费" else "public"
         named = {norm(n) for n in re.split(r"[、，,]", listed) if n.strip()}
-        shown = {norm(r.label("dept_name")) for r in t6.rows if r.level == 2 and r.value(key)}
+        shown = {name for name, rows in t6_named(t6).items() if any(r.values.get(key) for r in rows)}
         missing, extra = sorted(shown - named), sorted(named - shown)
         if missing or extra:
             out.append(Finding("N.T6-items", "warning", Location(section=section.number, quote=f"{kind}…主要包括"),

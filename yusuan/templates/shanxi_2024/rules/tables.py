@@ -7,9 +7,13 @@ The column sums and the roll-ups of every classified table are generated from te
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ....check import Finding, Location, rule
 from ....check.generated import code_rollup
 from ....check.support import cached, compare_equal, compare_sum, norm, row_name
+from ....check.support import table as indexed_table
+from ....money import ZERO
 from ....report import Report, Row, Table
 
 
@@ -27,8 +31,16 @@ class Summary:
     def __init__(self, table: Table):
         self.table = table
         rows = table.rows
-        index = {norm(r.label("income_item")): i for i, r in reversed(list(enumerate(rows))) if r.label("income_item")}
-        exp_index = {norm(r.label("exp_item")): i for i, r in reversed(list(enumerate(rows))) if r.label("exp_item")}
+        index: dict[str, int] = {}  # the first row of each label, by its label without numbering
+        exp_index: dict[str, int] = {}
+        for i, r in enumerate(rows):
+            labels = r.labels
+            item = labels.get("income_item")
+            if item:
+                index.setdefault(norm(item), i)
+            item = labels.get("exp_item")
+            if item:
+                exp_index.setdefault(norm(item), i)
         self.current_i = index.get("本年收入合计", exp_index.get("本年支出合计", len(rows)))
         carry_i = index.get("上年结转", index.get("上年财政拨款结转"))
         total_i = index.get("收入总计", exp_index.get("支出总计"))
@@ -39,16 +51,19 @@ class Summary:
         self.year_end = rows[exp_index["年终结转"]] if "年终结转" in exp_index else None
         self.exp_total = rows[exp_index["支出总计"]] if "支出总计" in exp_index else None
         head = rows[: self.current_i]
-        self.sources = [r for r in head if r.label("income_item")]
-        self.classes = [r for r in head if r.label("exp_item")]
+        self.sources = [r for r in head if r.labels.get("income_item")]
+        self.classes = [r for r in head if r.labels.get("exp_item")]
         # Table 4 lists the carryover by source between 上年财政拨款结转 and 收入总计.
         end = total_i if total_i is not None else len(rows)
-        self.carryover_sources = [r for r in rows[(carry_i + 1 if carry_i is not None else end):end] if r.label("income_item")]
-        self.exp_keys = [k for k in ("exp_total", "exp_current", "exp_carryover", "exp_general", "exp_fund", "exp_soe")
-                         if any(k in r.values for r in rows)]
+        self.carryover_sources = [r for r in rows[(carry_i + 1 if carry_i is not None else end):end] if r.labels.get("income_item")]
+        keys: set[str] = set().union(*(r.values for r in rows))
+        self.exp_keys = [k for k in ("exp_total", "exp_current", "exp_carryover", "exp_general", "exp_fund", "exp_soe") if k in keys]
+        self._by_source: dict[str, Row] = {}
+        for r in self.sources:
+            self._by_source.setdefault(norm(r.labels["income_item"]), r)
 
     def source(self, name: str) -> Row | None:
-        return next((r for r in self.sources if norm(r.label("income_item")) == name), None)
+        return self._by_source.get(name)
 
     def class_row(self, code: str, name: str = "") -> Row | None:
         if not hasattr(self, "_by_class"):
@@ -61,37 +76,68 @@ def summary(table: Table) -> Summary:
     return cached(("summary", id(table)), lambda: Summary(table))
 
 
+def t6_named(t6) -> dict[str, list[Row]]:
+    """Table 6's 款 rows (level 2) by their name, numbering and blanks aside, in table order:
+    made once per check run (the 三公, pension and item-list rules look names up)."""
+    def compute():
+        named: dict[str, list[Row]] = {}
+        for r in t6.rows:
+            if r.level == 2:
+                named.setdefault(norm(r.label("dept_name")), []).append(r)
+        return t6, named
+
+    return cached(("shanxi.t6_items", id(t6)), compute)[1]
+
+
+def _differs(shown: Decimal | None, values) -> bool:
+    """Whether ``shown`` is not the sum of ``values`` (empty cells as zero): what compare_sum
+    would say something about, decided before its terms are named."""
+    return (shown or ZERO) != sum(filter(None, values), ZERO)
+
+
 def _summary_rollup(report: Report, table_id: str) -> list[Finding]:
-    table = report.table(table_id)
+    table = indexed_table(report, table_id)
     if table is None:
         return []
     s = summary(table)
     rid = f"T{table_id}.rollup"
     findings: list[Finding | None] = []
     if s.current is not None:
-        findings.append(compare_sum(rid, Location(table_id, "本年收入合计", "income_amount"),
-                                    [(norm(r.label("income_item")), r.value("income_amount")) for r in s.sources],
-                                    s.current.value("income_amount"), "本年收入合计 is not the sum of the income rows"))
+        shown = s.current.values.get("income_amount")
+        if _differs(shown, [r.values.get("income_amount") for r in s.sources]):
+            findings.append(compare_sum(rid, Location(table_id, "本年收入合计", "income_amount"),
+                                        [(norm(r.label("income_item")), r.value("income_amount")) for r in s.sources],
+                                        shown, "本年收入合计 is not the sum of the income rows"))
     if s.exp_current is not None:
         for key in s.exp_keys:
-            findings.append(compare_sum(rid, Location(table_id, "本年支出合计", key),
-                                        [(r.code or "", r.value(key)) for r in s.classes], s.exp_current.value(key),
-                                        "本年支出合计 is not the sum of the 类 rows"))
+            shown = s.exp_current.values.get(key)
+            if _differs(shown, [r.values.get(key) for r in s.classes]):
+                findings.append(compare_sum(rid, Location(table_id, "本年支出合计", key),
+                                            [(r.code or "", r.value(key)) for r in s.classes], shown,
+                                            "本年支出合计 is not the sum of the 类 rows"))
     if s.total is not None and s.current is not None:
         carry = s.carryover.value("income_amount") if s.carryover else None
-        findings.append(compare_sum(rid, Location(table_id, "收入总计", "income_amount"),
-                                    [("本年收入合计", s.current.value("income_amount")), ("上年结转", carry)],
-                                    s.total.value("income_amount"), "收入总计 is not 本年收入合计 + 上年结转"))
+        current = s.current.values.get("income_amount")
+        shown = s.total.values.get("income_amount")
+        if _differs(shown, (current, carry)):
+            findings.append(compare_sum(rid, Location(table_id, "收入总计", "income_amount"),
+                                        [("本年收入合计", current), ("上年结转", carry)],
+                                        shown, "收入总计 is not 本年收入合计 + 上年结转"))
     if s.exp_total is not None and s.exp_current is not None:
         for key in s.exp_keys:
             year_end = s.year_end.value(key) if s.year_end else None
-            findings.append(compare_sum(rid, Location(table_id, "支出总计", key),
-                                        [("本年支出合计", s.exp_current.value(key)), ("年终结转", year_end)],
-                                        s.exp_total.value(key), "支出总计 is not 本年支出合计 + 年终结转"))
+            current = s.exp_current.values.get(key)
+            shown = s.exp_total.values.get(key)
+            if _differs(shown, (current, year_end)):
+                findings.append(compare_sum(rid, Location(table_id, "支出总计", key),
+                                            [("本年支出合计", current), ("年终结转", year_end)],
+                                            shown, "支出总计 is not 本年支出合计 + 年终结转"))
     if s.carryover is not None and s.carryover_sources:
-        findings.append(compare_sum(rid, Location(table_id, norm(s.carryover.label("income_item")), "income_amount"),
-                                    [(norm(r.label("income_item")), r.value("income_amount")) for r in s.carryover_sources],
-                                    s.carryover.value("income_amount"), "上年财政拨款结转 is not the sum of its sources"))
+        shown = s.carryover.values.get("income_amount")
+        if _differs(shown, [r.values.get("income_amount") for r in s.carryover_sources]):
+            findings.append(compare_sum(rid, Location(table_id, norm(s.carryover.label("income_item")), "income_amount"),
+                                        [(norm(r.label("income_item")), r.value("income_amount")) for r in s.carryover_sources],
+                                        shown, "上年财政拨款结转 is not the sum of its sources"))
     return [f for f in findings if f]
 
 
@@ -108,7 +154,7 @@ def table4_rollup(report: Report) -> list[Finding]:
 
 
 def _balance(report: Report, table_id: str) -> list[Finding]:
-    table = report.table(table_id)
+    table = indexed_table(report, table_id)
     if table is None:
         return []
     s = summary(table)
@@ -156,14 +202,20 @@ def labelled(report: Report) -> list[Finding]:
             if not sides:
                 # One side: the row names its amounts or not, whatever the column (decided once
                 # per row, not per cell: most rows are named and are passed over at once).
-                names = other if other is not None else labels
-                if row.code or any(labels.get(n, "").strip() for n in names):
+                if row.code:
                     continue
+                names = other if other is not None else labels
+                if any(labels.get(n, "").strip() for n in names):
+                    continue
+            named: dict = {}  # whether each side's labels name the row, worked out once per row
             for key, value in row.values.items():
                 if value is None:
                     continue
                 names = sides.get(key, other if other is not None else tuple(labels))
-                if any(labels.get(n, "").strip() for n in names) or (row.code and not sides):
+                found = named.get(names)
+                if found is None:
+                    found = named[names] = any(labels.get(n, "").strip() for n in names)
+                if found or (row.code and not sides):
                     continue
                 if any(norm(v) == "合计" for v in labels.values()):  # a 合计 row spans both sides
                     continue

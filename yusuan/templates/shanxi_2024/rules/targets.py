@@ -37,13 +37,19 @@ def funding(report: Report) -> list[Finding]:
     out = []
     for table in report.performance:
         for period, money in (("实施期", table.funding_implementation), ("年度", table.funding_annual)):
-            parts = [(label, getattr(money, key)) for key, label in LEVELS if getattr(money, key) is not None]
-            added = sum((v for _, v in parts), ZERO)
-            if money.total is None or not parts or added == money.total:
+            total = money.total
+            if total is None:
+                continue
+            levels = money.__dict__
+            parts = [(label, levels[key]) for key, label in LEVELS if levels[key] is not None]
+            if not parts:
+                continue
+            added = sum([v for _, v in parts], ZERO)
+            if added == total:
                 continue
             out.append(Finding("P.funding", "error", _loc(table, f"{period}资金总额"), f"{period} funding by level does not add up to the total",
-                               f"{fmt_yuan(added)}元", f"{fmt_yuan(money.total)}元",
-                               " + ".join(f"{label} {fmt_yuan(v)}" for label, v in parts) + f" = {fmt_yuan(added)}, total shows {fmt_yuan(money.total)}"))
+                               f"{fmt_yuan(added)}元", f"{fmt_yuan(total)}元",
+                               " + ".join(f"{label} {fmt_yuan(v)}" for label, v in parts) + f" = {fmt_yuan(added)}, total shows {fmt_yuan(total)}"))
     return out
 
 
@@ -122,9 +128,11 @@ def _money(value: str) -> tuple[str, Decimal, Decimal] | None:
 def cost(report: Report) -> list[Finding]:
     out = []
     for table in report.performance:
-        seen = set()
         # the cost indicators, picked once for both columns (a table has ~9 indicators, a few of cost)
         costs = [ind for ind in table.indicators if "成本" in ind.level2 or "成本" in ind.annual_level2]
+        if not costs:
+            continue  # nothing to hold the funding against
+        seen = set()
         for period, money, column in (("年度", table.funding_annual.total, "annual"), ("实施期", table.funding_implementation.total, "implementation")):
             if money is None:
                 continue
@@ -174,6 +182,8 @@ def counts(report: Report) -> list[Finding]:
         stated: dict[str, list[Decimal]] = {}
         for number, unit in IN_TEXT.findall(table.overview or ""):
             stated.setdefault(_family(unit), []).append(Decimal(number))
+        if not stated:
+            continue  # 项目概况 states no count: no indicator can disagree with it
         seen = set()
         sums_of: dict[str, set[Decimal]] = {}  # a family's sums of up to 4 stated counts (385 of 10), made once per table
         for ind in table.indicators:
@@ -248,10 +258,13 @@ def overview_amounts(report: Report) -> list[Finding]:
     out = []
     projects: list[tuple[str, Decimal]] | None = None  # table 12's, once, only if a table needs them
     for table in report.performance:
-        stated = [(Decimal(n), unit, Decimal(n) * PER_YUAN[unit]) for n, unit in MONEY_IN_TEXT.findall(table.overview or "")][:10]
-        funds = {m for m in (table.funding_annual.total, table.funding_implementation.total) if m is not None}
-        if not stated or not funds:
+        found = MONEY_IN_TEXT.findall(table.overview) if table.overview else None
+        if not found:
             continue
+        funds = {m for m in (table.funding_annual.total, table.funding_implementation.total) if m is not None}
+        if not funds:
+            continue
+        stated = [(Decimal(n), unit, Decimal(n) * PER_YUAN[unit]) for n, unit in found][:10]
         sums = {sum((y for _, _, y in c), ZERO) for k in range(1, min(3, len(stated)) + 1) for c in itertools.combinations(stated, k)}
         # A figure in 万元 with two decimals stands for any amount that rounds to it.
         if any(abs(s - m) <= SLACK for s in sums for m in funds):
@@ -260,9 +273,8 @@ def overview_amounts(report: Report) -> list[Finding]:
         # this project's 203.97 + another's 622.04): the funding plus up to two other projects.
         if projects is None:
             projects = _project_amounts(report)
-        others = _other_projects(projects, table.project_name)
-        combined = sorted({m + sum(c, ZERO) for m in funds for k in (1, 2) for c in itertools.combinations(others, k)})
-        if any(_near(combined, s, SLACK * 3) for s in sums):
+        others = sorted(_other_projects(projects, table.project_name))
+        if any(_with_others(others, s - m, SLACK * 3) for s in sums for m in funds):
             continue
         quoted = "、".join(f"{n.normalize():f}{unit}" for n, unit, _ in stated)
         annual = table.funding_annual.total or table.funding_implementation.total
@@ -270,3 +282,16 @@ def overview_amounts(report: Report) -> list[Finding]:
                            f"{fmt_yuan(annual)}元 (= {fmt(to_wan(annual))}万元)", quoted,
                            f"项目概况 states {quoted}; 年度资金总额 {fmt_yuan(annual)}元"))
     return out
+
+
+def _with_others(ordered: list[Decimal], rest: Decimal, slack: Decimal) -> bool:
+    """Whether one other project's amount, or two others' together, is within ``slack`` of
+    ``rest`` (``ordered``: the amounts sorted): a bisection for each, not the ~900 sums made."""
+    if _near(ordered, rest, slack):
+        return True
+    count = len(ordered)
+    for j, amount in enumerate(ordered):  # a pair: the second after the first in sorted order
+        i = bisect.bisect_left(ordered, rest - amount - slack, j + 1)
+        if i < count and ordered[i] <= rest - amount + slack:
+            return True
+    return False
