@@ -317,10 +317,19 @@ def limited_batch(limits: dict[str, str], *call) -> list[dict] | tuple:
     # every task and not put back: tasks of other threads of the worker may be starting children.
     multiprocessing.current_process()._config["daemon"] = False
     os.environ.update(limits)  # read by run_all as it starts the child and times it
+    import gc
+
     root, batch, items, template, catalog_files, _ = call
-    results = run_all(ingest_batch, [(root, batch, items, template, catalog_files, os.getpid())], 1,
-                      lambda count, index, result: None, names=[f"batch {batch}"],
-                      failed=lambda index, message: ("failed", message))
+    # The worker's objects frozen while the child runs: the child's collections then leave the
+    # inherited heap alone, rather than walking it (and copying each page they write a mark to):
+    # without it a report took ≈1.7× as long in the child as in a local worker.
+    gc.freeze()
+    try:
+        results = run_all(ingest_batch, [(root, batch, items, template, catalog_files, os.getpid())], 1,
+                          lambda count, index, result: None, names=[f"batch {batch}"],
+                          failed=lambda index, message: ("failed", message))
+    finally:
+        gc.unfreeze()  # the worker's own garbage is collected as before
     _learn(results[0], template, catalog_files)
     return results[0]
 
