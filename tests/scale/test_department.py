@@ -128,3 +128,15 @@ def test_the_command(parts, tmp_path):
     (folder / "broken.json").write_text("{", encoding="utf-8")
     result = CliRunner().invoke(app, ["check", str(tmp_path / "dept.json"), "--units", str(folder)])
     assert result.exit_code == 2 and f"{folder / 'broken.json'}" in result.output
+
+
+def test_a_shanghai_department_against_its_units_in_the_unit_layout():
+    """上海: the department in 部门 layout, its units in 单位 layout — tables matched by id,
+    items by their words (the 部门 layout numbers them "1. ", the 单位 one "1、")."""
+    from yusuan.context import Context
+
+    budgets = [s[2025] for s in generated(3, 11, [2025])]
+    department = derive(consolidate(budgets, "测试部门"), Context.create("shanghai-yusuan-bumen"))
+    units = [derive(b, Context.create("shanghai-yusuan-danwei")) for b in budgets]
+    findings = found(department, units)
+    assert findings == Counter({("D.same-year", "warning"): 3}), findings

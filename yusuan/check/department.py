@@ -15,8 +15,13 @@ units (yusuan/consolidate.py) shows that transfer here as a gap on the cells it 
 """
 from __future__ import annotations
 
+import re
+
 from ..report import Report, Row, Table
 from . import Finding, Location, support
+
+# An item's number, which two layouts of one family print differently (上海 单位 "1、", 部门 "1. ").
+_ITEM_NUMBER = re.compile(r"^[0-9０-９]+[.、．]")
 
 RULES = {
     "D.units-sum": "Every cell of the department's tables (the unit and project tables aside) is the sum of its "
@@ -72,7 +77,7 @@ def _cell_keys(table: Table, spec) -> dict[tuple, tuple[Row, object]]:
                 key = ("code", row.code)
             else:
                 own = sides.get(column) or tuple(row.labels)
-                key = ("labels", tuple(support.norm(row.label(k)) for k in own))
+                key = ("labels", tuple(_ITEM_NUMBER.sub("", support.norm(row.label(k))) for k in own))
                 if not any(key[1]):
                     continue  # a blank padding row
             cells.setdefault((column, key), (row, value))
