@@ -7,7 +7,8 @@ sum to nothing is empty, as in the published tables.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,22 @@ class Derivation:
     budget: Budget
     template: Template
     catalog: Catalog
+    # A filter's lines (ids) by the filter's canonical form: most tables and columns share a few
+    # filters (fiscal, basic, carryover …), each applied to the budget's lines once per derive.
+    _passing: dict[tuple, frozenset[int]] = field(default_factory=dict, repr=False)
+
+    def passing(self, where: dict) -> frozenset[int]:
+        """The ids of the budget's lines that pass ``where``."""
+        key = tuple(sorted((k, str(v)) for k, v in where.items()))
+        found = self._passing.get(key)
+        if found is None:
+            found = self._passing[key] = frozenset(id(line) for line in self.budget.lines if matches(line, where))
+        return found
+
+    @cached_property
+    def functional_classes(self):
+        """The catalog's 支出功能分类 类 in order (Catalog.functional_classes scans every entry)."""
+        return self.catalog.functional_classes()
 
     def gov_code(self, line: LineItem) -> str:
         if line.gov_econ:
@@ -74,7 +91,9 @@ class TableBuilder:
     def __init__(self, spec: TableSpec, context: Derivation):
         self.spec = spec
         self.context = context
-        self.lines = [line for line in context.budget.lines if matches(line, spec.where)]
+        chosen = context.passing(spec.where)
+        self.lines = [line for line in context.budget.lines if id(line) in chosen]
+        self._ids = frozenset(id(line) for line in self.lines)
         self._selected: dict[tuple, frozenset[int]] = {}
         self._where_keys: dict[int, tuple[dict, tuple]] = {}
         self._prefixes: dict[str, list[LineItem]] | None = None
@@ -103,7 +122,7 @@ class TableBuilder:
             key = tuple(sorted((k, str(v)) for k, v in where.items()))
             self._where_keys[id(where)] = (where, key)
         if key not in self._selected:
-            self._selected[key] = frozenset(id(line) for line in self.lines if matches(line, where))
+            self._selected[key] = self._ids & self.context.passing(where)
         return self._selected[key]
 
     def cell(self, lines: list[LineItem], where: dict) -> Decimal | None:
@@ -238,7 +257,7 @@ class TableBuilder:
         """The two-sided 收支总表: income by source beside expenditure by 类, then the totals the
         template labels (``rows.labels``: current, carryover, total)."""
         catalog = self.context.catalog
-        classes = catalog.functional_classes()
+        classes = self.context.functional_classes
         exp_keys = [c.key for c in self.spec.amount_columns if c.key.startswith("exp_")]
         current = [line for line in self.lines if not line.carryover]
         carryover = [line for line in self.lines if line.carryover]

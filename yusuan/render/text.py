@@ -27,13 +27,15 @@ def table_lines(table: Table, spec: TableSpec, unit_label: str = "单位名称")
     if spec.numbered:
         lines.append(" ".join(str(i + 1) for i in range(len(spec.columns))))
     indent = spec.rows.dimension.startswith("projects")
+    columns = [(column.key, column.is_amount) for column in spec.columns]
     for row in table.rows:
         cells = []
-        for column in spec.columns:
-            if column.is_amount:
-                cells.append(fmt_table(row.values.get(column.key)))
+        values, labels = row.values, row.labels
+        for key, is_amount in columns:
+            if is_amount:
+                cells.append(fmt_table(values.get(key)))
             else:
-                text = row.labels.get(column.key, "")
+                text = labels.get(key, "")
                 cells.append(FULL_WIDTH_SPACE * row.level + text if indent and text else text)
         lines.append(" ".join(cells))
     if table.note:

@@ -178,7 +178,7 @@ def _classes(sums: Sums, context: "Derivation", keep: Callable[[LineItem], bool]
         if keep(line):
             by_class[line.func[:3]] = by_class.get(line.func[:3], ZERO) + line.amount
     result = []
-    for entry in context.catalog.functional_classes():
+    for entry in context.functional_classes:
         amount = by_class.get(entry.code, ZERO)
         if amount:
             result.append((entry.code, entry.name, amount))
