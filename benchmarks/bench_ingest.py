@@ -11,6 +11,7 @@ minute locally and on Dask. Prints figures; asserts only that the two runs give 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -121,11 +122,14 @@ def ingest_runs(label: str, inputs: list[Path], work: Path, workers: int, count:
     local, dask = work / f"{label}-local", work / f"{label}-dask"
     runs = {}
     for name, corpus, how in (("local", local, ["--jobs", workers]), ("Dask", dask, ["--dask-local", workers])):
+        load = os.getloadavg()[0]
         seconds, total, one, _ = measured(yusuan("ingest", *inputs, "--out", corpus, *how))
         runs[name] = (seconds, total, one)
+        with Corpus(corpus).connect() as connection:  # the inputs' own time in the workers, start-up and batching aside
+            inside = connection.execute("SELECT sum(seconds) FROM reports").fetchone()[0] or 0.0
         print(f"  ingest, {name:5} ({workers} workers): {seconds:7.1f} s = {1000 * seconds / count:6.1f} ms a report, "
               f"{60 * count / seconds:8.0f} reports/min; peak memory {total:6.0f} MB (all processes), "
-              f"{one:5.0f} MB (largest)")
+              f"{one:5.0f} MB (largest); Σ per input in the workers {inside:6.1f} s; load average before {load:.1f}")
     rerun, _, _, _ = measured(yusuan("ingest", *inputs, "--out", local, "--jobs", workers))
     print(f"  rerun, nothing to do: {rerun:.1f} s")
     reports, cells, claims, errors, bad = summary(local)
