@@ -5,12 +5,12 @@ FORMATS ?= json,text,html,pdf,xlsx,docx
 
 .PHONY: install demo test bench audit
 
+# An editable install compiles nothing, and with PYTHONDONTWRITEBYTECODE=1 (as on some machines)
+# every command would compile each module it imports from source (~100 ms of a cold start):
+# compiled once here, as a regular pip install does (a module edited later is compiled again).
 install:
 	./scripts/install-debian-packages.sh
 	$(PY) -m pip install -q -e '.[test]'
-	# An editable install compiles nothing, and with PYTHONDONTWRITEBYTECODE=1 (as on some machines)
-	# every command would compile each module it imports from source (~100 ms of a cold start):
-	# compiled once here, as a regular pip install does (a module edited later is compiled again).
 	$(PY) -m compileall -q yusuan
 
 demo: install
