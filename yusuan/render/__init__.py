@@ -11,9 +11,11 @@ import importlib
 import itertools
 import os
 import tempfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..budget import Budget
 from ..catalog import Catalog
@@ -75,6 +77,26 @@ def _renderers(formats: list[str]) -> dict[str, Renderer]:
         if name not in _REGISTRY and name in _BUILTIN:
             _import(name)
     return _REGISTRY if all(f in _REGISTRY for f in formats) else renderers()
+
+
+_SHARED: ContextVar[dict | None] = ContextVar("render_shared", default=None)
+
+
+@contextmanager
+def once() -> Iterator[None]:
+    """Within it, what several renderers compute alike from one report (the page layout) is made
+    once and shared (``shared()``). Kept here, not in layout.py, so that writing JSON or text
+    alone does not import the layout."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared() -> dict | None:
+    """The memo of the ``once`` block being run, or None outside one."""
+    return _SHARED.get()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -142,10 +164,8 @@ def check_formats(formats: list[str]) -> None:
 
 def write(rendering: Rendering, formats: list[str], outdir: str | Path) -> list[Path]:
     """Render every format first, then write them all: a failing renderer leaves nothing half-written."""
-    from .layout import once
-
     check_formats(formats)
     available = _renderers(formats)
-    with once():  # the page layout computed once for html, pdf, docx and xlsx alike
+    with once():  # the page layout (render/layout.py) computed once for html, pdf, docx and xlsx alike
         rendered = [(available[f], available[f].render(rendering)) for f in formats]
     return write_together([(renderer.filename, data) for renderer, data in rendered], outdir)

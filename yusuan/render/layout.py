@@ -12,8 +12,6 @@ A grid is a list of cells with row/column/span (like HTML's rowspan/colspan), it
 from __future__ import annotations
 
 import unicodedata
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator, Literal
@@ -22,6 +20,7 @@ from ..money import fmt_table, fmt_yuan
 from ..numerals import chinese_number
 from ..report import Funding, PerformanceTable, Report, Row, Table
 from ..templates import TableSpec, Template
+from . import once, shared  # noqa: F401 — once: where it was defined before
 
 Align = Literal["left", "center", "right"]
 
@@ -355,22 +354,10 @@ def explanations_in_order(report: Report, template: Template, part) -> list:
 
 
 # While render.write renders several formats of one report, each asks for the same blocks: made
-# once there (``once``), by report and template; everywhere else made at each call, as a report
+# once there (render.once), by report and template; everywhere else made at each call, as a report
 # may have changed in between. (No renderer changes a block.)
-_ONCE: ContextVar[dict | None] = ContextVar("layout_once", default=None)
-
-
-@contextmanager
-def once() -> Iterator[None]:
-    token = _ONCE.set({})
-    try:
-        yield
-    finally:
-        _ONCE.reset(token)
-
-
 def document(report: Report, template: Template) -> list[Block]:
-    memo = _ONCE.get()
+    memo = shared()
     if memo is None:
         return _document(report, template)
     key = (id(report), id(template))
