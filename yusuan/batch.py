@@ -77,8 +77,8 @@ def claim_folders(files: Sequence[Path], out: Path, names: Sequence[str]) -> Non
                   + (f"the outputs of {record[plain.casefold()]}" if plain.casefold() in record else "files yusuan did not write there"),
                   file=sys.stderr, flush=True)
         record[name.casefold()] = _source(path)
-    record = {key: source for key, source in sorted(record.items())
-              if key in present or key in {name.casefold() for name in names}}
+    mine = {name.casefold() for name in names}  # once, not once per recorded folder
+    record = {key: source for key, source in sorted(record.items()) if key in present or key in mine}
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / RECORD, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
 

@@ -6,6 +6,7 @@ the others; nothing is written for it.
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -87,7 +88,8 @@ def register(app: typer.Typer) -> None:
             raise InputError(budget_files[0], None, "no budget found (.yaml .yml .xlsx)")
         # a name from folder_name never leaves OUT ("...yaml" would write into OUT/..); compared without case
         names = [folder_name(path) for path in files]
-        clashes = sorted({n for n in names if [m.casefold() for m in names].count(n.casefold()) > 1})
+        counts = Counter(n.casefold() for n in names)  # counted once: a count per name was quadratic in a batch
+        clashes = sorted({n for n in names if counts[n.casefold()] > 1})
         if clashes:  # two budgets would write one folder: say so rather than number them silently
             raise InputError(budget_files[0], None, f"several budgets are named {'、'.join(clashes)}: "
                                                     "give each unit's budget its own file name")
