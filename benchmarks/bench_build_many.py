@@ -1,11 +1,14 @@
 """Many units: `yusuan build DIR -f json,text` over N generated units (`yusuan synth`, one year
 each), ms per unit per core (CPU of the command and its workers) and wall, with --jobs 1 and
 --jobs 2; and the cold start of `yusuan check one.json` and `yusuan build one.yaml -f json`.
+With --stages, where a unit's time goes, measured in one process per tree over the first 100
+units (CPU ms per unit, the least of 5 passes): reading the budget, derive, rendering JSON and
+text, and writing the two files (staged, fsync'ed, moved into place).
 With a base commit, the same figures of that commit's tree (a `git worktree`) in the same run,
 rounds alternating, so that a machine busy with something else disturbs both alike. Prints
 figures, asserts nothing.
 
-    python benchmarks/bench_build_many.py [--units 1000] [--rounds 3] [--base COMMIT]
+    python benchmarks/bench_build_many.py [--units 1000] [--rounds 3] [--base COMMIT] [--stages]
 """
 from __future__ import annotations
 
@@ -34,11 +37,48 @@ def run(tree: Path, args: list[str]) -> tuple[float, float]:
     return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, wall
 
 
+# Runs inside a tree, on its own code: CPU ms per unit of each stage of `build -f json,text`.
+STAGES = r'''
+import sys, time
+from pathlib import Path
+from yusuan.context import Context
+from yusuan.derive import derive
+from yusuan.inputs import read_budget
+from yusuan.render import _renderers, write
+units, out = sorted(Path(sys.argv[1]).glob("*.yaml"))[:100], Path(sys.argv[2])
+context, renderers = Context.create("shanxi-2024"), _renderers(["json", "text"])
+def least(stage, items):
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        done = [stage(item) for item in items]
+        best = min(best, time.process_time() - started)
+    return done, best / len(items) * 1000
+budgets, read_ms = least(lambda path: read_budget(path, context.catalog), units)
+reports, derive_ms = least(lambda budget: derive(budget, context), budgets)
+renderings = [context.rendering(r, b) for r, b in zip(reports, budgets)]
+_, json_ms = least(renderers["json"].render, renderings)
+_, text_ms = least(renderers["text"].render, renderings)
+_, write_ms = least(lambda pair: write(pair[0], ["json", "text"], out / pair[1].stem), list(zip(renderings, units)))
+print(read_ms, derive_ms, json_ms, text_ms, write_ms - json_ms - text_ms)
+'''
+STAGE_NAMES = ("read budget", "derive", "render json", "render text", "write files")
+
+
+def stages(tree: Path, units: Path, out: Path) -> list[float]:
+    done = subprocess.run([sys.executable, "-c", STAGES, str(units), str(out)], cwd=tree, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(tree)})
+    if done.returncode:
+        raise SystemExit(f"{tree}: {done.stderr.strip().splitlines()[-1]}")
+    return [float(x) for x in done.stdout.split()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--base", default=None, help="a commit to measure beside the working tree")
+    parser.add_argument("--stages", action="store_true", help="also the CPU of each stage of a unit, in one process")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -65,6 +105,8 @@ def main() -> None:
                         shutil.rmtree(out, ignore_errors=True)
                         figures.setdefault((name, f"jobs {jobs}"), []).append(
                             run(tree, ["build", str(units), "-f", "json,text", "-j", str(jobs), "-o", str(out)]))
+                    if options.stages:
+                        figures.setdefault((name, "stages"), []).append(stages(tree, units, tmp / "stages"))
                     for _ in range(3):
                         figures.setdefault((name, "cold check one.json"), []).append(run(tree, ["check", str(tmp / "one" / "report.json")]))
                         figures.setdefault((name, "cold build -f json"), []).append(
@@ -79,6 +121,12 @@ def main() -> None:
         cpu2, wall2 = (statistics.median(x) for x in zip(*figures[(name, "jobs 2")]))
         print(f"  {name:22s} --jobs 1: {cpu1 / n * 1000:6.2f} ms CPU per unit, {wall1 / n * 1000:6.2f} ms wall;"
               f"  --jobs 2: {cpu2 / n * 1000:6.2f} ms CPU per unit, {wall2 / n * 1000:6.2f} ms wall; speed-up {wall1 / wall2:.2f}")
+    if options.stages:
+        print("a unit's stages, in one process (CPU ms per unit, median of the rounds)")
+        for name in trees:
+            medians = [statistics.median(x) for x in zip(*figures[(name, "stages")])]
+            print(f"  {name:22s} " + ", ".join(f"{what} {ms:5.2f}" for what, ms in zip(STAGE_NAMES, medians))
+                  + f"; together {sum(medians):5.2f}")
     print("cold start (median CPU / wall, ms)")
     for what in ("cold check one.json", "cold build -f json"):
         line = "; ".join(f"{name} {statistics.median(c for c, _ in figures[(name, what)]) * 1000:5.0f} / "
