@@ -98,16 +98,18 @@ def read_pdf(path: str | Path, wanted: Callable[[list[str]], bool],
     """(each page's plain text, the lines — or None when ``wanted(texts)`` says the document is
     not worth reading): the plain text first, so that a document of no known layout is refused
     before any page's words and grids are extracted. Both passes run in one bounded child
-    process (pdfium.isolated), ``wanted`` in it; the pages parsed for the plain text are kept
-    for the lines. A PDF without any text is one InputError (a scan: OCR first)."""
+    process (pdfium.isolated), ``wanted`` in it, asked as the pages' texts come
+    (``Document.decide``: it must be monotone — a yes on some pages is a yes on more); the pages
+    parsed for the plain text are kept for the lines. A PDF without any text is one InputError
+    (a scan: OCR first). The texts are returned only when the document is refused."""
     limits = limits or Limits.from_env()
 
     def work(progress):
         with Document(path, limits, progress) as document:
-            texts = document.texts()
-            if not any(t.strip() for t in texts):
-                raise InputError(path, None, NO_TEXT)
-            if not wanted(texts):
+            texts, known = document.decide(wanted)
+            if not known:
+                if not any(t.strip() for t in texts):
+                    raise InputError(path, None, NO_TEXT)
                 return texts, None, 0
             lines, chars = _lines(document.pages())
             return [], lines, chars
