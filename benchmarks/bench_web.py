@@ -76,11 +76,33 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def rss_mb(pid: int) -> tuple[float, int]:
-    """(resident memory in MB, number of processes) of ``pid`` and its descendants."""
-    tree, todo, total, count = _children(), [pid], 0, 0
+def _tree_of(pid: int) -> list[int]:
+    tree, todo, found = _children(), [pid], []
     while todo:
         p = todo.pop()
+        found.append(p)
+        todo += tree.get(p, [])
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by ``pid`` and its descendants (user + system): what a request costs
+    the server whatever else the machine is doing, unlike its latency on shared cores."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in _tree_of(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
+def rss_mb(pid: int) -> tuple[float, int]:
+    """(resident memory in MB, number of processes) of ``pid`` and its descendants."""
+    total, count = 0, 0
+    for p in _tree_of(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -88,7 +110,6 @@ def rss_mb(pid: int) -> tuple[float, int]:
                     count += 1
         except OSError:
             pass
-        todo += tree.get(p, [])
     return total / 1024, count
 
 
@@ -222,11 +243,16 @@ def measure(config: str, url: str, units: int, args) -> None:
         }
         for name, (paths, shuffle) in endpoints.items():
             if name == "unit page (repeat visits)":
-                load(port, paths, len(paths), 1, shuffle=False)  # each requested once before
+                # each requested before, 8 times over all connections: every worker process (each
+                # has its own cache, and a connection stays with one) has most likely seen each
+                load(port, paths * 8, len(paths) * 8, args.connections, shuffle=False)
             count = len(paths) if not shuffle else args.requests
+            server_cpu = cpu_seconds(server.pid)
             seconds, latencies, errors, in_app, cpu = load(port, paths, count, args.connections, shuffle)
+            server_cpu = cpu_seconds(server.pid) - server_cpu
             print(f"  {name:26s} {len(latencies) / seconds:7.1f} req/s  p50 {1000 * quantile(latencies, .5):6.1f} ms  "
                   f"p99 {1000 * quantile(latencies, .99):6.1f} ms  errors {errors}  "
+                  f"server CPU {1000 * server_cpu / len(latencies):5.1f} ms/request  "
                   f"(in the app p50 {1000 * quantile(in_app, .5):5.1f} / p99 {1000 * quantile(in_app, .99):6.1f} ms; "
                   f"client CPU {100 * cpu / seconds:3.0f}% of a core)", flush=True)
         memory, processes = rss_mb(server.pid)

@@ -70,4 +70,4 @@ def register(app: typer.Typer) -> None:
         else:  # uvicorn starts each worker by importing the app's factory by name
             os.environ["YUSUAN_PORTAL_DB"] = url
             uvicorn.run("yusuan.web.app:portal_app", factory=True, workers=workers, host=host, port=port,
-                        log_level="warning")
+                        log_level="warning", http="yusuan.web.serving:NoDelayHTTPProtocol")

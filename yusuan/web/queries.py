@@ -8,7 +8,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..report import Report
@@ -191,3 +191,42 @@ def department_years(session: Session, department: str) -> list[int]:
     query = (select(ReportRow.year).join(Unit, Unit.id == ReportRow.unit_id).where(Unit.department == department)
              .group_by(ReportRow.year).order_by(ReportRow.year))
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What decides a unit page's content: its ETag, and when it last changed."""
+
+    etag: str
+    last_modified: object  # datetime
+
+
+def unit_page_state(session: Session, key: str, year: int) -> PageState | None:
+    """The unit page's state in two light queries (no ORM objects, no deferred columns): the
+    unit with its reports' ids and digests, and the bureau's versions of that year. A report,
+    its findings and its stored HTML never change once published (a correction is a new row),
+    so these decide the page; None when there is no such unit or year (the page says why)."""
+    import hashlib
+
+    from ..store.workflow_models import Version
+
+    rows = session.execute(
+        select(Unit.id, Unit.key, Unit.name, Unit.department, Unit.region, ReportRow.id.label("report_id"),
+               ReportRow.year, ReportRow.digest, ReportRow.published_at, ReportRow.template_id)
+        .join(ReportRow, ReportRow.unit_id == Unit.id)
+        .where(or_(Unit.key == key, and_(Unit.code == key, Unit.code != "")))
+        .order_by(Unit.id, ReportRow.year)).all()
+    if not rows:
+        return None
+    unit_id = next((r.id for r in rows if r.key == key), rows[0].id)  # by key first, as unit_by_key
+    rows = [r for r in rows if r.id == unit_id]
+    row = next((r for r in rows if r.year == year), None)
+    if row is None:
+        return None
+    versions = session.execute(select(Version.number, Version.status, Version.published_at)
+                               .where(Version.public_key == row.key, Version.year == year)
+                               .order_by(Version.number)).all()
+    state = (row.report_id, row.digest, str(row.published_at), row.template_id, row.key, row.name, row.department,
+             row.region, tuple((r.year, r.digest) for r in rows), tuple((n, st, str(at)) for n, st, at in versions))
+    etag = '"' + hashlib.sha256(repr(state).encode("utf-8")).hexdigest()[:32] + '"'
+    return PageState(etag, max([row.published_at] + [at for _, _, at in versions]))
