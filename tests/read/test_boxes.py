@@ -136,3 +136,14 @@ def test_boxes_survive_report_json_and_a_report_without_them_writes_none(broken_
     by_dict = finding_boxes(rendered.report, stored)
     assert {(p, b.label) for p, bs in by_dict.items() for b in bs if b.kind == "cell"} \
         == {(p, b.label) for p, bs in finding_boxes(rendered.report, findings).items() for b in bs if b.kind == "cell"}
+
+
+def test_a_grouped_finding_is_boxed_with_the_cells_of_its_consequences(broken_seed):
+    from yusuan.check import grouped
+
+    report, findings, rendered = broken_seed
+    head = next(f for f in grouped(findings) if f.consequences)
+    assert head.suspect == "T2[2040201].general"
+    labels = {b.label for bs in finding_boxes(rendered.report, [head]).values() for b in bs}
+    each = {b.label for bs in finding_boxes(rendered.report, [head, *head.consequences]).values() for b in bs}
+    assert labels == each and {"T2[2040201].general", "T5[2040201].total", "T2[20402].general"} <= labels

@@ -229,7 +229,8 @@ def finding_boxes(report: Report, findings: Sequence) -> dict[int, list[FindingB
     """{page number: the boxes of the findings on that page}, pages from 1, in finding order.
 
     ``findings`` are ``yusuan.check.Finding`` objects or their dicts (``Finding.to_dict()``, or
-    stored rows with ``rule``, ``location`` and perhaps ``cells``). A finding is boxed at its
+    stored rows with ``rule``, ``location`` and perhaps ``cells``); a grouped finding
+    (``check.grouped``) is boxed with the cells of its consequences too. A finding is boxed at its
     cells (``cells``, else the cell its location names), else at its row, else its table; at the
     printed lines of its quote in its section (any section when it names none), else the section's
     heading; at its project's form. ``report`` must carry boxes (read from a PDF by
@@ -241,7 +242,10 @@ def finding_boxes(report: Report, findings: Sequence) -> dict[int, list[FindingB
         rule = _get(finding, "rule") or ""
         location = _location(_get(finding, "location"))
         seen: set[tuple[int, Box]] = set()
-        for page, box, label, kind in _boxes_of(report, location, tuple(_get(finding, "cells") or ()), rows):
+        cells = tuple(_get(finding, "cells") or ())
+        for consequence in _get(finding, "consequences") or ():  # grouped(): the errors one cell explains
+            cells += tuple(_get(consequence, "cells") or ())
+        for page, box, label, kind in _boxes_of(report, location, cells, rows):
             if (page, box) in seen:
                 continue
             seen.add((page, box))
