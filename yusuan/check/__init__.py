@@ -263,12 +263,25 @@ def _placed(finding: Finding, report: Report, rows: dict) -> Finding:
         if table is not None:
             row = None
             if loc.row:
-                named = rows.get(id(table))
-                if named is None:
-                    named = rows[id(table)] = {}
-                    for r in table.rows:
-                        named.setdefault(support.row_name(r), r)  # the first row of a name, as a scan finds it
+                # The table's rows by name, indexed as far as the findings need: the first row of
+                # a name, as a scan finds it (most findings are at rows near the top).
+                index = rows.get(id(table))
+                if index is None:
+                    index = rows[id(table)] = [{}, 0]
+                named = index[0]
                 row = named.get(loc.row)
+                if row is None:
+                    table_rows = table.rows
+                    at = index[1]
+                    while at < len(table_rows):
+                        r = table_rows[at]
+                        at += 1
+                        name = support.row_name(r)
+                        named.setdefault(name, r)
+                        if name == loc.row:
+                            break
+                    index[1] = at
+                    row = named.get(loc.row)
             found = (row.place if row is not None else None) or table.place
     elif loc.section:
         section = report.section(loc.section)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..report import Report
 from ..templates import Template
 from . import Finding, Location, rule
-from .support import is_empty
+from .support import is_empty, spec_of
 
 
 @rule("C.tables", "Every table of the template is published (操作规程: the budget tables are disclosed in full).",
@@ -22,7 +22,8 @@ def empty_tables(report: Report, template: Template) -> list[Finding]:
     out = []
     for table in report.tables:
         note = (table.note or "").strip()
-        empty_note = template.table(table.id).empty_note if template.has_table(table.id) else ""
+        spec = spec_of(template, table.id)
+        empty_note = spec.empty_note if spec is not None else ""
         if is_empty(table) and not note:
             out.append(Finding("C.empty", "error", Location(table=table.id), "an empty table does not say it is empty (操作规程: 空表要说明)",
                                empty_note or "a note", "no note"))
@@ -35,8 +36,10 @@ def empty_tables(report: Report, template: Template) -> list[Finding]:
       identity="str(year) in title where the template's title has {year}; unit_name = the report's unit (when given)")
 def year(report: Report, template: Template) -> list[Finding]:
     out = []
+    year = str(template.year)
     for table in report.tables:
-        dated = template.has_table(table.id) and str(template.year) in template.table(table.id).title
+        spec = spec_of(template, table.id)
+        dated = spec is not None and year in spec.title
         if dated and str(report.year) not in table.title:
             out.append(Finding("C.year", "warning", Location(table=table.id), "the title is not of the report's year", str(report.year), table.title))
         if table.unit_name and report.unit_name and "".join(table.unit_name.split()) != "".join(report.unit_name.split()):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import chain
+from operator import attrgetter
 from decimal import Decimal, InvalidOperation
 from typing import Iterator
 
@@ -19,8 +21,9 @@ from ..catalog import Catalog, CatalogError
 from ..report import Report, Table
 from ..templates import Template
 from . import Finding, Location, rule
-from .support import cached, is_empty, row_name
+from .support import cached, is_empty, row_name, spec_of
 
+_LABELS = attrgetter("labels")
 MARKS = "。，；、："  # the marks that end or split a clause: two in a row is always one too many
 NUMBER = r"\d[\d,]*(?:\.\d+)?"
 QUOTE = 12  # characters quoted on each side of what a finding points at
@@ -59,6 +62,41 @@ def prose(report: Report) -> list[tuple[Location, str]]:
     return cached(("review.prose", id(report)), compute)
 
 
+def _joined(report: Report, separator: str = "\n") -> tuple[str, list[int]] | None:
+    """The prose pieces joined by ``separator``, with where each piece starts in it: a pattern that
+    cannot match across the separator finds in it, in one scan, what it finds piece by piece
+    (then each match is told in its piece's own terms). None when a piece holds the separator
+    itself (a NUL, say): then the pieces are scanned one by one."""
+    def compute():
+        texts = [text for _, text in prose(report)]
+        if separator != "\n" and any(separator in text for text in texts):
+            return report, None
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        return report, (separator.join(texts), starts)
+
+    return cached(("review.joined", id(report), separator), compute)[1]
+
+
+def _pieces(report: Report, pattern: re.Pattern, separator: str = "\n", joined_pattern: re.Pattern | None = None):
+    """(piece index, where, text, offset, match) of every match of ``pattern`` in the prose, in
+    reading order; positions in the match are of the joined text (less ``offset``: of the piece)."""
+    pieces = prose(report)
+    joined = _joined(report, separator)
+    if joined is None:
+        for k, (where, text) in enumerate(pieces):
+            for m in pattern.finditer(text):
+                yield k, where, text, 0, m
+        return
+    text, starts = joined
+    for m in (joined_pattern or pattern).finditer(text):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        where, piece = pieces[k]
+        yield k, where, piece, starts[k], m
+
+
 def printed(report: Report) -> list[tuple[Location, str]]:
     """The prose and what the tables print in words: titles, unit names, notes and row labels."""
     pieces = list(prose(report))
@@ -90,7 +128,7 @@ def placeholders(report: Report) -> list[Finding]:
     words = [text for _, text in prose(report)]
     for table in report.tables:
         words += (table.title, table.unit_name, table.note or "")
-        words += ["".join(row.labels.values()) for row in table.rows]  # a row's labels in one join, not one by one
+        words += chain.from_iterable(map(dict.values, map(_LABELS, table.rows)))  # every label, joined in C
     joined = "".join(words)
     if not any(c in joined for c in PLACEHOLDER_CHARS):
         return []  # the common case, found without a regex or a place made for each label
@@ -111,18 +149,44 @@ LEADING = re.compile(rf"^[ \t\u3000]*([{MARKS}])", re.M)
 @rule("R.punctuation", "Punctuation is doubled (。。 ，， ；； 、。 。；) or a sentence starts with a mark.",
       severity="warning", identity=f"no two of {MARKS} in a row; no paragraph opening with one of them")
 def punctuation(report: Report) -> list[Finding]:
+    # Neither pattern reaches across a line break: each is run once over the joined prose, and
+    # its matches are told piece by piece, doubled marks first, as each piece was scanned.
+    found: dict[int, tuple[list, list]] = {}
+    for k, where, text, at, m in _pieces(report, DOUBLED):
+        found.setdefault(k, ([], []))[0].append((where, text, m.start() - at, m.end() - at, m.group()))
+    for k, where, text, at, m in _line_starts(report):
+        found.setdefault(k, ([], []))[1].append((where, text, m.start(1) - at, m.end(1) - at, m.group(1)))
     out = []
-    for where, text in prose(report):
-        for m in DOUBLED.finditer(text):
-            marks = "".join(m.group().split())
-            out.append(Finding("R.punctuation", "warning", _at(where, text, m.start(), m.end()),
+    for k in sorted(found):
+        doubled, leading = found[k]
+        for where, text, start, end, group in doubled:
+            marks = "".join(group.split())
+            out.append(Finding("R.punctuation", "warning", _at(where, text, start, end),
                                "punctuation is doubled", "one mark", marks))
-        for m in LEADING.finditer(text):
-            if m.start(1) > 0 and DOUBLED.match(text, _previous_mark(text, m.start(1))):
+        for where, text, start, end, mark in leading:
+            if start > 0 and DOUBLED.match(text, _previous_mark(text, start)):
                 continue  # a mark ends the line before: a doubled pair, reported as one
-            out.append(Finding("R.punctuation", "warning", _at(where, text, m.start(1), m.end(1)),
-                               "a sentence starts with punctuation", "a word", m.group(1)))
+            out.append(Finding("R.punctuation", "warning", _at(where, text, start, end),
+                               "a sentence starts with punctuation", "a word", mark))
     return out
+
+
+# LEADING where a line starts, tried only there (the regex engine would try ^ at every character).
+LEADING_AT = re.compile(rf"[ \t\u3000]*([{MARKS}])")
+LINE_BREAK = re.compile("\n")
+
+
+def _line_starts(report: Report):
+    """As ``_pieces(report, LEADING)``: LEADING matches at the start of a line, and only there."""
+    joined = _joined(report)
+    text, starts = joined
+    pieces = prose(report)
+    for at in (0, *(m.end() for m in LINE_BREAK.finditer(text))):
+        m = LEADING_AT.match(text, at)
+        if m is not None:
+            k = bisect.bisect_right(starts, at) - 1
+            where, piece = pieces[k]
+            yield k, where, piece, starts[k], m
 
 
 def _previous_mark(text: str, at: int) -> int:
@@ -144,13 +208,18 @@ EMPTY_REASON = re.compile(r"(主要原因(?:是|为|在于)?[：:]?|原因(?:是
       severity="warning", identity="原因是 / 原因： / 主要用于 / 主要包括 are followed by words before the clause ends")
 def empty_reasons(report: Report) -> list[Finding]:
     out = []
-    for where, text in prose(report):
-        for m in EMPTY_REASON.finditer(text):
-            if m.group(1).startswith(("主要包括", "主要用于", "用于")) and _lists_nothing(text, m.start()):
-                continue
-            out.append(Finding("R.empty-reason", "warning", _at(where, text, m.start(), m.end()),
-                               f"{m.group(1).rstrip('：:')} is announced and left empty", "a reason", "nothing"))
+    for _, where, text, at, m in _pieces(report, EMPTY_REASON, "\x00", EMPTY_REASON_JOINED):
+        start, announced = m.start() - at, m.group(1)
+        if announced.startswith(("主要包括", "主要用于", "用于")) and _lists_nothing(text, start):
+            continue
+        out.append(Finding("R.empty-reason", "warning", _at(where, text, start, m.end() - at),
+                           f"{announced.rstrip('：:')} is announced and left empty", "a reason", "nothing"))
     return out
+
+
+# The same, over the prose joined by NULs: a piece's end is a NUL or the text's end.
+EMPTY_REASON_JOINED = re.compile(EMPTY_REASON.pattern.replace(r"|\s*$)", r"|\s*(?:\x00|\Z))"), EMPTY_REASON.flags)
+assert EMPTY_REASON_JOINED.pattern != EMPTY_REASON.pattern
 
 
 def _lists_nothing(text: str, at: int) -> bool:
@@ -169,22 +238,22 @@ GROWTH = re.compile(rf"(增长|下降|增幅|降幅|增长率|下降率)(?:为|�
       severity="warning", identity="增长 / 下降 / 增幅 followed by a clause's end or a bare % ⇒ a missing rate; by a number with no unit ⇒ a missing %")
 def growth_figures(report: Report) -> list[Finding]:
     out = []
-    for where, text in prose(report):
-        for m in GROWTH.finditer(text):
-            after = text[m.end():m.end() + 1]
-            if m.group(2) is None:
-                # 增长较快, 增长（下降）XX%: words follow, not a figure; only a bare end or % is a blank
-                if after and after not in f"%％{MARKS}\n":
-                    continue
-                found = f"{m.group(1)}{after if after in '%％' else ''}"
-            elif m.group(3) is None:
-                if after and (after in "XxＸｘ" or after.isdigit()):
-                    continue
-                found = m.group(0).strip()
-            else:
+    for _, where, text, at, m in _pieces(report, GROWTH):  # the pattern never crosses a line break
+        if m.group(3) is not None:
+            continue  # a figure with its unit: nothing missing
+        end = m.end() - at
+        after = text[end:end + 1]
+        if m.group(2) is None:
+            # 增长较快, 增长（下降）XX%: words follow, not a figure; only a bare end or % is a blank
+            if after and after not in f"%％{MARKS}\n":
                 continue
-            out.append(Finding("R.growth-figure", "warning", _at(where, text, m.start(), m.end()),
-                               f"{m.group(1)} is stated without its rate", f"{m.group(1)}N%", found))
+            found = f"{m.group(1)}{after if after in '%％' else ''}"
+        else:
+            if after and (after in "XxＸｘ" or after.isdigit()):
+                continue
+            found = m.group(0).strip()
+        out.append(Finding("R.growth-figure", "warning", _at(where, text, m.start() - at, end),
+                           f"{m.group(1)} is stated without its rate", f"{m.group(1)}N%", found))
     return out
 
 
@@ -201,48 +270,67 @@ SUBJECT_START = re.compile(r"[。；\n]|其中[：:，,]")
       identity="0万元 … 比上年增加 N ⇒ contradiction; 0万元 … 比上年减少 N ⇒ N = the prior year stated, rate = −100%")
 def zero_changes(report: Report) -> list[Finding]:
     out = []
-    for where, text in prose(report):
-        clauses: list[int] | None = None  # where each clause begins, found once per text when a change is stated
-        for m in CHANGE.finditer(text):
-            value = _number(m.group(2))
-            if not value:
+    clauses_of: dict[int, list[int]] = {}  # where each clause of a piece begins, found once per piece that states a change
+    for k, where, text, at, m in _pieces(report, CHANGE):  # CHANGE never crosses a line break
+        value = _number(m.group(2))
+        if not value:
+            continue
+        m = _Local(m, at)  # as when each piece was scanned on its own: positions in the piece
+        clauses = clauses_of.get(k)
+        # the amount the change is about: the only one since the clause began (其中： starts a
+        # list whose items each carry their own change; two amounts there and it is ambiguous).
+        # The clause starts of the text are found once and bisected, not scanned again from
+        # the text's start for each change (the marks cannot overlap: the same starts).
+        if clauses is None:
+            clauses = clauses_of[k] = [s.end() for s in SUBJECT_START.finditer(text)]
+        i = bisect.bisect_right(clauses, m.start())
+        begin = clauses[i - 1] if i else 0
+        stated = [(p.start(), p.end()) for p in PRIOR.finditer(text, begin, m.start())]  # last year's, not this
+        amounts = [a for a in AMOUNT.finditer(text, begin, m.start()) if not any(s <= a.start() < e for s, e in stated)]
+        if len(amounts) != 1 or _number(amounts[0].group(1)) != 0:
+            continue
+        end = next((s.start() for s in re.finditer(r"[。；\n]", text[m.end():])), len(text) - m.end()) + m.end()
+        verb, unit, zero = m.group(1), m.group(3), amounts[0]
+        place = _at(where, text, zero.start(), m.end())
+        if verb in ("增加", "增长"):
+            out.append(Finding("R.zero-change", "error", place, f"an amount of 0 cannot have {verb}: last year would be negative",
+                               "减少 (or 持平)", f"{verb}{m.group(2)}{unit}", f"0 − change = last year = −{m.group(2)}{unit}"))
+            continue
+        if unit in "%％":
+            if value != 100:
+                out.append(Finding("R.zero-change", "error", place, "an amount down to 0 fell by 100%", "100%",
+                                   f"{m.group(2)}%", "(0 − last year) ÷ last year = −100%"))
+            continue
+        for prior in PRIOR.finditer(text, begin, end):
+            year = prior.group(1)
+            if year and int(year) != report.year - 1 or prior.group(3) != unit:
                 continue
-            # the amount the change is about: the only one since the clause began (其中： starts a
-            # list whose items each carry their own change; two amounts there and it is ambiguous).
-            # The clause starts of the text are found once and bisected, not scanned again from
-            # the text's start for each change (the marks cannot overlap: the same starts).
-            if clauses is None:
-                clauses = [s.end() for s in SUBJECT_START.finditer(text)]
-            i = bisect.bisect_right(clauses, m.start())
-            begin = clauses[i - 1] if i else 0
-            stated = [(p.start(), p.end()) for p in PRIOR.finditer(text, begin, m.start())]  # last year's, not this
-            amounts = [a for a in AMOUNT.finditer(text, begin, m.start()) if not any(s <= a.start() < e for s, e in stated)]
-            if len(amounts) != 1 or _number(amounts[0].group(1)) != 0:
-                continue
-            end = next((s.start() for s in re.finditer(r"[。；\n]", text[m.end():])), len(text) - m.end()) + m.end()
-            verb, unit, zero = m.group(1), m.group(3), amounts[0]
-            place = _at(where, text, zero.start(), m.end())
-            if verb in ("增加", "增长"):
-                out.append(Finding("R.zero-change", "error", place, f"an amount of 0 cannot have {verb}: last year would be negative",
-                                   "减少 (or 持平)", f"{verb}{m.group(2)}{unit}", f"0 − change = last year = −{m.group(2)}{unit}"))
-                continue
-            if unit in "%％":
-                if value != 100:
-                    out.append(Finding("R.zero-change", "error", place, "an amount down to 0 fell by 100%", "100%",
-                                       f"{m.group(2)}%", "(0 − last year) ÷ last year = −100%"))
-                continue
-            for prior in PRIOR.finditer(text, begin, end):
-                year = prior.group(1)
-                if year and int(year) != report.year - 1 or prior.group(3) != unit:
-                    continue
-                if _number(prior.group(2)) != value:
-                    out.append(Finding("R.zero-change", "error", place, "a decrease to 0 is last year's amount",
-                                       f"{prior.group(2)}{unit}", f"{m.group(2)}{unit}", f"0 − {prior.group(2)} = −{prior.group(2)}"))
-            for rate in re.finditer(rf"下降[ \t\u3000]*({NUMBER})[ \t\u3000]*[%％]", text[m.end():end]):
-                if _number(rate.group(1)) != 100:
-                    out.append(Finding("R.zero-change", "error", place, "an amount down to 0 fell by 100%", "100%",
-                                       f"{rate.group(1)}%", "(0 − last year) ÷ last year = −100%"))
+            if _number(prior.group(2)) != value:
+                out.append(Finding("R.zero-change", "error", place, "a decrease to 0 is last year's amount",
+                                   f"{prior.group(2)}{unit}", f"{m.group(2)}{unit}", f"0 − {prior.group(2)} = −{prior.group(2)}"))
+        for rate in re.finditer(rf"下降[ \t\u3000]*({NUMBER})[ \t\u3000]*[%％]", text[m.end():end]):
+            if _number(rate.group(1)) != 100:
+                out.append(Finding("R.zero-change", "error", place, "an amount down to 0 fell by 100%", "100%",
+                                   f"{rate.group(1)}%", "(0 − last year) ÷ last year = −100%"))
     return out
+
+
+class _Local:
+    """A match of the joined prose told in its piece's positions (what R.zero-change reads of it)."""
+
+    __slots__ = ("_m", "_at")
+
+    def __init__(self, m: re.Match, at: int):
+        self._m, self._at = m, at
+
+    def start(self, group: int = 0) -> int:
+        return self._m.start(group) - self._at
+
+    def end(self, group: int = 0) -> int:
+        return self._m.end(group) - self._at
+
+    def group(self, *groups):
+        return self._m.group(*groups)
 
 
 # --- an empty table's note -------------------------------------------------------------------------
@@ -325,7 +413,20 @@ def _catalog(year: int) -> Catalog | None:
         return None  # a year without a packaged catalog: membership is not judged, the tree still is
 
 
+_KNOWN: dict[int, tuple[Catalog, dict[str, bool]]] = {}  # per catalog (kept, so its id stays its own): code → known
+
+
 def _known(catalog: Catalog, code: str) -> bool:
+    memo = _KNOWN.get(id(catalog))
+    if memo is None or memo[0] is not catalog:
+        memo = _KNOWN[id(catalog)] = (catalog, {})
+    known = memo[1].get(code)
+    if known is None:
+        known = memo[1][code] = _look_up(catalog, code)
+    return known
+
+
+def _look_up(catalog: Catalog, code: str) -> bool:
     lookup = LOOKUP.get(code[:1])
     if lookup is None:
         return False
@@ -338,7 +439,8 @@ def _known(catalog: Catalog, code: str) -> bool:
 
 def _coded_tables(report: Report, template: Template) -> Iterator[Table]:
     for table in report.tables:
-        if template.has_table(table.id) and template.table(table.id).rows.dimension in CODED:
+        spec = spec_of(template, table.id)
+        if spec is not None and spec.rows.dimension in CODED:
             yield table
 
 

@@ -10,7 +10,7 @@ import re
 from ....report import Report, Section
 from ....check import Finding, Location, rule
 from .prose import first
-from ....check.support import is_empty
+from ....check.support import cached, is_empty
 
 
 def _section(report: Report, *keywords: str) -> Section | None:
@@ -58,11 +58,15 @@ ITEMS = (("abroad", "因公出国（境）费", ("因公出国",)), ("reception"
 
 
 def _sentence_with(text: str, words: tuple[str, ...]) -> str:
-    flat = "".join(text.split())
-    for sentence in re.split(r"[；;。]", flat):
+    for sentence in _sentences(text):
         if any(w in sentence for w in words):
             return sentence
     return ""
+
+
+def _sentences(text: str) -> list[str]:
+    """The text without blanks, split at ；;。 — once per text and check run (each 三公 item asks)."""
+    return cached(("three-public.sentences", text), lambda: re.split(r"[；;。]", "".join(text.split())))
 
 
 @rule("C.three-public", "“三公”经费 is explained item by item: each item's amount and change, and the reason of every change.",
