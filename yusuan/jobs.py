@@ -62,10 +62,10 @@ class Worker:
     def claim(self) -> tuple[int, int] | None:
         """(job id, attempt) of a job this worker now holds, or None when there is nothing to do."""
         with self.sessions.begin() as s:
-            candidates = s.execute(select(Job.id, Job.attempts, Job.status).where(or_(
+            candidates = s.execute(select(Job.id, Job.attempts, Job.status, Job.kind).where(or_(
                 Job.status == "queued", (Job.status == "running") & (Job.lease_until < now())))
                 .order_by(Job.id).limit(10)).all()
-        for job_id, attempts, status in candidates:
+        for job_id, attempts, status, kind in candidates:
             if attempts >= MAX_ATTEMPTS:
                 self._give_up(job_id, attempts)
                 continue
@@ -75,6 +75,8 @@ class Worker:
                                           lease_until=now() + timedelta(seconds=self.lease))
                                   .execution_options(synchronize_session=False))
                 if taken.rowcount == 1:
+                    if kind == "pages":  # the draft stays checked (under review) while its pages are drawn
+                        return job_id, attempts + 1
                     s.execute(update(Draft).where(Draft.id == select(Job.draft_id).where(Job.id == job_id).scalar_subquery())
                               .values(status="checking").execution_options(synchronize_session=False))
                     return job_id, attempts + 1
@@ -87,6 +89,8 @@ class Worker:
                 return
             job.status, job.progress, job.finished_at = "failed", "失败", now()
             job.error = f"the worker stopped {attempts} times on this file"
+            if job.kind == "pages":
+                return  # the draft stays checked, only without its pages
             draft = s.get(Draft, job.draft_id)
             draft.status = "refused"
             draft.message = f"读取这个文件时处理程序中断了 {attempts} 次，未能完成检查"
@@ -146,8 +150,9 @@ class Worker:
                 if job is not None:
                     job.status, job.progress, job.finished_at = "failed", "失败", now()
                     job.error = f"{type(exc).__name__}: {exc}"[:2000]
-                    draft = s.get(Draft, job.draft_id)
-                    draft.status, draft.message = "refused", f"内部错误（{type(exc).__name__}），请联系管理员"
+                    if job.kind != "pages":  # without its pages a draft is still checked
+                        draft = s.get(Draft, job.draft_id)
+                        draft.status, draft.message = "refused", f"内部错误（{type(exc).__name__}），请联系管理员"
         finally:
             done.set()
         return True
@@ -163,6 +168,9 @@ class Worker:
         if job.kind == "unpack":
             self._unpack(job_id, attempt, filename, content)
             return
+        if job.kind == "pages":
+            self._render_pages(job_id, attempt, job.draft_id)
+            return
         outcome = in_capped_process(read_and_check, filename, content)
         _pause("checked")
         with self.sessions.begin() as s:
@@ -177,11 +185,39 @@ class Worker:
                     unit = unit_of_report(s.get(Account, draft.uploaded_by), report, budget)
                     record_checked(s, draft, unit, report, budget, outcome["findings"], outcome["origin"],
                                    boxes=outcome.get("boxes"))
-                    draft.pdf = outcome.get("pdf")
+                    if budget is not None and draft_pages():
+                        # The budget's own PDF and the findings' boxes on it: a job of its own,
+                        # queued behind the checks already waiting (rendering and reading it back
+                        # costs ~20 times the check), so a folder's drafts are all checked first.
+                        s.add(Job(kind="pages", draft_id=draft.id, status="queued", worker="", attempts=0,
+                                  progress="排队中", error=""))
                 except WorkflowError as exc:
                     refusal = str(exc)
             if refusal:
                 draft.status, draft.message = "refused", refusal[:5000]
+            job.status, job.progress, job.finished_at = "done", "完成", now()
+
+    def _render_pages(self, job_id: int, attempt: int, draft_id: int) -> None:
+        """A budget draft's PDF (our renderer's) and each finding's boxes on its pages."""
+        with self.sessions() as s:
+            draft = s.get(Draft, draft_id)
+            report_json = s.scalar(select(Draft.report_json).where(Draft.id == draft_id)) or ""
+            findings = [{"rule": f.rule, "location": f.location} for f in draft.findings]
+        from .draft_pages import in_fresh_process
+
+        with tempfile.TemporaryDirectory(prefix="yusuan-pages-") as folder:
+            outcome = in_fresh_process(report_json, findings, Path(folder))
+        with self.sessions.begin() as s:
+            job = self._holds(s, job_id, attempt)
+            if job is None:
+                return
+            draft = s.get(Draft, draft_id)
+            if "refused" in outcome:
+                job.error = outcome["refused"][:2000]  # the draft stays checked, only without pages
+            else:
+                draft.pdf = outcome["pdf"]
+                for finding, boxes in zip(draft.findings, outcome["boxes"]):
+                    finding.boxes = boxes or None
             job.status, job.progress, job.finished_at = "done", "完成", now()
 
     def _unpack(self, job_id: int, attempt: int, filename: str, content: bytes) -> None:
@@ -264,10 +300,17 @@ def _warm() -> None:
     from .commands.build import DEFAULT_TEMPLATE
     from .derive import derive  # noqa: F401
     from .inputs import load_report  # noqa: F401
+    from .read import boxes  # noqa: F401
     from .store.ingest import read_input  # noqa: F401
 
     make_context(DEFAULT_TEMPLATE, ())
     _WARM.append(True)
+
+
+def draft_pages() -> bool:
+    """Whether a budget draft gets its own PDF pages with the findings boxed (YUSUAN_DRAFT_PAGES,
+    default on; bench_workflow times the checking alone with it off)."""
+    return os.environ.get("YUSUAN_DRAFT_PAGES", "1") != "0"
 
 
 def read_and_check(path: str, filename: str) -> dict:
@@ -287,7 +330,16 @@ def read_and_check(path: str, filename: str) -> dict:
         return {"refused": "\n".join(exc.lines())}
     except InputError as exc:
         return {"refused": str(exc)}
-    return {"report": report, "budget": budget, "findings": findings, "origin": origin}
+    boxes = None
+    if Path(path).suffix.lower() == ".pdf":
+        # read from the PDF, the report's places carry their boxes on its pages
+        try:
+            from .draft_pages import boxes_by_finding
+
+            boxes = boxes_by_finding(report, findings, path)
+        except Exception:  # noqa: BLE001 — the findings stand without their boxes
+            boxes = None
+    return {"report": report, "budget": budget, "findings": findings, "origin": origin, "boxes": boxes}
 
 
 def unpack_archive(path: str, filename: str, limits: dict) -> dict:

@@ -206,6 +206,6 @@ def test_a_published_pdf_shows_the_page_of_each_finding(bureau):
     bureau.work()
     page = pub.get(f"/drafts/{draft}").text
     assert "待审核" in page and finding_ids(page, "P.cost", "error")
-    assert re.search(r'<span class="page-no">第\d+页</span>', page)
+    assert re.search(r'<span class="page-no">第\d+页 框出</span>', page)  # boxed on its page (test_workflow_pages.py)
     rows = list(csv.reader(io.StringIO(pub.get(f"/drafts/{draft}/findings.csv").content.decode("utf-8-sig"))))
     assert any(r[1] == "P.cost" and r[3].startswith("第") for r in rows[1:])

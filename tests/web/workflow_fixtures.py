@@ -20,6 +20,27 @@ FIXED_BYTES = SEED_BYTES.replace("value: 649.86万元".encode(), "value: 297.00�
 assert FIXED_BYTES != SEED_BYTES
 
 
+SEED_XLSX = ROOT / "examples" / "tunliu-police-2024" / "budget.xlsx"
+BROKEN_COST = "230.97万元"  # P01's cost indicator, printed 203.97万元 (its funding): two digits swapped
+
+
+def seed_xlsx(cost: str = "203.97万元") -> bytes:
+    """The seed's budget workbook, with P01's cost indicator (绩效目标!D27) set to ``cost``: the
+    seed's own value, or BROKEN_COST — an amount that no longer matches the project's funding,
+    which `check` reports (P.cost) while the workbook stays readable."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(SEED_XLSX)
+    sheet = book["绩效目标"]
+    assert sheet["A27"].value == "产出指标" and sheet["C27"].value == "购置业务 装备成本", "the seed's workbook moved"
+    sheet["D27"] = cost
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def fresh_postgres(postgres_url: str) -> str:
     from sqlalchemy import create_engine, text
 
@@ -74,6 +95,8 @@ class Bureau:
 @pytest.fixture
 def bureau(wf_url, monkeypatch):
     monkeypatch.setenv("YUSUAN_WORKERS", "0")  # the tests run the jobs themselves, when they choose
+    # A budget draft's own pages (a render and a read back, seconds each) only where a test asks.
+    monkeypatch.setenv("YUSUAN_DRAFT_PAGES", "0")
     b = Bureau(wf_url)
     yield b
     for app in b.apps:
@@ -120,5 +143,5 @@ def draft_id_of(response) -> int:
     return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
 
 
-__all__ = ["ROOT", "SEED", "SEED_BYTES", "FIXED_BYTES", "SEED_NAME", "SEED_REGION", "PASSWORD", "wf_url", "bureau",
+__all__ = ["ROOT", "SEED", "SEED_BYTES", "SEED_XLSX", "BROKEN_COST", "seed_xlsx", "FIXED_BYTES", "SEED_NAME", "SEED_REGION", "PASSWORD", "wf_url", "bureau",
            "app_for", "client_for", "csrf_of", "login", "upload", "draft_id_of", "fresh_postgres", "Bureau"]

@@ -60,6 +60,23 @@ def anchor(report, template, location: dict) -> str:
     return ""
 
 
+def box_style(finding: DraftFinding, box: dict, k: int, number: int) -> dict:
+    """A finding's box as drawn over its page image: position and size as percentages of the
+    page (PDF points over the page's size in points), so it lands right at whatever width the
+    image is shown; the id the finding's row links to, and its number in the list."""
+    x0, top, x1, bottom = box["box"]
+    width, height = box["size"]
+    pad = 1.5  # points around the printed text, so the frame does not cross the glyphs
+
+    def pct(value: float, whole: float) -> str:
+        return f"{max(0.0, min(100.0, value / whole * 100)):.3f}%"
+
+    return {"id": f"box-{finding.id}-{k}", "finding": finding.id, "number": number, "severity": finding.severity,
+            "rule": finding.rule, "label": box.get("label", ""), "kind": box.get("kind", ""),
+            "left": pct(x0 - pad, width), "top": pct(top - pad, height),
+            "width": pct(x1 - x0 + 2 * pad, width), "height": pct(bottom - top + 2 * pad, height)}
+
+
 def findings_rows(findings: list[DraftFinding]) -> list[list[str]]:
     """The findings as the rows of every export (CSV, XLSX, PDF), so that the three agree."""
     return [[SEVERITY_NAMES.get(f.severity, f.severity), f.rule, f.location_text, page_of(f.place), f.message,
@@ -235,7 +252,8 @@ def register(app: FastAPI, ctx) -> None:
             me, draft = _draft(s, request, draft_id)
             job = s.scalars(select(Job).where(Job.draft_id == draft.id).order_by(Job.id.desc())).first()
             context = dict(draft=draft, job=job, statuses=STATUS_NAMES, severities=SEVERITY_NAMES, page_of=page_of,
-                           page_number=page_number, pages=[], page_total=0, on_page={}, reviewer=wf.may_review(me, draft.unit), fragment="", anchors={}, changes=None,
+                           page_number=page_number, pages=[], page_total=0, on_page={}, boxes={}, rendered=False,
+                           pages_pending=False, reviewer=wf.may_review(me, draft.unit), fragment="", anchors={}, changes=None,
                            open_=[], versions=[], latest=None, message=request.query_params.get("m", ""))
             if draft.report_json:
                 report = Report.from_json(draft.report_json)
@@ -254,18 +272,35 @@ def register(app: FastAPI, ctx) -> None:
             _ = draft.unit, draft.uploader
             return ctx.page(request, "wf_draft.html.j2", me, counts=wf.counts(draft), **context)
 
+    def _pdf_source(s: Session, draft: Draft):
+        """(cache key, loader) of the PDF whose pages the draft shows: the uploaded PDF, or a
+        budget draft's own PDF rendered by the worker; None when there is none (yet)."""
+        if review_pages.is_pdf(draft.filename):
+            return draft.sha256, lambda: _content(s, draft)
+        if s.scalar(select(Draft.id).where(Draft.id == draft.id, Draft.pdf.is_not(None))) is not None:
+            # the rendered PDF belongs to this draft alone (its boxes were read from it)
+            return f"rendered-{draft.id}", lambda: s.scalar(select(Draft.pdf).where(Draft.id == draft.id))
+        return None
+
     def _pages(s: Session, draft: Draft) -> dict:
-        """The uploaded PDF's pages to show (bounded), and the findings on each by their place."""
-        if not review_pages.is_pdf(draft.filename):
-            return {}
-        total = review_pages.page_count(draft.sha256, lambda: _content(s, draft))
+        """The draft's PDF pages to show (bounded), the findings on each, and their boxes."""
+        source = _pdf_source(s, draft)
+        if source is None:
+            pending = s.scalar(select(Job.id).where(Job.draft_id == draft.id, Job.kind == "pages",
+                                                    Job.status.in_(("queued", "running"))))
+            return dict(pages_pending=pending is not None)
+        total = review_pages.page_count(source[0], source[1])
         shown = min(total, review_pages.max_pages())
         on_page: dict[int, list[DraftFinding]] = {}
-        for f in draft.findings:
-            number = page_number(f.place)
-            if number:
-                on_page.setdefault(number, []).append(f)
-        return dict(pages=list(range(1, shown + 1)), page_total=total, on_page=on_page)
+        boxes: dict[int, list[dict]] = {}
+        for number, f in enumerate(draft.findings, 1):
+            pages = [b["page"] for b in f.boxes or []] or [page_number(f.place)]
+            for page in dict.fromkeys(p for p in pages if p):
+                on_page.setdefault(page, []).append(f)
+            for k, b in enumerate(f.boxes or []):
+                boxes.setdefault(b["page"], []).append(box_style(f, b, k, number))
+        return dict(pages=list(range(1, shown + 1)), page_total=total, on_page=on_page, boxes=boxes,
+                    rendered=not review_pages.is_pdf(draft.filename))
 
     def _content(s: Session, draft: Draft) -> bytes:
         return s.scalar(select(Draft.content).where(Draft.id == draft.id))
@@ -274,13 +309,14 @@ def register(app: FastAPI, ctx) -> None:
     def draft_page_png(request: Request, draft_id: int, number: int) -> Response:
         with sessions() as s:
             _, draft = _draft(s, request, draft_id)
-            if not draft.report_json or not review_pages.is_pdf(draft.filename):
+            source = _pdf_source(s, draft) if draft.report_json else None
+            if source is None:
                 raise Refusal(404, "这份草稿没有可显示的PDF页面")
-            total = review_pages.page_count(draft.sha256, lambda: _content(s, draft))
+            total = review_pages.page_count(*source)
             if not 1 <= number <= min(total, review_pages.max_pages()):
                 raise Refusal(404, f"没有第{number}页")
             try:
-                image = review_pages.page_png(draft.sha256, lambda: _content(s, draft), number)
+                image = review_pages.page_png(source[0], source[1], number)
             except InputError as exc:
                 raise Refusal(422, str(exc).replace(str(exc.file), draft.filename)) from None
         # The same draft's page never changes (its bytes are fixed by their sha256): cache it privately.
