@@ -2,7 +2,9 @@
 (what it uses), both measured in this run, on the seed's budget and on it scaled 10× and 100×
 (benchmarks/scaled_budget.py). All use the same constructors (exact decimals, line numbers);
 "pure" is the pure parser with today's composer (the loader yusuan falls back on without
-libyaml). Prints figures, asserts nothing.
+libyaml); "libyaml, nodes" the libyaml loader composing nodes and calling constructors (what
+load_yaml did before it built the usual budget straight from libyaml's events, and still does
+for anchors, tags and the like). Prints figures, asserts nothing.
 
     python benchmarks/bench_load.py [--factors 1,10,100]
 """
@@ -48,8 +50,8 @@ def main() -> None:
     print(f"PyYAML {yaml.__version__}, libyaml {'yes' if getattr(yaml, '__with_libyaml__', False) else 'NO (both are pure)'}; "
           f"the loader's parser: {'CSafeLoader' if hasattr(yaml, 'CSafeLoader') and issubclass(_LineLoader, yaml.CSafeLoader) else 'SafeLoader'}")
     seed = seed_data()
-    print(f"{'budget':>14} {'KB':>7} {'pure, gc (old)':>15} {'pure':>8} {'libyaml, gc':>12} {'libyaml (new)':>14} "
-          f"{'speed-up':>9} {'read_budget':>12}")
+    print(f"{'budget':>14} {'KB':>7} {'pure, gc (old)':>15} {'pure':>8} {'libyaml, gc':>12} {'libyaml, nodes':>15} "
+          f"{'libyaml (new)':>14} {'speed-up':>9} {'read_budget':>12}")
     with tempfile.TemporaryDirectory() as folder:
         for factor in (int(f) for f in args.factors.split(",")):
             if factor == 1:
@@ -62,10 +64,11 @@ def main() -> None:
             old = best(lambda: parse(text, _Before, True), repeat)
             pure = best(lambda: parse(text, _PureLineLoader, False), repeat)
             fast_gc = best(lambda: parse(text, _LineLoader, True), repeat)
+            nodes = best(lambda: parse(text, _LineLoader, False), repeat)
             new = best(lambda: load_yaml(path), repeat)
             whole = best(lambda: read_budget(path), repeat)
             print(f"{name:>14} {len(text.encode()) / 1024:>7.0f} {old * 1000:>12.1f} ms {pure * 1000:>5.1f} ms "
-                  f"{fast_gc * 1000:>9.1f} ms {new * 1000:>11.1f} ms {old / new:>8.1f}× {whole * 1000:>9.1f} ms")
+                  f"{fast_gc * 1000:>9.1f} ms {nodes * 1000:>12.1f} ms {new * 1000:>11.1f} ms {old / new:>8.1f}× {whole * 1000:>9.1f} ms")
     print("(pure, gc: the loader as it was, PyYAML's pure SafeLoader with the cyclic collector on; libyaml (new): "
           "load_yaml as it is now; read_budget adds the model's validation and the code and consistency checks)")
 
