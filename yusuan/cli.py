@@ -1,7 +1,8 @@
 """The `yusuan` command: thin over the core. Errors become one line and exit code 2.
 
 Each group of commands lives in its own module with a ``register(app)`` function
-(yusuan/commands/*.py), so adding a command touches one file.
+(yusuan/commands/*.py), so adding a command touches one file; a module named after its command
+is the only one a run of that command imports (``app_for``).
 """
 from __future__ import annotations
 
