@@ -65,11 +65,17 @@ _OFF: dict[tuple, Callable] = {}
 
 
 def _rows_off(sums: tuple[tuple[str, tuple[str, ...]], ...]) -> Callable[[list[Row]], list[Row]]:
-    """``off(rows)``: the rows on which some ``total = Σ parts`` does not hold (empty cells as zero)."""
+    """``off(rows)``: the rows on which some ``total = Σ parts`` does not hold (empty cells as zero;
+    an empty cell is skipped, not added as zero: most cells of a report are empty)."""
     if sums not in _OFF:
-        tests = " and ".join(f"(g({total!r}) or Z) == " + " + ".join(f"(g({p!r}) or Z)" for p in parts) for total, parts in sums)
-        _OFF[sums] = _compiled(f"def off(rows):\n    out = []\n    for row in rows:\n        g = row.values.get\n"
-                               f"        if not ({tests}):\n            out.append(row)\n    return out\n", "off")
+        lines = ["def off(rows):", "    out = []", "    for row in rows:", "        g = row.values.get"]
+        for total, parts in sums:
+            lines.append(f"        s = g({parts[0]!r}) or Z")
+            for part in parts[1:]:
+                lines += [f"        v = g({part!r})", "        if v is not None:", "            s += v"]
+            lines += [f"        if (g({total!r}) or Z) != s:", "            out.append(row)", "            continue"]
+        lines.append("    return out")
+        _OFF[sums] = _compiled("\n".join(lines) + "\n", "off")
     return _OFF[sums]
 
 
@@ -83,7 +89,7 @@ def _adders(columns: tuple[str, ...]) -> tuple[Callable, Callable]:
         names = [f"a{i}" for i in range(len(columns))]
         shown = _compiled("def shown(values):\n    g = values.get\n    return (" + "".join(f"(g({k!r}) or Z), " for k in columns) + ")\n",
                           "shown")
-        body = "".join(f"        {n} += g({k!r}) or Z\n" for n, k in zip(names, columns))
+        body = "".join(f"        v = g({k!r})\n        if v is not None:\n            {n} += v\n" for n, k in zip(names, columns))
         added = _compiled(f"def added(children):\n    {' = '.join(names)} = Z\n    for values in children:\n"
                           f"        g = values.get\n{body}    return ({''.join(n + ', ' for n in names)})\n", "added")
         _ADDERS[columns] = (shown, added)
