@@ -388,11 +388,13 @@ class RenderedReport:
     problems: list  # what the reader met reading it back (none for our own PDF)
 
 
-def rendered_with_places(report: Report, template: "Template", catalog=None) -> RenderedReport:
+def rendered_with_places(report: Report, template: "Template", catalog=None,
+                         template_ref: str | None = None) -> RenderedReport:
     """Our PDF of ``report`` and the report read back from it with its boxes, so that
     ``finding_boxes(result.report, check(report))`` boxes a derived report's findings on the
-    pages of ``result.pdf`` (a budget draft has no PDF of its own). Raises the renderer's
-    FontMissing when no CJK font is installed."""
+    pages of ``result.pdf`` (a budget draft has no PDF of its own). ``template_ref``: how the
+    reader finds the template again when it is a folder (default: its id, a built-in one).
+    Raises the renderer's FontMissing when no CJK font is installed."""
     import tempfile
 
     from ..context import Context
@@ -400,7 +402,8 @@ def rendered_with_places(report: Report, template: "Template", catalog=None) -> 
     from .published import published
 
     pdf = render_pdf_bytes(report, template)
-    context = Context(template.id, catalog) if catalog is not None else Context.create(template.id)
+    ref = template_ref or template.id
+    context = Context(ref, catalog) if catalog is not None else Context.create(ref)
     with tempfile.TemporaryDirectory(prefix="yusuan-boxes-") as directory:
         path = Path(directory) / "report.pdf"
         path.write_bytes(pdf)
