@@ -342,6 +342,7 @@ def _boxes_of(report: Report, location: dict, cells: tuple[str, ...], rows: dict
                 yield place.page, tuple(place.box), f"§{section.number}", "section"
         return
 
+
 def _quoted(section: Section, quote: str) -> list[Span]:
     """The spans of a section that print the quoted words (found in its text, whitespace aside)."""
     spans = section.place.spans if section.place is not None else None
