@@ -205,7 +205,8 @@ def register(app: FastAPI, ctx) -> None:
         form = await ctx.form(request)
         # "files": picked one by one; "folder": a folder picked whole (webkitdirectory), each
         # file named with its path inside the folder.
-        files = [f for key in ("files", "folder") for f in form.getlist(key) if hasattr(f, "read")]
+        # A browser sends an input left empty as a part without a file name: not a file.
+        files = [f for key in ("files", "folder") for f in form.getlist(key) if hasattr(f, "read") and f.filename]
         limit, total_limit = max_upload_bytes(), wf.max_upload_total_bytes()
         contents, total = [], 0
         for f in files:
@@ -252,7 +253,7 @@ def register(app: FastAPI, ctx) -> None:
             me, draft = _draft(s, request, draft_id)
             job = s.scalars(select(Job).where(Job.draft_id == draft.id).order_by(Job.id.desc())).first()
             context = dict(draft=draft, job=job, statuses=STATUS_NAMES, severities=SEVERITY_NAMES, page_of=page_of,
-                           page_number=page_number, pages=[], page_total=0, on_page={}, boxes={}, rendered=False,
+                           page_number=page_number, pages=[], page_total=0, on_page={}, boxes={}, heights={}, rendered=False,
                            pages_pending=False, reviewer=wf.may_review(me, draft.unit), fragment="", anchors={}, changes=None,
                            open_=[], versions=[], latest=None, message=request.query_params.get("m", ""))
             if draft.report_json:
@@ -289,7 +290,8 @@ def register(app: FastAPI, ctx) -> None:
             pending = s.scalar(select(Job.id).where(Job.draft_id == draft.id, Job.kind == "pages",
                                                     Job.status.in_(("queued", "running"))))
             return dict(pages_pending=pending is not None)
-        total = review_pages.page_count(source[0], source[1])
+        sizes = review_pages.page_sizes(source[0], source[1])
+        total = len(sizes)
         shown = min(total, review_pages.max_pages())
         on_page: dict[int, list[DraftFinding]] = {}
         boxes: dict[int, list[dict]] = {}
@@ -299,7 +301,9 @@ def register(app: FastAPI, ctx) -> None:
                 on_page.setdefault(page, []).append(f)
             for k, b in enumerate(f.boxes or []):
                 boxes.setdefault(b["page"], []).append(box_style(f, b, k, number))
-        return dict(pages=list(range(1, shown + 1)), page_total=total, on_page=on_page, boxes=boxes,
+        # each image's height at the shown width (893 px: A4 at the default scale), from its page's size
+        heights = {n: round(893 * h / w) if w > 0 else 1263 for n, (w, h) in enumerate(sizes[:shown], 1)}
+        return dict(pages=list(range(1, shown + 1)), page_total=total, on_page=on_page, boxes=boxes, heights=heights,
                     rendered=not review_pages.is_pdf(draft.filename))
 
     def _content(s: Session, draft: Draft) -> bytes:

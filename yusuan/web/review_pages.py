@@ -7,9 +7,9 @@ YUSUAN_REVIEW_MAX_PAGES pages are offered (default 60; the published reports see
 31), each drawn at YUSUAN_REVIEW_PAGE_SCALE (default 1.5, i.e. 108 dpi: A4 is 893×1263 px)
 and never longer than MAX_SIDE pixels on either side, whatever size the page says it is.
 
-Findings are listed beside the page their place names ("p.9 l.412" → page 9). They are not
-boxed on the image: the readers keep a finding's page and the line number of the extracted
-text, not the line's coordinates on the page, so where on the page it is is not known here.
+Findings are boxed on the image where the reader found them (yusuan/read/boxes.py; the
+boxes are placed by the page in percentages of the page's size in points) and listed beside
+their page. A budget draft shows the pages of our PDF of it, rendered by the worker.
 """
 from __future__ import annotations
 
@@ -70,28 +70,37 @@ def _with_file(content: bytes, work):
         return work(path)
 
 
-def page_count(sha256: str, load) -> int:
-    """How many pages the PDF has (0 when PDFium cannot open it)."""
+def page_sizes(sha256: str, load) -> list[tuple[float, float]]:
+    """Each page's (width, height) in points, as PDFium draws it ([] when PDFium cannot open
+    the file): the page lays each image out at its size before it loads, so the boxes over it
+    are where they belong from the start. At most max_pages() are measured."""
 
-    def count(path: Path) -> int:
+    def measure(path: Path) -> list[tuple[float, float]]:
         limits = pdfium.Limits.from_env()
+        shown = max_pages()
 
-        def work(progress) -> int:
+        def work(progress) -> list[tuple[float, float]]:
             import pypdfium2 as pdfium_
 
             document = pdfium_.PdfDocument(str(path))
             try:
-                return len(document)
+                # pages past those shown count, but are not opened
+                return [tuple(document[i].get_size()) if i < shown else (0.0, 0.0) for i in range(len(document))]
             finally:
                 document.close()
 
         try:
             return pdfium.isolated(path, limits, work)
         except InputError:
-            return 0
+            return []
 
-    # load() reads the bytes from the database only when the count is not known yet
-    return _COUNTS.get(sha256, lambda: _with_file(load(), count))
+    # load() reads the bytes from the database only when the sizes are not known yet
+    return _COUNTS.get(sha256, lambda: _with_file(load(), measure))
+
+
+def page_count(sha256: str, load) -> int:
+    """How many pages the PDF has (0 when PDFium cannot open it)."""
+    return len(page_sizes(sha256, load))
 
 
 def page_png(sha256: str, load, number: int) -> bytes:
