@@ -368,13 +368,18 @@ def _row_keys(table: Table) -> list[tuple[str, str]]:
 
 
 def compare(a: Report, b: Report, template_a: Template) -> list[tuple[str, str, list[ComparedCell]]]:
-    """Per table (id, title), every amount cell of either report, matched by row and column."""
+    """Per table (id, title), every amount cell of either report, matched by row and column. A
+    cell empty in both says nothing and is left out; when the years differ, a header naming A's
+    year (2023年合计) names neither and says 当年 instead."""
     result = []
     ids = [t.id for t in a.tables] + [t.id for t in b.tables if a.table(t.id) is None]
+    years = re.compile(rf"{a.year}年") if a.year != b.year else None
     for table_id in ids:
         ta, tb = a.table(table_id), b.table(table_id)
         spec = template_a.table(table_id) if template_a.has_table(table_id) else None
         headers = {c.key: " / ".join(c.header) for c in spec.columns} if spec else {}
+        if years is not None:
+            headers = {k: years.sub("当年", h) for k, h in headers.items()}
         cells: dict[tuple[str, str], ComparedCell] = {}
         order: list[tuple[str, str]] = []
         for side, table in (("a", ta), ("b", tb)):
@@ -389,7 +394,8 @@ def compare(a: Report, b: Report, template_a: Template) -> list[tuple[str, str, 
                     setattr(cells[k], side, value)
         title = (ta or tb).title
         caption = (ta or tb).caption
-        result.append((table_id, f"{caption} {title}".strip(), [cells[k] for k in order]))
+        result.append((table_id, f"{caption} {title}".strip(),
+                       [cells[k] for k in order if cells[k].a is not None or cells[k].b is not None]))
     return result
 
 
