@@ -11,6 +11,12 @@ drafts per minute, and the same from the jobs' own first start to last finish (s
 excluded). The budgets come from `yusuan synth --units N` (one year each). SQLite by default
 (a file in a temporary folder); --db postgresql://…/name uses that server, one new database
 per run beside the one named (the URL's user must be allowed to CREATE DATABASE).
+
+The workers run with YUSUAN_DRAFT_PAGES=0: the timed figure is the checking. Before that, in
+the same run, what the isolation costs a draft: read and checked in this process (the baseline)
+against the same in the worker's capped, forked process (yusuan/jobs.py in_capped_process),
+and what a budget draft's own pages cost (our PDF rendered and read back for the boxes, in a
+fresh interpreter: yusuan/draft_pages.py) against its check.
 """
 from __future__ import annotations
 
@@ -118,7 +124,7 @@ def check_all(url: str, workers: int) -> tuple[float, float, dict[str, int]]:
     from yusuan.store.db import open_store
     from yusuan.store.workflow_models import Draft, Job
 
-    env = dict(os.environ, YUSUAN_WORKERS="0")
+    env = dict(os.environ, YUSUAN_WORKERS="0", YUSUAN_DRAFT_PAGES="0")
     started = time.perf_counter()
     processes = [subprocess.Popen([*CLI, "worker", "--once", "--db", url], env=env,
                                   stdout=subprocess.DEVNULL) for _ in range(workers)]
@@ -138,11 +144,52 @@ def check_all(url: str, workers: int) -> tuple[float, float, dict[str, int]]:
     return wall, span, statuses
 
 
+def isolation_cost(files: list[Path], count: int, pages: int) -> None:
+    """Milliseconds a draft: read+check here, the same in the capped process, and the pages."""
+    from yusuan.draft_pages import in_fresh_process
+    from yusuan.jobs import CappedProcess, in_capped_process, read_and_check
+
+    sample = files[:count]
+    read_and_check(str(sample[0]), sample[0].name)  # warm: templates and catalog loaded once, as in a worker
+    runner = CappedProcess()  # a worker's: forked once, then file after file
+    in_capped_process(read_and_check, sample[0].name, sample[0].read_bytes(), runner=runner)
+    started = time.perf_counter()
+    results = [read_and_check(str(p), p.name) for p in sample]
+    direct = (time.perf_counter() - started) / len(sample) * 1000
+    started = time.perf_counter()
+    for p in sample:
+        outcome = in_capped_process(read_and_check, p.name, p.read_bytes(), runner=runner)
+        assert "refused" not in outcome, outcome
+    capped = (time.perf_counter() - started) / len(sample) * 1000
+    runner.close()
+    started = time.perf_counter()
+    for p in sample:  # a process forked for each file: what the worker avoids
+        in_capped_process(read_and_check, p.name, p.read_bytes())
+    forked = (time.perf_counter() - started) / len(sample) * 1000
+    print(f"read+check of one draft, mean of {len(sample)}: in this process {direct:.0f} ms (baseline), "
+          f"in the worker's capped process {capped:.0f} ms ({capped / direct:.2f}×), "
+          f"in a process forked per file {forked:.0f} ms ({forked / direct:.2f}×)  load {os.getloadavg()[0]:.1f}")
+    if not pages:
+        return
+    started = time.perf_counter()
+    for p, result in zip(sample[:pages], results):
+        findings = [{"rule": f.rule, "location": {k: v for k, v in f.location._asdict().items() if v is not None}}
+                    for f in result["findings"]]
+        with tempfile.TemporaryDirectory() as folder:
+            outcome = in_fresh_process(result["report"].to_json(), findings, Path(folder))
+        assert "refused" not in outcome, outcome
+    drawn = (time.perf_counter() - started) / min(pages, len(sample)) * 1000
+    print(f"a budget draft's pages (PDF rendered, read back, findings boxed), mean of {min(pages, len(sample))}: "
+          f"{drawn:.0f} ms, {drawn / capped:.1f}× its check  load {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--drafts", type=int, default=100)
     parser.add_argument("--workers", default="1,2", help="worker counts to time, comma-separated")
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite in a temporary folder)")
+    parser.add_argument("--sample", type=int, default=20, help="drafts timed in and out of the capped process")
+    parser.add_argument("--pages", type=int, default=3, help="drafts whose pages are timed (0: none)")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
 
@@ -152,6 +199,7 @@ def main() -> None:
         units = units_of(tmp / "budgets")
         print(f"{len(files)} generated budgets (yusuan synth), {sum(p.stat().st_size for p in files) / 1e6:.1f} MB, "
               f"{os.cpu_count()} CPUs, database {'PostgreSQL' if args.db else 'SQLite'}")
+        isolation_cost(files, args.sample, args.pages)
         print(f"{'workers':>7} {'upload s':>9} {'checked s':>10} {'drafts/min':>11} {'after 1st s':>12} "
               f"{'drafts/min':>11}  statuses")
         for n in counts:

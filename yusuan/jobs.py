@@ -18,6 +18,7 @@ time limit "file_seconds"); what comes back is the result, or one line saying wh
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -56,6 +57,7 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
         self.poll = poll
         self.lease = lease_seconds()
+        self.capped = CappedProcess()  # this worker's own: two worker threads never share one
 
     # --- taking a job ---------------------------------------------------------------------------
 
@@ -171,7 +173,7 @@ class Worker:
         if job.kind == "pages":
             self._render_pages(job_id, attempt, job.draft_id)
             return
-        outcome = in_capped_process(read_and_check, filename, content)
+        outcome = in_capped_process(read_and_check, filename, content, runner=self.capped)
         _pause("checked")
         with self.sessions.begin() as s:
             job = self._holds(s, job_id, attempt)
@@ -224,7 +226,7 @@ class Worker:
         """A .zip of a folder: a draft (and a job) per file in it, in the archive's upload."""
         from .store.workflow import upload_limits, submit_draft
 
-        outcome = in_capped_process(unpack_archive, filename, content, upload_limits())
+        outcome = in_capped_process(unpack_archive, filename, content, upload_limits(), runner=self.capped)
         with self.sessions.begin() as s:
             job = self._holds(s, job_id, attempt)
             if job is None:
@@ -242,15 +244,18 @@ class Worker:
 
     def run(self, stop: threading.Event) -> None:
         """Work until ``stop`` is set, looking for jobs every ``poll`` seconds when idle."""
-        while not stop.is_set():
-            try:
-                if self.run_one():
-                    continue
-            except Interrupted:
-                raise
-            except Exception:  # noqa: BLE001 — the database away for a moment: try again later
-                log.warning("worker %s: could not take a job", self.name, exc_info=True)
-            stop.wait(self.poll)
+        try:
+            while not stop.is_set():
+                try:
+                    if self.run_one():
+                        continue
+                except Interrupted:
+                    raise
+                except Exception:  # noqa: BLE001 — the database away for a moment: try again later
+                    log.warning("worker %s: could not take a job", self.name, exc_info=True)
+                stop.wait(self.poll)
+        finally:
+            self.capped.close()
 
 
 def start_threads(sessions: sessionmaker[Session], count: int) -> tuple[threading.Event, list[threading.Thread]]:
@@ -267,23 +272,101 @@ def start_threads(sessions: sessionmaker[Session], count: int) -> tuple[threadin
 # --- the capped process ---------------------------------------------------------------------------
 
 
-def in_capped_process(work, filename: str, content: bytes, *args) -> dict:
-    """``work(path, filename, *args)`` on the upload's bytes in a temporary file, run in a forked
-    process under the batch workers' memory and time limits (yusuan/batch.py run_all): a dict
-    of results, or {"refused": one line} — the reader's own message, or the limit reached."""
-    from .batch import run_all
+class CappedProcess:
+    """A forked process under the batch workers' limits (yusuan/batch.py: RLIMIT_AS
+    "worker_memory" set in it, "file_seconds" a file enforced from here) that reads file after
+    file for one worker, as a batch's worker process does: forking one per file would cost each
+    draft the fork and the copying of the pages its first read touches (3–4× the read itself).
 
-    _warm()
-    with tempfile.TemporaryDirectory(prefix="yusuan-draft-") as folder:
-        # The readers want a path; the name is ours (the upload's name is only shown), so a
-        # name like ../../x cannot lead anywhere.
-        path = Path(folder) / f"draft{Path(filename).suffix.lower()}"
-        path.write_bytes(content)
-        outcome = run_all(work, [(str(path), filename, *args)], 1, lambda *_: None,
-                          failed=lambda _i, message: {"refused": f"{filename}: {message}"})[0]
-    if "refused" in outcome:
-        outcome["refused"] = outcome["refused"].replace(str(path), filename)
-    return outcome
+    It is forked again when it died, overran its time, failed a file (a fresh one for the next),
+    when the work function is another (a test's stand-in), or when a YUSUAN_ variable changed
+    (the readers' limits are read in the process, from the environment it was forked with)."""
+
+    def __init__(self):
+        self.worker = None
+        self.key = None
+
+    def _fresh(self, work) -> None:
+        from .batch import _Worker, memory_limit
+
+        self.close()
+        _warm()
+        # The parent's objects frozen while forking: the child's garbage collections then do not
+        # walk (and so copy, page by page) the heap it shares with the parent.
+        gc.freeze()
+        try:
+            self.worker = _Worker(work, memory_limit())
+        finally:
+            gc.unfreeze()
+
+    def run(self, work, call: tuple, filename: str) -> dict:
+        from multiprocessing.connection import wait
+
+        from .batch import _ended_by, out_of_memory, took_too_long
+        from .limits import limit
+
+        key = (work, tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("YUSUAN_"))))
+        if self.worker is None or key != self.key or not self.worker.process.is_alive():
+            self._fresh(work)
+            self.key = key
+        seconds = limit("file_seconds")
+        worker = self.worker
+        try:
+            worker.give(0, call, seconds)
+        except OSError:
+            pass  # it died just now: found below
+        while True:
+            remaining = worker.deadline - time.monotonic()
+            wait([worker.conn, worker.process.sentinel], max(0.0, min(remaining, 1.0)))
+            try:
+                if worker.conn.poll():
+                    _, (kind, value) = worker.conn.recv()
+                    worker.index, worker.deadline = None, float("inf")
+                    if kind == "done":
+                        return value
+                    self.close()  # a file that failed in it: the next gets a fresh process
+                    return {"refused": f"{filename}: {value}"}
+            except (EOFError, OSError):
+                pass
+            except MemoryError:
+                self.close()
+                return {"refused": f"{filename}: {out_of_memory()}"}
+            late = worker.process.is_alive() and time.monotonic() >= worker.deadline
+            if worker.process.is_alive() and not late:
+                continue
+            worker.end()
+            worker.process.join(5)
+            message = took_too_long(seconds) if late else _ended_by(worker)
+            self.worker = None
+            return {"refused": f"{filename}: {message}"}
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.end()
+            self.worker.process.join(5)
+            self.worker.conn.close()
+            self.worker = None
+
+
+def in_capped_process(work, filename: str, content: bytes, *args, runner: CappedProcess | None = None) -> dict:
+    """``work(path, filename, *args)`` on the upload's bytes in a temporary file, run in the
+    capped process (a fresh one unless ``runner`` is given): a dict of results, or
+    {"refused": one line} — the reader's own message, or the limit reached."""
+    own = runner is None
+    runner = runner or CappedProcess()
+    try:
+        with tempfile.TemporaryDirectory(prefix="yusuan-draft-") as folder:
+            # The readers want a path; the name is ours (the upload's name is only shown), so a
+            # name like ../../x cannot lead anywhere.
+            path = Path(folder) / f"draft{Path(filename).suffix.lower()}"
+            path.write_bytes(content)
+            outcome = runner.run(work, (str(path), filename, *args), filename)
+        if "refused" in outcome:
+            outcome["refused"] = outcome["refused"].replace(str(path), filename)
+        return outcome
+    finally:
+        if own:
+            runner.close()
 
 
 _WARM: list[bool] = []

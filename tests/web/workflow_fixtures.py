@@ -87,8 +87,11 @@ class Bureau:
         from yusuan.jobs import Worker
 
         worker, n = Worker(self.sessions, name="test-worker"), 0
-        while worker.run_one():
-            n += 1
+        try:
+            while worker.run_one():
+                n += 1
+        finally:
+            worker.capped.close()
         return n
 
 
