@@ -122,7 +122,10 @@ def _money(value: str) -> tuple[str, Decimal, Decimal] | None:
     digits = number.replace(",", "")
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     scale = PER_YUAN[unit]
-    return comparator.replace("＞", ">").replace("＜", "<").replace("＝", ""), Decimal(digits) * scale, Decimal("0.5").scaleb(-decimals) * scale
+    return comparator.replace("＞", ">").replace("＜", "<").replace("＝", ""), Decimal(digits) * scale, HALF.scaleb(-decimals) * scale
+
+
+HALF = Decimal("0.5")
 
 
 @rule("P.cost", "A cost indicator (成本指标) agrees with the project's funding: a stated cost equals it, a bound (＞, ≥, ≤, ＜) holds for it.",
@@ -135,6 +138,7 @@ def cost(report: Report) -> list[Finding]:
         if not costs:
             continue  # nothing to hold the funding against
         seen = set()
+        parsed_of: dict = {}
         for period, money, column in (("年度", table.funding_annual.total, "annual"), ("实施期", table.funding_implementation.total, "implementation")):
             if money is None:
                 continue
@@ -142,7 +146,9 @@ def cost(report: Report) -> list[Finding]:
             for ind in costs:
                 value = ind.annual_value if column == "annual" else ind.value
                 name = (ind.annual_level3 if column == "annual" else ind.level3) or ind.level3
-                parsed = _money(value)
+                parsed = parsed_of.get(value, False)
+                if parsed is False:  # the 年度 column mostly restates the 实施期 one: parsed once
+                    parsed = parsed_of[value] = _money(value)
                 if parsed:
                     indicators.append((name, value, *parsed))
             key = tuple((n, v) for n, v, *_ in indicators), money
@@ -162,7 +168,16 @@ def cost(report: Report) -> list[Finding]:
             for name, value, comparator, bound, _ in indicators:
                 if not comparator:
                     continue
-                holds = {">": money > bound, "≥": money >= bound, "<": money < bound, "≤": money <= bound}.get(comparator, True)
+                if comparator == ">":
+                    holds = money > bound
+                elif comparator == "≥":
+                    holds = money >= bound
+                elif comparator == "<":
+                    holds = money < bound
+                elif comparator == "≤":
+                    holds = money <= bound
+                else:
+                    holds = True
                 if holds:
                     continue
                 severity = "warning" if money == bound else "error"
