@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import gzip
-import hashlib
 import json
 import logging
 import time
