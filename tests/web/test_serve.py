@@ -148,3 +148,10 @@ def test_serve_with_two_workers_gives_pages_with_an_etag(tmp_path):
             _, err = server.communicate()
     said = err.decode()
     assert "2 worker processes" in said and "budget.xlsx: the same unit and year (2024)" in said
+
+
+def test_publish_a_folder_gives_one_report_per_unit_and_year(tmp_path):
+    done = yusuan("publish", EXAMPLE, "--db", tmp_path / "p.db")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("published ") == 1 and "budget.yaml as /unit/" in done.stdout
+    assert "budget.xlsx: the same unit and year (2024) as" in done.stderr

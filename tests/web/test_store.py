@@ -53,7 +53,9 @@ def test_publish_command(tmp_path):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 2 and all(line.startswith("error: ") for line in lines)
-    assert "not a yusuan report" in lines[0] and "no such file" in lines[1]
+    # inputs are taken in order of preference (a budget's YAML first), not as given
+    assert any("bad.json" in line and "not a yusuan report" in line for line in lines)
+    assert any("missing.yaml" in line and "no such file" in line for line in lines)
     assert "Traceback" not in done.stderr
 
 

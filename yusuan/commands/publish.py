@@ -2,7 +2,9 @@
 
 Each input — a budget (laid out in shanxi-2024 unless --template), a report.json, or a published
 PDF/text (read on the way in) — is checked and stored with its findings, replacing that unit's
-report of the same year. A bad input is one line (exit 2); the others are still published.
+report of the same year. Of inputs giving the same unit and year in one run, one is published (a
+budget's YAML first, then report.json, workbook, text, PDF) and the others said skipped. A bad
+input is one line (exit 2); the others are still published.
 """
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ def register(app: typer.Typer) -> None:
         from ..errors import InputError, InputErrors
         from ..inputs import expand_inputs
         from ..store.db import open_store
-        from ..store.ingest import publish_file
+        from ..store.ingest import read_file, store_read
+        from ..store.sources import PREFERENCE
 
         context = make_context(template, catalog)  # a bad --template fails before any work
         files = expand_inputs(inputs)
@@ -37,10 +40,19 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         _, sessions = open_store(db)
         failed = 0
-        for path in files:
+        # One report per unit and year from this run, as `serve DIR` does: a folder's budget.yaml,
+        # not then the budget.xlsx written from it, which would replace it.
+        kept: dict = {}
+        for path in sorted(files, key=lambda f: PREFERENCE.get(f.suffix.lower(), 9)):
             try:
+                read = read_file(path, template, context.catalog_files)
+                if read.unit_year in kept:
+                    typer.echo(f"skipped {path}: the same unit and year ({read.unit_year[1]}) as "
+                               f"{kept[read.unit_year]}, published instead", err=True)
+                    continue
+                kept[read.unit_year] = path
                 with sessions.begin() as session:
-                    done = publish_file(session, path, template, context.catalog_files)
+                    done = store_read(session, read)
             except InputErrors as exc:
                 failed += 1
                 typer.echo(f"error: {exc.lines()[0]}", err=True)
