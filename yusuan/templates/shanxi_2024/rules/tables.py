@@ -204,8 +204,10 @@ def labelled(report: Report) -> list[Finding]:
                 # per row, not per cell: most rows are named and are passed over at once).
                 if row.code:
                     continue
-                names = other if other is not None else labels
-                if any(labels.get(n, "").strip() for n in names):
+                if other is None:
+                    if any(map(str.strip, labels.values())):  # any label at all, tested in C
+                        continue
+                elif any(labels.get(n, "").strip() for n in other):
                     continue
             named: dict = {}  # whether each side's labels name the row, worked out once per row
             for key, value in row.values.items():
