@@ -237,4 +237,22 @@ def test_acceptance_boxed_fixed_explained_published_twice(browser, acceptance_se
     assert "版本1" in page.inner_text("#version-title")
     assert "经核实" in page.inner_text("#findings")
     shoot(page, "version-1")
+    log_out(page, base)
+
+    # A county's folder at once: a draft per file, the upload's progress on the page.
+    county = tmp_path / "屯留县"
+    for unit in ("公安分局", "公安分局-二稿", "公安分局-三稿"):
+        (county / unit).mkdir(parents=True)
+        (county / unit / "budget.xlsx").write_bytes(fixed.read_bytes())
+    log_in(page, base, "pub")
+    page.set_input_files('#upload input[name="folder"]', str(county))
+    page.click('#upload button[type="submit"]')
+    page.wait_for_selector("#uploads .wf-progress")
+    latest = page.locator("#uploads .wf-progress").first  # the newest upload first
+    assert "/ 3" in latest.inner_text()
+    # refreshed in place (no reload) until the three are checked
+    page.wait_for_function("document.querySelector('#uploads .wf-progress .count').innerText.includes('完成')")
+    assert "已检查 3 / 3" in latest.inner_text()
+    assert page.locator("#drafts tbody tr", has_text="屯留县/").count() == 3
+    shoot(page, "drafts")
     page.close()
