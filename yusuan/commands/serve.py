@@ -3,9 +3,10 @@ reports (docs/portal.md).
 
 With folders or files, what they hold is published into the database first, one report per
 unit and year (a folder's budget.yaml is preferred to the budget.xlsx written from it; the other
-is skipped and said); with a corpus made by `yusuan ingest`, the reports it read. A report
-already published from the same bytes is left as it is, so serving the same folder again starts
-at once (yusuan/store/sources.py).
+is skipped and said); with a corpus made by `yusuan ingest`, the reports it read, from the JSON
+it keeps of each (no source file needed; a corpus made before it kept them is read again from
+its sources). A report already published from the same bytes is left as it is, so serving the
+same folder again starts at once (yusuan/store/sources.py).
 """
 from __future__ import annotations
 

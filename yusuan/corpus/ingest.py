@@ -81,9 +81,10 @@ def _rules(template_ref: str, year: int):
 
 
 def read_and_check(path: Path, kind: str, template: str | None, catalog_files: tuple[str, ...]):
-    """(report, findings, the reader's notes) of one input, as `yusuan check` would make them:
-    a budget is laid out in the layout of `build` unless --template names one. Raises for a
-    bad input (an InputError, a Refused document, an OSError)."""
+    """(report, findings, the reader's notes, the budget or None) of one input, as `yusuan
+    check` would make them: a budget is laid out in the layout of `build` unless --template
+    names one, and kept (the unit's code, department and region that `yusuan serve` shows).
+    Raises for a bad input (an InputError, a Refused document, an OSError)."""
     from ..check import check
     from ..commands.build import DEFAULT_TEMPLATE
     from ..inputs import load_report
@@ -91,9 +92,17 @@ def read_and_check(path: Path, kind: str, template: str | None, catalog_files: t
     context = _context(template, catalog_files)
     if context.template_ref is None and kind == "budget":
         context = context.with_template(DEFAULT_TEMPLATE)
-    report, notes = load_report(path, context)
+    budget = None
+    if kind == "budget" and path.exists():  # as load_report reads a budget, the budget kept
+        from ..derive import derive
+        from ..inputs import read_budget
+
+        budget = read_budget(path, context.catalog)
+        report, notes = derive(budget, context), []
+    else:
+        report, notes = load_report(path, context)
     layout, rules = _rules(template or report.template, report.year)
-    return report, check(report, rules, layout), notes
+    return report, check(report, rules, layout), notes, budget
 
 
 def _unreadable(exc: BaseException) -> str:
@@ -105,8 +114,9 @@ def _unreadable(exc: BaseException) -> str:
 
 
 def ingest_one(item: dict, template: str | None, catalog_files: tuple[str, ...]):
-    """The rows of one input (yusuan/corpus/extract.py) and its entry in the batch's commit.
-    Never raises for a bad input: an unreadable one is a reports row saying why."""
+    """The rows of one input (yusuan/corpus/extract.py), its entry in the batch's commit, and
+    what its reports row holds beyond the entry (the report's and budget's JSON, the catalogs'
+    digests). Never raises for a bad input: an unreadable one is a reports row saying why."""
     from ..batch import internal_error
     from .extract import Rows, report_rows
 
@@ -115,8 +125,9 @@ def ingest_one(item: dict, template: str | None, catalog_files: tuple[str, ...])
     rows = Rows(item["report_id"], item["file"])
     summary = {"template": None, "year": None, "unit_name": None}
     status, error = "ok", None
+    stored: dict = {"catalogs": item.get("catalogs") or None}
     try:
-        report, findings, notes = read_and_check(path, item["input_kind"], template, catalog_files)
+        report, findings, notes, budget = read_and_check(path, item["input_kind"], template, catalog_files)
     except (ValueError, OSError) as exc:  # InputError(s), Refused, an unknown code met while deriving
         status, error = "unreadable", _unreadable(exc)
     except Exception as exc:  # a bug of ours on this file: said, and the others go on
@@ -127,10 +138,12 @@ def ingest_one(item: dict, template: str | None, catalog_files: tuple[str, ...])
         summary = {"template": report.template, "year": report.year, "unit_name": report.unit_name,
                    "tables": len(report.tables), "findings_error": severities.get("error", 0),
                    "findings_warning": severities.get("warning", 0), "findings_rounding": severities.get("rounding", 0)}
+        stored["report_json"] = report.to_json()  # the report whole: `yusuan serve CORPUS` needs no source
+        stored["budget_json"] = budget.model_dump_json() if budget is not None else None
     else:
         rows.add("problems", file=item["file"], kind=status, message=error)
     entry = outcome(item, status, error, rows, summary, time.perf_counter() - start)
-    return rows, entry
+    return rows, entry, stored
 
 
 def outcome(item: dict, status: str, error: str | None, rows, summary: dict, seconds: float) -> dict:
@@ -185,10 +198,10 @@ def ingest_batch(root: str, batch: str, items: list[dict], template: str | None,
     for item in items:
         if parent is not None:
             die_with_parent(parent)
-        rows, entry = ingest_one(item, template, catalog_files)
+        rows, entry, stored = ingest_one(item, template, catalog_files)
         for table, found in rows.tables.items():
             tables.setdefault(table, []).extend(found)
-        tables.setdefault("reports", []).append(entry)
+        tables.setdefault("reports", []).append({**entry, **stored})  # the JSON in the part, not in the commit
         entries.append(entry)
     if parent is not None:
         die_with_parent(parent)
@@ -219,6 +232,7 @@ class Plan:
 
 def plan(corpus: Corpus, files: list[Path], template: str | None, catalog_files: tuple[str, ...]) -> Plan:
     key = reading_key(template, catalog_files)
+    catalogs = ",".join(sha256_file(Path(f)) for f in catalog_files)
     done = corpus.done()
     result = Plan()
     seen: dict[str, str] = {}
@@ -238,7 +252,7 @@ def plan(corpus: Corpus, files: list[Path], template: str | None, catalog_files:
             continue
         seen[identity] = str(path)
         result.todo.append({"file": str(path), "report_id": identity, "content_sha256": content, "bytes": size,
-                            "input_kind": input_kind(path)})
+                            "input_kind": input_kind(path), "catalogs": catalogs})
     return result
 
 
@@ -308,6 +322,7 @@ def limited_batch(limits: dict[str, str], *call) -> list[dict] | tuple:
     from . import extract  # noqa: F401
     from ..check import check  # noqa: F401
     from ..inputs import load_report  # noqa: F401
+    from ..derive import derive  # noqa: F401
 
     import multiprocessing
 
@@ -413,6 +428,7 @@ def ingest(corpus: Corpus, files: list[Path], *, template: str | None, catalog_f
     if removed:
         note(f"removed {removed} files of batches an earlier ingest did not finish")
     work = plan(corpus, files, template, catalog_files)
+    corpus.keep_catalogs(catalog_files)  # their contents, for a reading again of the corpus's inputs
     for line in work.duplicates:
         note(line)
     if work.skipped:

@@ -43,6 +43,9 @@ COLUMNS: dict[str, list[tuple[str, pa.DataType]]] = {
         ("findings_rounding", INT),
         ("problems", INT),
         ("seconds", pa.float64()),  # time to read, check and extract (a measure, not an amount)
+        ("catalogs", TEXT),  # sha256 of each --catalog file read with, comma-separated (catalogs/<sha256>.csv)
+        ("report_json", TEXT),  # the Report whole, as `yusuan build -f json` writes it (`yusuan serve CORPUS` loads it)
+        ("budget_json", TEXT),  # a budget input: the Budget read (the unit's code, department, region)
     ],
     # every amount cell of every table: one row per (row, column) with a value
     "cells": [

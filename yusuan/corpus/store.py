@@ -83,6 +83,26 @@ class Corpus:
             fcntl.lockf(handle, fcntl.LOCK_EX)
         return handle
 
+    def keep_catalogs(self, catalog_files) -> list[str]:
+        """A copy of each catalog file an ingest reads with, as catalogs/<sha256>.csv (its digest
+        is in the reports rows' ``catalogs`` column): the corpus says what it was read with, and
+        an input read again (`yusuan serve` of an input with no stored JSON) is read with it."""
+        import hashlib
+
+        digests = []
+        for name in catalog_files:
+            data = Path(name).read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            target = self.catalog(digest)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _atomic(target, lambda p: p.write_bytes(data))
+            digests.append(digest)
+        return digests
+
+    def catalog(self, digest: str) -> Path:
+        return self.root / "catalogs" / f"{digest}.csv"
+
     # -- batches ------------------------------------------------------------------------------
 
     def committed(self) -> dict[str, dict]:
@@ -178,7 +198,9 @@ class Corpus:
                     files = [f"parts/{table}/{batch}.parquet" for batch in batches]
                     if files:
                         listed = ", ".join(_quote(f) for f in files)
-                        connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listed}])")
+                        # by name: the parts of a corpus made before a column was added lack it (NULL)
+                        connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listed}], "
+                                           "union_by_name = true)")
                     else:  # no batch yet: an empty table of the schema, so that queries still bind
                         empty = arrow_table(table, [])
                         connection.register("empty_rows", empty)

@@ -231,6 +231,7 @@ class Read:
     report: Report
     budget: object
     sha256: str
+    origin: str | None = None  # budget | report | published; None: told by the file (is_published)
 
     @property
     def unit_year(self) -> tuple[str, int]:
@@ -252,7 +253,7 @@ def store_read(session: Session, read: Read) -> Published:
     from ..templates import load
 
     findings = check(read.report, None, load(read.report.template, read.report.year))
-    origin = "budget" if read.budget is not None else ("published" if is_published(read.path) else "report")
+    origin = read.origin or ("budget" if read.budget is not None else ("published" if is_published(read.path) else "report"))
     return store_report(session, read.report, findings, budget=read.budget, info=unit_info_of(read.budget),
                         source=str(read.path), origin=origin, source_sha256=read.sha256)
 

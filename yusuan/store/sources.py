@@ -6,8 +6,11 @@ reports of a corpus made by `yusuan ingest` — one report per unit and year.
   then a workbook, then a published text or PDF — and an input whose unit and year an earlier
   one of the same run already gave is skipped, naming the one kept.
 - A corpus (a folder with corpus.json) lists the inputs it read, each with its sha256. Those it
-  read without problem are published from where the ingest found them, in the layout it found;
-  one moved or changed since (the sha256 differs) is skipped and said.
+  read without problem are published from the report the corpus keeps whole (its reports
+  table's ``report_json``, and ``budget_json`` for a budget): no source file is read, nor needed.
+  A corpus made before it kept them (no such column) is published from where the ingest found
+  its inputs, in the layout it found; one moved or changed since (the sha256 differs) is
+  skipped and said.
 - A report already published from the same bytes (reports.source_sha256) is left as it is,
   without reading the file again: serving the same folder or corpus again starts at once.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -31,6 +35,47 @@ class Source:
     path: Path
     template: str | None
     sha256: str | None = None  # known from a corpus; else computed when published
+    stored: Path | None = None  # a corpus's reports part holding this input's report whole
+    report_id: str | None = None  # its row there
+    origin: str | None = None  # budget | report | published, as the corpus read it
+
+
+ORIGINS = {"budget": "budget", "report.json": "report", "published": "published"}
+
+
+def _has_json(part: Path) -> bool:
+    import pyarrow.parquet as pq
+
+    try:
+        return "report_json" in pq.read_schema(part).names
+    except (OSError, ValueError):  # a part gone or damaged: the input is looked for as before
+        return False
+
+
+@lru_cache(maxsize=4)
+def _stored_part(part: str) -> dict[str, tuple[str | None, str | None]]:
+    """report id → (report JSON, budget JSON) of one reports part (a batch: ≤ 50 reports). The
+    corpus's inputs are published in file order, which is the order they were batched in, so a
+    few parts in memory make each read once."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(part, columns=["report_id", "report_json", "budget_json"])
+    return dict(zip(table.column("report_id").to_pylist(),
+                    zip(table.column("report_json").to_pylist(), table.column("budget_json").to_pylist())))
+
+
+def stored_read(source: Source):
+    """The Read of an input from the report its corpus keeps (no file read); None if the row
+    holds none."""
+    from ..budget import Budget
+    from ..report import Report
+    from .ingest import Read
+
+    report_json, budget_json = _stored_part(str(source.stored)).get(source.report_id, (None, None))
+    if report_json is None:
+        return None
+    budget = Budget.model_validate_json(budget_json) if budget_json else None
+    return Read(source.path, Report.from_json(report_json), budget, source.sha256, source.origin)
 
 
 def is_corpus(path: Path) -> bool:
@@ -40,19 +85,33 @@ def is_corpus(path: Path) -> bool:
 
 
 def corpus_sources(root: Path, notes: list[str]) -> list[Source]:
-    """The inputs a corpus read and checked without problem, where they are now. The corpus
+    """The inputs a corpus read and checked without problem: each from the report the corpus
+    keeps whole, or — a corpus made before it kept them — where the input is now. The corpus
     keeps each input's path as its ingest was given it (relative to where it ran), so a relative
     path is looked for from here, beside the corpus and inside it; the sha256 decides."""
     from ..corpus.store import Corpus
     from .ingest import file_sha256
 
-    sources, unreadable = [], 0
-    entries = sorted(Corpus(root).done().values(), key=lambda e: e.get("file") or "")
-    for entry in entries:
+    corpus = Corpus(root)
+    sources, unreadable, kept = [], 0, {}
+    located: dict[str, tuple[dict, Path | None]] = {}  # by report id, as Corpus.done
+    for batch, commit in corpus.committed().items():
+        part = corpus.part("reports", batch)
+        kept[batch] = _has_json(part)
+        for entry in commit.get("inputs", []):
+            located[entry["report_id"]] = (entry, part if kept[batch] else None)
+    if located and not any(kept.values()):
+        notes.append(f"{root}: a corpus made before it kept each report whole: its inputs are read again from "
+                     "where it found them (`yusuan ingest` into a new folder keeps them)")
+    for entry, part in sorted(located.values(), key=lambda e: e[0].get("file") or ""):
         if entry.get("status") != "ok":
             unreadable += 1
             continue
         given = Path(entry["file"])
+        if part is not None:
+            sources.append(Source(given, entry.get("template"), entry["content_sha256"], part, entry["report_id"],
+                                  ORIGINS.get(entry.get("input_kind"))))
+            continue
         places = [given] if given.is_absolute() else [Path.cwd() / given, root.parent / given, root / given]
         found = None
         for place in places:
@@ -127,7 +186,7 @@ def publish_sources(sessions: sessionmaker, paths: list[Path], template: str | N
                     kept[before] = source.path
                     counts["unchanged"] += 1
                 continue
-            read = read_file(source.path, source.template)
+            read = (stored_read(source) if source.stored is not None else None) or read_file(source.path, source.template)
         except InputErrors as exc:
             counts["unreadable"] += 1
             echo(f"skipped: {exc.lines()[0]}")
