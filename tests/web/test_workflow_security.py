@@ -143,6 +143,16 @@ def test_create_user_from_the_command_line(wf_url, tmp_path):
         del os.environ["YUSUAN_WORKERS"]
     assert "账号与单位" in client.get("/admin").text
 
+    # The last admin's forgotten password: reset from the command line, changed at the next login.
+    reset = subprocess.run([sys.executable, "-m", "yusuan.cli", "admin", "reset-password", "boss", "--db", wf_url],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert reset.returncode == 0, reset.stderr
+    temporary = reset.stdout.strip().rsplit(": ", 1)[1]
+    assert client.get("/admin").status_code == 303  # the session ended
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"name": "boss", "password": temporary, "csrf": token})
+    assert response.status_code == 303 and response.headers["location"] == "/account/password"
+
 
 def _account_id(bureau, name: str) -> int:
     with bureau.sessions() as s:

@@ -81,6 +81,10 @@ def test_a_zip_of_a_folder_is_unpacked_by_the_worker(bureau):
     assert found["单位.zip"][0] == "unpacked" and "展开为 2 个文件" in found["单位.zip"][1]
     assert "notes.docx" in found["单位.zip"][1] and "MACOSX" not in found["单位.zip"][1]
     assert found["单位.zip/单位/budget.yaml"][0] == found["单位.zip/单位/改/budget.yaml"][0] == "checked"
+    with bureau.sessions() as s:
+        archive_id = s.execute(text("SELECT id FROM wf_drafts WHERE filename = '单位.zip'")).scalar()
+    page = pub.get(f"/drafts/{archive_id}").text
+    assert "已展开" in page and "展开为 2 个文件" in page and "notes.docx" in page
     progress = pub.get("/drafts/status.json").json()["uploads"][0]
     assert (progress["done"], progress["total"], progress["unpacking"], progress["finished"]) == (2, 2, 0, True)
 

@@ -61,6 +61,36 @@ def register(app: typer.Typer) -> None:
             raise InputError(name, None, str(exc)) from None
         typer.echo(f"created {role} {name}")
 
+    @admin.command("reset-password")
+    def reset_password_command(
+        name: str = typer.Argument(..., help="the account whose password is reset"),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    ) -> None:
+        """Give an account a temporary password (printed once; good for 72 hours, only to choose a
+        new one at the next login) and end its sessions — for the last admin, who has no other
+        admin to reset it on the page."""
+        from sqlalchemy import select
+
+        from ..errors import InputError
+        from ..store.db import open_store
+        from ..store.workflow import WorkflowError, audit, reset_password
+        from ..store.workflow_models import Account
+
+        _, sessions = open_store(db)
+        try:
+            with sessions.begin() as s:
+                account = s.scalars(select(Account).where(Account.name == name)).first()
+                if account is None:
+                    raise WorkflowError(f"没有账号 {name}")
+                # the command line acts as an admin that is no account (the page's rules otherwise)
+                console = Account(id=-1, name="(command line)", role="admin")
+                temporary = reset_password(s, console, account)
+                audit(s, "(command line)", "reset-password", account.name,
+                      "temporary password issued; every session of the account ended", "localhost")
+        except WorkflowError as exc:
+            raise InputError(name, None, str(exc)) from None
+        typer.echo(f"temporary password of {name} (shown once; change it at the next login): {temporary}")
+
     @app.command("worker")
     def worker_command(
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
