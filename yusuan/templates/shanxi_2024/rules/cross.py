@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ....money import ZERO, rounding_bound
+from ....money import ZERO
 from ....report import Report, Row
 from ....check import Finding, Location, rule
 from ....check.support import (amount, bound, cached, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, norm,
