@@ -71,7 +71,8 @@ class TableReader:
             self.problem(None, "no rows found under the header")
             return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, place=place_of(self.caption), note=note)
         self.check_header(lines[:start])
-        rows = self.summary_rows(lines[start:]) if spec.rows.dimension.startswith("summary") else self.rows(lines[start:])
+        body_lines = _without_repeated_header(lines[start:], lines[:start])
+        rows = self.summary_rows(body_lines) if spec.rows.dimension.startswith("summary") else self.rows(body_lines)
         if note and not any(v is not None for r in rows for v in r.values.values()):
             rows = self.empty_rows(rows)
         return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, place=place_of(self.caption),
@@ -331,6 +332,40 @@ class TableReader:
                 current["closed"] = True
         flush()
         return _without_trailing_blanks(rows)
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def _without_repeated_header(lines: list[Line], header: list[Line]) -> list[Line]:
+    """The rows' lines without the header a table prints again where it runs onto a new page.
+
+    A line is the header again when it is, whitespace aside, one of the lines above the first
+    row (title, unit line, header rows) and carries no amount — at the top of a new page (the
+    page changes, or a header line just skipped), or anywhere when it has two fields or more
+    (a text extraction knows no pages; no row's label line repeats a whole header row).
+    Without this the repeated header became a row and took the first row's numbers under its
+    合计 (表6 lost its first row after each page break).
+    """
+    repeated = {_squeezed(l.text) for l in header} - {""}
+    kept: list[Line] = []
+    page = None
+    skipping = False
+    for line in lines:
+        squeezed = _squeezed(line.text)
+        if not squeezed:
+            kept.append(line)
+            continue
+        fields = [f for f in line.text.split(" ") if f.strip()]
+        at_break = skipping or (line.page is not None and page is not None and line.page != page)
+        page = line.page
+        if squeezed in repeated and not any(is_amount(f) for f in fields) and (at_break or len(fields) >= 2):
+            skipping = True
+            continue
+        skipping = False
+        kept.append(line)
+    return kept
 
 
 def place_of(line: Line) -> Place:
