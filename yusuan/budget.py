@@ -25,10 +25,7 @@ ProjectKind = Literal["其他运转类", "特定目标类"]
 
 
 class Model(BaseModel):
-    # defer_build: a model's validator and serializer are made when first used, not when the
-    # class is defined — a budget is validated whole (Budget's one validator), so the ~15 nested
-    # models' own were made for nothing at each cold start (~5–10 ms of `yusuan build`).
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="after")
     @classmethod
@@ -274,7 +271,7 @@ class Budget(Model):
     # (which is the order of 预算公开表12/13): a list of project ids.
     performance_order: list[str] | None = None
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     @field_validator("income", mode="before")
     @classmethod
