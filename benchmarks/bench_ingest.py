@@ -2,11 +2,15 @@
 budgets on this machine's worker processes and on a Dask LocalCluster, each's time and peak
 memory (the whole process tree, sampled), the corpus on disk, and DuckDB aggregations over all
 of it (ms). With --pdfs K: K generated budgets rendered to PDF and read back, reports per
-minute locally and on Dask. Prints figures; asserts only that the two runs give one corpus.
+minute locally and on Dask. With --serve: instead of the Dask run, `yusuan serve CORPUS`'s
+publishing of the corpus into a new SQLite portal, from the reports it keeps whole and, the
+same corpus as one made before it kept them, from its source files. Prints figures; asserts
+only that the two runs give one corpus, and the two servings one portal.
 
     python benchmarks/bench_ingest.py                 # 1,000 units (one year each)
     python benchmarks/bench_ingest.py 10000           # 10,000
     python benchmarks/bench_ingest.py 1000 --years 2023-2025 --workers 2 --pdfs 40 --keep /tmp/bench
+    python benchmarks/bench_ingest.py 100 --years 2023-2025 --serve
 """
 from __future__ import annotations
 
@@ -144,6 +148,59 @@ def ingest_runs(label: str, inputs: list[Path], work: Path, workers: int, count:
         print(f"  DuckDB, {name}: {ms:.1f} ms ({rows} rows)")
 
 
+SERVE = """
+import sys, time
+from pathlib import Path
+from yusuan.store.db import open_store
+from yusuan.store.sources import publish_sources
+engine, sessions = open_store("sqlite:///" + sys.argv[2])
+start = time.perf_counter()
+outcome = publish_sources(sessions, [Path(sys.argv[1])], echo=lambda line: None)
+print(f"{time.perf_counter() - start:.2f} {outcome.counts['published']}", file=sys.stderr)
+"""
+
+
+def portal_reports(db: Path) -> list[tuple]:
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute("SELECT u.key, r.year, r.digest, r.errors, r.warnings FROM reports r "
+                                  "JOIN units u ON u.id = r.unit_id ORDER BY 1, 2").fetchall()
+    finally:
+        connection.close()
+
+
+def serve_runs(corpus: Path, work: Path) -> None:
+    """`yusuan serve CORPUS`'s publishing (yusuan/store/sources.py), each in a process of its own
+    into a new portal database: from the reports the corpus keeps whole, and from the source
+    files (the same corpus with the reports parts as an earlier yusuan wrote them)."""
+    import pyarrow.parquet as pq
+
+    old = work / "corpus-as-before"
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.copytree(corpus, old)
+    for part in (old / "parts" / "reports").glob("*.parquet"):
+        table = pq.read_table(part)
+        pq.write_table(table.drop_columns(["catalogs", "report_json", "budget_json"]), part, compression="zstd")
+    Corpus(old).build_database()
+    found = {}
+    for name, folder in (("from the source files (a corpus made before)", old),
+                         ("from the stored report JSON", corpus)):
+        db = work / f"portal-{folder.name}.db"
+        db.unlink(missing_ok=True)
+        seconds, total, _, stderr = measured([sys.executable, "-c", SERVE, folder, db])
+        inside, published = stderr.split()[-2:]
+        found[name] = portal_reports(db)
+        print(f"  serve CORPUS, {name}: {float(inside):6.1f} s for {published} reports "
+              f"({1000 * float(inside) / max(1, int(published)):5.0f} ms a report; the process {seconds:.1f} s, "
+              f"peak {total:.0f} MB)")
+    first, second = found.values()
+    print(f"  the two portals hold the same reports (digest, findings): {first == second}")
+    if first != second:
+        raise SystemExit("serving from the stored JSON gives another portal than serving from the sources")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("units", nargs="?", type=int, default=1000)
@@ -151,6 +208,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="worker processes, locally and on Dask")
     parser.add_argument("--pdfs", type=int, default=0, help="also K budgets rendered to PDF and ingested")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--serve", action="store_true", help="measure `yusuan serve CORPUS` (instead of the Dask run)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -163,7 +221,14 @@ def main() -> None:
         files = sorted(synth.glob("*/*.yaml"))
         print(f"{len(files):,} budgets ({sum(f.stat().st_size for f in files) / 1e6:.1f} MB), "
               f"{psutil.cpu_count()} cores:")
-        ingest_runs(f"budgets-{args.units}", [synth], work, args.workers, len(files))
+        if args.serve:
+            corpus = work / f"budgets-{args.units}-local"
+            if not corpus.exists():
+                seconds, _, _, _ = measured(yusuan("ingest", synth, "--out", corpus, "--jobs", args.workers))
+                print(f"  ingest ({args.workers} workers): {seconds:.1f} s; corpus {folder_size(corpus) / 1e6:.1f} MB")
+            serve_runs(corpus, work)
+        else:
+            ingest_runs(f"budgets-{args.units}", [synth], work, args.workers, len(files))
         if args.pdfs:
             pdfs = work / f"pdfs-{args.pdfs}"
             if not pdfs.exists():
