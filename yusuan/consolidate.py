@@ -29,7 +29,13 @@ payer's transfer line out nets both sides at once: the department's income and e
 each count the money once, where the receiving unit spends it. Only non-fiscal sources
 (单位资金, 财政专户管理资金) can be such a transfer: 财政拨款 reaches every unit of a department
 from the 财政 directly, as that unit's own 财政拨款收入, and is never money one unit pays another.
-Last year's figures (prior_year) are summed as given: a transfer of last year is not known here.
+Last year's figures (prior_year) are the units' sums, less what a transfer says it was last year
+(``prior_amount``, when given): of them only 上年收支总计 can hold a transfer (the others are
+一般公共预算, 三公 and 机关运行经费 figures, never 单位资金 or 财政专户 money), and a transfer's amount
+of this year says nothing of last year's.
+
+``net_unit`` applies the same netting to one unit's budget alone (the unit as it counts in the
+department), which `check --units --transfers` compares a department's cells against.
 """
 from __future__ import annotations
 
@@ -57,8 +63,10 @@ class Transfer(Model):
     source: Literal["单位资金", "财政专户管理资金"] = "单位资金"
     project: str | None = None  # the payer's project id, when the line is a project's (else basic)
     amount: Decimal
+    prior_amount: Decimal | None = None  # the same transfer's amount last year, netted from 上年收支总计
 
-    _amount = field_validator("amount", mode="before")(lambda value: parse_amount(value))
+    _amount = field_validator("amount", "prior_amount", mode="before")(
+        lambda value: value if value is None else parse_amount(value))
 
     @field_validator("func", "econ", "project", mode="before")
     @classmethod
@@ -122,6 +130,8 @@ def consolidate(budgets: list[Budget], name: str, code: str = "", transfers: lis
     # A transfer names a project by its unit and the id in that unit's own budget.
     ids = {(p.unit or b.unit.name, p.id): f"U{k}-{p.id}" for k, b in enumerate(budgets, 1) for p in b.projects}
     lines, projects, order, netted = _net(transfers, lines, projects, order, {m.name for m in members}, ids)
+    # Last year's 收支总计 of each paying unit less its transfers' prior_amount, then summed.
+    prior = _summed([_prior_less(b.prior_year.model_dump(), *_paid_by(b, transfers)) for b in budgets])
     data = {
         "year": years[0],
         "unit": head.unit.model_copy(update={"name": name, "code": code or head.unit.department_code or head.unit.code,
@@ -138,7 +148,7 @@ def consolidate(budgets: list[Budget], name: str, code: str = "", transfers: lis
         "income_items": _income_items(budgets),
         "lines": [line.model_dump() for line in lines],
         "projects": [p.model_dump() for p in projects],
-        "prior_year": _summed([b.prior_year.model_dump() for b in budgets]),
+        "prior_year": prior,
         "procurement": _summed([b.procurement.model_dump() for b in budgets]),
         "assets": _assets(budgets),
         "texts": head.texts.model_dump(),
@@ -148,16 +158,64 @@ def consolidate(budgets: list[Budget], name: str, code: str = "", transfers: lis
     return Budget.model_validate(data)
 
 
-def _net(transfers, lines, projects, order, members: set[str], ids: dict):
+def net_unit(budget: Budget, transfers: list[Transfer], members: set[str]) -> Budget:
+    """``budget`` as it counts in a department that nets ``transfers`` (between ``members``, the
+    names of the department's units): the transfers it pays taken out by the very ``_net`` that
+    ``consolidate`` runs — the same lines cut, the same projects and forms dropped, its income
+    and 上年收支总计 less the same amounts. Deriving this and the other units' budgets gives each
+    cell of the department's report as its units' sum, exactly (in 元, before rounding), which
+    is what `check --units --transfers` compares. A budget that pays none is returned as is."""
+    paid, index = _paid_by(budget, transfers)
+    if not paid:
+        return budget
+    own = budget.unit.name
+    lines = [line.model_copy(update={"unit": line.unit or own}) for line in budget.lines]
+    ids = {(p.unit or own, p.id): p.id for p in budget.projects}
+    lines, projects, order, netted = _net(paid, lines, list(budget.projects), list(budget.performance_order or []),
+                                          set(members), ids, index)
+    if not budget.units:  # a unit's own lines name no unit
+        lines = [line.model_copy(update={"unit": None}) for line in lines]
+    prior = _prior_less(budget.prior_year.model_dump(), paid, index)
+    return Budget.model_validate({
+        **budget.model_dump(),
+        "lines": [line.model_dump() for line in lines],
+        "projects": [p.model_dump() for p in projects],
+        "performance_order": order if budget.performance_order else None,
+        "income": _less(budget.income, netted),
+        "prior_year": prior,
+    })
+
+
+def _paid_by(budget: Budget, transfers) -> tuple[list[Transfer], list[int]]:
+    """The transfers ``budget`` (one of its units) pays, and their places in ``transfers``."""
+    names = {m.name for m in _members(budget)}
+    index = [i for i, t in enumerate(transfers) if t.payer in names]
+    return [transfers[i] for i in index], index
+
+
+def _prior_less(prior: dict, transfers, index) -> dict:
+    """``prior`` (a PriorYear's dump) with each transfer's ``prior_amount`` out of its total."""
+    for i, transfer in zip(index, transfers):
+        if transfer.prior_amount is None:
+            continue
+        if transfer.prior_amount <= 0 or transfer.prior_amount > prior["total"]:
+            raise ConsolidationError(f"transfers[{i}].prior_amount: {transfer.prior_amount} 元 is not a positive part of "
+                                     f"last year's 收支总计 ({prior['total']} 元)")
+        prior = {**prior, "total": prior["total"] - transfer.prior_amount}
+    return prior
+
+
+def _net(transfers, lines, projects, order, members: set[str], ids: dict, index=None):
     """``lines`` without the payers' transfer lines (each the amount of its transfer, taken from
     the payer's current-year lines of that 项, 款, source and project); a project left with no
-    line is dropped with its form. Returns (lines, projects, order, netted amount by source)."""
+    line is dropped with its form. Returns (lines, projects, order, netted amount by source).
+    ``index``: each transfer's place in the file, for the errors (default: its place here)."""
     netted: dict[str, Decimal] = {}
     if not transfers:
         return lines, projects, order, netted
     had_lines = {line.project for line in lines if line.project is not None}
     lines = list(lines)
-    for i, transfer in enumerate(transfers):
+    for i, transfer in zip(index if index is not None else range(len(transfers)), transfers):
         where = f"transfers[{i}]"
         for role in ("payer", "payee"):
             if getattr(transfer, role) not in members:

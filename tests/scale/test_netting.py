@@ -122,3 +122,125 @@ def test_the_command_nets_the_transfers_of_a_file(pair, tmp_path):
     assert isinstance(result.exception, InputError)
     assert str(result.exception).startswith(f"{bad}:4: transfers[0].kind")
     assert not (tmp_path / "x.yaml").exists()
+
+
+# -- `check --units --transfers`: the department's cells against its units' netted the same way --
+
+def _files(pair, tmp_path, transfer=None):
+    """The two units' budgets, the department consolidated with the transfer, the transfers file."""
+    bureau, centre, _, transfer_ = pair
+    transfer = transfer or transfer_
+    units = []
+    for unit in (bureau, centre):
+        units.append(tmp_path / f"{unit.unit.code}.yaml")
+        units[-1].write_text(budget_yaml(unit), encoding="utf-8")
+    department = tmp_path / "dept.yaml"
+    department.write_text(budget_yaml(consolidate([bureau, centre], "测试部门", transfers=[transfer])), encoding="utf-8")
+    transfers = tmp_path / "t.yaml"
+    transfers.write_text(f"transfers:\n  - payer: {transfer.payer}\n    payee: {transfer.payee}\n    kind: {transfer.kind}\n"
+                         f"    func: \"{transfer.func}\"\n    econ: \"{transfer.econ}\"\n    amount: {transfer.amount}\n",
+                         encoding="utf-8")
+    return department, units, transfers
+
+
+def _sum_errors(department, units, transfers=None):
+    from yusuan.commands.check import check_one
+
+    findings, notes, errors = check_one(department, None, (), ("D.",), (), None, tuple(units), transfers)
+    assert errors == []
+    return [f for f in findings if f.rule == "D.units-sum" and f.severity == "error"], notes, findings
+
+
+def test_check_units_with_the_transfers_finds_no_gap(pair, tmp_path):
+    department, units, transfers = _files(pair, tmp_path)
+    errors, notes, findings = _sum_errors(department, units, transfers)
+    assert errors == []
+    assert {f.severity for f in findings} <= {"rounding"}, [f.line() for f in findings if f.severity != "rounding"]
+    assert any(n.startswith(f"transfers: {pair[1].unit.name} counted less") and "50000" in n for n in notes), notes
+
+
+def test_check_units_without_the_transfers_errs_on_the_touched_cells(pair, tmp_path):
+    bureau, centre, remit, _ = pair
+    department, units, _ = _files(pair, tmp_path)
+    errors, _, _ = _sum_errors(department, units)
+    cells = {(f.location.table, f.location.row, f.location.column) for f in errors}
+    # 50,000 元 = 5.00 万元 short (5.01 where the units' two roundings meet) on the cells the line
+    # moves: the totals, the 单位资金 and basic columns, the rows of its 功能 项 and their parents.
+    assert {("1", "收入总计", "income_amount"), ("2", remit.func, "unit_funds"), ("2", remit.func[:5], "total"),
+            ("3", remit.func, "basic"), ("3", "合计", "total")} <= cells, cells
+    assert all(f.arithmetic.endswith(("(gap -5.00)", "(gap -5.01)")) for f in errors), [f.arithmetic for f in errors]
+    # Never a 财政拨款 column: the transfer is 单位资金.
+    assert not any(column in ("general", "general_budget") for _, _, column in cells), cells
+    # The hint: short by one amount on several cells.
+    assert errors and all("a transfer between the units netted? give --transfers" in f.message for f in errors)
+
+
+def test_check_units_with_transfers_still_catches_another_cell(pair, tmp_path):
+    department, units, transfers = _files(pair, tmp_path)
+    budget = read_budget(department)
+    k, line = next((k, l) for k, l in enumerate(budget.lines) if l.econ != "39999" and l.project is None and not l.carryover)
+    lines = list(budget.lines)
+    lines[k] = line.model_copy(update={"amount": line.amount + Decimal("10000")})  # 1.00 万元 more
+    income = dict(budget.income) if budget.income is not None else None
+    if income is not None:
+        income[line.source] += Decimal("10000")
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(budget_yaml(budget.model_copy(update={"lines": lines, "income": income})), encoding="utf-8")
+    errors, _, _ = _sum_errors(edited, units, transfers)
+    assert errors, "a cell edited after the netting is still not the units' netted sum"
+    assert all(f.arithmetic.endswith(("(gap +0.99)", "(gap +1.00)", "(gap +1.01)")) for f in errors), [f.arithmetic for f in errors]
+    assert ("2", line.func, "total") in {(f.location.table, f.location.row, f.location.column) for f in errors}
+    assert not any("give --transfers" in f.message for f in errors)  # netted: no hint
+
+
+def test_check_transfers_need_the_payers_budget(pair, tmp_path):
+    from yusuan.commands.check import check_one
+
+    department, units, transfers = _files(pair, tmp_path)
+    centre_json = tmp_path / "centre.json"
+    from yusuan.derive import derive as _derive
+    centre_json.write_text(_derive(pair[1], SHANXI).model_dump_json(by_alias=True), encoding="utf-8")
+    _, _, errors = check_one(department, None, (), ("D.",), (), None, (units[0], centre_json), transfers)
+    assert errors and "transfers[0].payer" in errors[0] and "not a budget" in errors[0], errors
+    result = CliRunner().invoke(app, ["check", str(department), "--transfers", str(transfers)])
+    assert result.exit_code == 2 and "give --units" in result.output
+
+
+def test_last_years_transfer_is_netted_from_the_prior_total(pair):
+    bureau, centre, _, transfer = pair
+    with_prior = transfer.model_copy(update={"prior_amount": Decimal("40000")})
+    department = consolidate([bureau, centre], "测试部门", transfers=[with_prior])
+    assert department.prior_year.total == bureau.prior_year.total + centre.prior_year.total - Decimal("40000")
+    assert consolidate([bureau, centre], "测试部门", transfers=[transfer]).prior_year.total == \
+        bureau.prior_year.total + centre.prior_year.total
+    # The payer alone, netted as check --transfers nets it: the same cut, the same prior total.
+    from yusuan.consolidate import net_unit
+
+    alone = net_unit(centre, [with_prior], {bureau.unit.name, centre.unit.name})
+    assert alone.prior_year.total == centre.prior_year.total - Decimal("40000")
+    assert sum(l.amount for l in alone.lines) == sum(l.amount for l in centre.lines) - AMOUNT
+    assert alone.income["单位资金"] == centre.income["单位资金"] - AMOUNT and consistency_errors(alone) == []
+    assert net_unit(bureau, [with_prior], {bureau.unit.name, centre.unit.name}) is bureau  # pays nothing
+    too_much = transfer.model_copy(update={"prior_amount": centre.prior_year.total + 1})
+    with pytest.raises(ConsolidationError, match=r"transfers\[0\]\.prior_amount"):
+        consolidate([bureau, centre], "测试部门", transfers=[too_much])
+
+
+def test_no_transfer_hint_where_a_unit_is_missing(pair, tmp_path):
+    """A unit listed without its report explains the gaps better: no hint of a transfer then."""
+    from yusuan.commands.check import check_one
+
+    department, units, _ = _files(pair, tmp_path)
+    findings, _, errors = check_one(department, None, (), ("D.",), (), None, (units[0],))
+    assert errors == [] and any(f.rule == "D.units-unknown" for f in findings)
+    assert any(f.rule == "D.units-sum" and f.severity == "error" for f in findings)
+    assert not any("give --transfers" in f.message for f in findings)
+
+
+def test_the_command_checks_with_transfers(pair, tmp_path):
+    department, units, transfers = _files(pair, tmp_path)
+    args = ["check", str(department), *[a for u in units for a in ("--units", str(u))], "--select", "D."]
+    result = CliRunner().invoke(app, [*args, "--transfers", str(transfers)])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "D.units-sum" in result.output and "give --transfers" in result.output

@@ -10,12 +10,25 @@ Cells are matched by table id, column key and row: by classification code where 
 classify the column, by the labels of the column's own side in a two-sided table (a 收支总表's
 income items pair with expenditure rows differently as the number of 类 differs). Each unit's
 cell is rounded on its own, so n units' cells may miss the department's by the rounding bound
-of n terms (``rounding``); beyond it, an error. A department that nets a transfer between its
-units (yusuan/consolidate.py) shows that transfer here as a gap on the cells it touches.
+of n terms (``rounding``); beyond it, an error.
+
+A department that nets transfers between its units (yusuan/consolidate.py) counts the money
+once: its cells are the units' sums less the transfers, on the cells a transfer touches. Given
+the same transfers (`check --units --transfers`), each paying unit's budget is netted by
+``consolidate.net_unit`` — the very cut ``consolidate`` makes — and derived: the payer's report
+then stands in for its own, for every D.* rule. This is exact where a hand-made list of the
+cells a line moves would not be: a line moves its 功能 rows (类/款/项), its 部门 and 政府 经济
+rows (the latter by the unit's 行政/事业 kind), its source's and basic/project columns, the
+totals, its project's rows (a project netted whole is dropped with its form) — whatever the
+layout derives from it, which derive alone knows. It needs the payer's budget (a report says
+nothing of the payer's lines): a payer given only as a report is refused. Without transfers,
+an error where the department is short of the units' sum by one amount on several cells says
+so (a netted transfer?).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..report import Report, Row, Table
 from . import Finding, Location, support
@@ -84,8 +97,9 @@ def _cell_keys(table: Table, spec) -> dict[tuple, tuple[Row, object]]:
     return cells
 
 
-def _units_sum(department: Report, units: list[Report], template) -> list[Finding]:
-    out = []
+def _units_sum(department: Report, units: list[Report], template, hint: bool = False) -> list[Finding]:
+    """D.units-sum. ``hint``: say where a gap may be a netted transfer (``_hinted``)."""
+    out, gaps = [], []
     for table in department.tables:
         spec = template.table(table.id) if template is not None and template.has_table(table.id) else None
         if spec is not None and spec.rows.dimension in UNIT_DIMENSIONS:
@@ -111,7 +125,23 @@ def _units_sum(department: Report, units: list[Report], template) -> list[Findin
                 "the department's cell is not the sum of its units' cells")
             if finding is not None:
                 out.append(finding)
-    return out
+                gaps.append((finding, (shown or 0) - sum(v for _, v in terms if v is not None)))
+    return _hinted(out, gaps) if hint else out
+
+
+def _hinted(findings: list[Finding], gaps: list[tuple[Finding, object]]) -> list[Finding]:
+    """The errors where the department is short of its units' sum by one amount, that amount
+    being short on two cells or more (a transfer moves a total and its own rows at least): said
+    to be maybe a netted transfer, which ``--transfers`` accounts for."""
+    from collections import Counter
+
+    short = Counter(gap for f, gap in gaps if f.severity == "error" and gap < 0)
+    hinted = {id(f): gap for f, gap in gaps if f.severity == "error" and short[gap] > 1}
+    if not hinted:
+        return findings
+    return [replace(f, message=f"{f.message} (short by {-hinted[id(f)]} on {short[hinted[id(f)]]} cells: "
+                              f"a transfer between the units netted? give --transfers)") if id(f) in hinted else f
+            for f in findings]
 
 
 # -- the unit and project tables -------------------------------------------------------------------
@@ -215,15 +245,21 @@ def _same_year(department: Report, units: list[Report]) -> list[Finding]:
             for u in units if u.year != department.year or u.template != department.template]
 
 
-def department_findings(department: Report, units: list[Report], template=None, selected=(), ignored=()) -> list[Finding]:
+def department_findings(department: Report, units: list[Report], template=None, selected=(), ignored=(),
+                        netted: bool = False) -> list[Finding]:
     """The D.* findings of ``department`` against its ``units``' reports, placed in the
-    department's file when it was read from one."""
+    department's file when it was read from one. ``netted``: the units were netted of the
+    department's transfers (``load_units(…, transfers)``)."""
     from . import _placed
     from .registry import select
     from ..templates import load
 
     template = template or load(department.template, department.year)
-    findings = _same_year(department, units) + _unit_tables(department, units, template) + _units_sum(department, units, template)
+    findings = _same_year(department, units) + _unit_tables(department, units, template)
+    # No hint of a netted transfer when the transfers were netted, or a unit's report is missing
+    # (which explains the gaps better).
+    hint = not netted and not any(f.rule == "D.units-unknown" for f in findings)
+    findings += _units_sum(department, units, template, hint)
     if department.source:
         rows: dict = {}
         findings = [_placed(f, department, rows) for f in findings]
@@ -231,11 +267,13 @@ def department_findings(department: Report, units: list[Report], template=None, 
     return [f for f in findings if f.rule in kept]
 
 
-def load_units(paths, context) -> tuple[list[Report], list[str]]:
+def load_units(paths, context, transfers=None) -> tuple[list[Report], list[str]]:
     """The units' reports (budgets, report.json, published reports; folders of them), read as
     `check` reads any input, and notes. A unit given twice — a folder of `build` outputs holds
     each unit's report.json and report.txt — is counted once (the first file, in name order),
-    said in a note. An unreadable one raises its InputError."""
+    said in a note. An unreadable one raises its InputError. ``transfers``: a transfers file
+    (`consolidate --transfers`): each paying unit's report is its budget netted of what it pays
+    (``consolidate.net_unit``), derived."""
     from pathlib import Path
 
     from ..inputs import expand_inputs
@@ -255,4 +293,48 @@ def load_units(paths, context) -> tuple[list[Report], list[str]]:
             notes.append(f"units: {report.unit_name} is given twice ({reports[name][0]}, {path}): counted once, from the first")
             continue
         reports[name] = (path, report)
+    if transfers is not None:
+        notes += _netted(reports, transfers, context)
     return [report for _, report in reports.values()], notes
+
+
+def _netted(reports: dict, transfers_file, context) -> list[str]:
+    """Each paying unit's report in ``reports`` replaced by its netted budget's, derived as
+    ``load_previous`` derives a budget; notes saying what was netted."""
+    from ..consolidate import ConsolidationError, net_unit, read_transfers
+    from ..derive import derive
+    from ..errors import InputError
+    from ..inputs import BUDGET_SUFFIXES, is_published, read_budget
+
+    transfers = read_transfers(transfers_file)
+    budgets = {}
+    for name, (path, report) in reports.items():
+        if path.suffix.lower() in BUDGET_SUFFIXES + (".xlsx",) and not is_published(path):
+            budgets[name] = read_budget(path, context.catalog)
+    members = {report.unit_name for _, report in reports.values()}
+    members |= {m.name for b in budgets.values() for m in b.units}
+    notes = []
+    for i, transfer in enumerate(transfers):
+        name = support.norm(transfer.payer)
+        payer = budgets.get(name) or next((b for b in budgets.values() if any(m.name == transfer.payer for m in b.units)), None)
+        if payer is None:
+            given = "given as a report, not a budget: its lines, which the transfer cuts, are not known" if name in reports \
+                else "not one of the units given"
+            raise InputError(transfers_file, None, f"transfers[{i}].payer: {transfer.payer} is {given}")
+    for name, budget in budgets.items():
+        try:
+            netted = net_unit(budget, transfers, members)
+        except ConsolidationError as exc:
+            raise InputError(transfers_file, None, str(exc)) from None
+        if netted is budget:
+            continue
+        path, report = reports[name]
+        if context.template_ref is None:  # as load_previous derives a budget: in build's default layout
+            from ..commands.build import DEFAULT_TEMPLATE
+
+            context = context.with_template(DEFAULT_TEMPLATE)
+        reports[name] = (path, derive(netted, context))
+        paid = [t for t in transfers if t.payer in {budget.unit.name, *(m.name for m in budget.units)}]
+        notes.append(f"transfers: {budget.unit.name} counted less what it pays "
+                     + ", ".join(f"{t.payee} ({t.kind} {t.amount} 元)" for t in paid))
+    return notes

@@ -114,12 +114,14 @@ def rules_text(template_ref: str, year: int, selected: list[str], ignored: list[
 
 def check_one(path: Path, template: str | None = None, catalog_files: tuple[str, ...] = (),
               selected: tuple[str, ...] = (), ignored: tuple[str, ...] = (),
-              previous: Path | None = None, units: tuple[Path, ...] = ()) -> tuple[list, list[str], list[str]]:
+              previous: Path | None = None, units: tuple[Path, ...] = (),
+              transfers: Path | None = None) -> tuple[list, list[str], list[str]]:
     """(findings, the reader's notes, []) for a readable input; ([], [], the errors) otherwise —
     for a published document nothing could be read from, ([], [what it is, as data], the error).
     Never raises for a bad input (it runs in a worker process when a folder is checked).
     ``previous``: last year's report, or a corpus to find it in (Y.previous); ``units``: the
-    units' reports of a department's report (D.*)."""
+    units' reports of a department's report (D.*); ``transfers``: the transfers between them the
+    department nets (`consolidate --transfers`), the paying units netted before the D.* sums."""
     from ..check import check
     from ..check.registry import rules_for, select
     from ..context import Context
@@ -147,7 +149,7 @@ def check_one(path: Path, template: str | None = None, catalog_files: tuple[str,
         if units:  # a department's report: its units' reports (check --units)
             from ..check.department import load_units
 
-            unit_reports, said = load_units(units, context)
+            unit_reports, said = load_units(units, context, transfers)
             notes = [*notes, *said]
     except InputErrors as exc:
         return [], [], exc.lines()
@@ -168,7 +170,8 @@ def check_one(path: Path, template: str | None = None, catalog_files: tuple[str,
     if units:
         from ..check.department import department_findings
 
-        findings = sorted(findings + department_findings(report, unit_reports, layout, selected, ignored),
+        findings = sorted(findings + department_findings(report, unit_reports, layout, selected, ignored,
+                                                                    netted=transfers is not None),
                           key=lambda f: ("error", "warning", "rounding").index(f.severity))
     return findings, notes, []
 
@@ -245,6 +248,9 @@ def register(app: typer.Typer) -> None:
         units: list[Path] = typer.Option([], "--units", help="a department's report: its units' reports (files or a folder; "
                                          "repeatable) — each table's cells the units' sum, every unit listed, projects under "
                                          "their units (D.*)"),
+        transfers: Optional[Path] = typer.Option(None, "--transfers", help="with --units: the transfers between the units "
+                                                 "the department nets (the file `consolidate --transfers` takes): each "
+                                                 "paying unit's budget netted the same way before the sums (docs/scale.md)"),
         jobs: int = typer.Option(DEFAULT_JOBS, "--jobs", "-j", min=1,
                                  help="with several inputs: how many to check at once (default: one per core)"),
         follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="in a folder, follow links leading outside it"),
@@ -270,7 +276,10 @@ def register(app: typer.Typer) -> None:
         files = expand_inputs(inputs, follow_symlinks=follow_symlinks)
         least = list_found(files)  # broken links and loops: listed, and the exit at least 2
         if len(files) == 1 and not inputs[0].is_dir():
-            findings, notes, errors = check_one(files[0], *options, previous, tuple(units))
+            if transfers is not None and not units:
+                typer.echo("error: --transfers nets the transfers between a department's units: give --units", err=True)
+                raise typer.Exit(2)
+            findings, notes, errors = check_one(files[0], *options, previous, tuple(units), transfers)
             for line in errors:
                 typer.echo(f"error: {line}", err=True)
             if errors and format == Format.json:  # a refused file is still data: what it is, why, what it resembles
@@ -281,7 +290,7 @@ def register(app: typer.Typer) -> None:
             out = render(findings, notes, str(files[0]))
             code = exit_code(findings, None)
         else:
-            if previous is not None or units:
+            if previous is not None or units or transfers is not None:
                 typer.echo(f"error: {'--previous' if previous is not None else '--units'} checks one report "
                            f"{'against last year' if previous is not None else 'of a department against its units'}: give one input", err=True)
                 raise typer.Exit(2)

@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
         if netted:
             comment += f"\nnetted (counted once), from {transfers}:\n" + "\n".join(
                 f"  {t.payer} → {t.payee} {t.kind} {t.amount} 元 ({t.func}/{t.econ} {t.source}{' ' + t.project if t.project else ''})"
+                + (f", last year {t.prior_amount} 元" if t.prior_amount is not None else "")
                 for t in netted)
         atomic_write(out, budget_yaml(department, comment).encode("utf-8"))
         total = sum((t.amount for t in netted), Decimal(0))
