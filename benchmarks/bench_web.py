@@ -6,6 +6,10 @@ server configurations measured in the same run (the first is the baseline):
     cached     1 worker process, whole unit pages kept gzipped by their ETag
     workers    `yusuan serve --workers N` (default: one per core), pages cached
 
+The search is measured twice: six queries asked at random (the app keeps a page of results by
+the store's state, so after the first asking these measure that), and 240 different pages of
+those queries asked once each ("each new": the whole search, as for a query nobody asked yet).
+
     python benchmarks/bench_web.py [--units 1000] [--requests 800] [--connections 4] [--workers N]
                                    [--db URL [--no-publish]] [--postgres] [--configs baseline,cached,workers]
 
@@ -226,6 +230,9 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
+SEARCHES = ("测试单位0123号", "行政运行", "2040201", "测试项目", "公用经费", "聘用")
+
+
 def measure(config: str, url: str, units: int, args) -> None:
     port = free_port()
     server = start_server(config, url, port, args.workers)
@@ -236,7 +243,9 @@ def measure(config: str, url: str, units: int, args) -> None:
         endpoints = {
             "unit page (first visits)": (first, False),
             "unit page (repeat visits)": (warm, True),
-            "search": ([f"/search?q={quote(q)}" for q in ("测试单位0123号", "行政运行", "2040201", "测试项目", "公用经费", "聘用")], True),
+            "search": ([f"/search?q={quote(q)}" for q in SEARCHES], True),
+            # each asked once (a page of its hits): what a search costs when no process has it yet
+            "search (each new)": ([f"/search?q={quote(q)}&page={p}" for p in range(1, 41) for q in SEARCHES], False),
             "API units": ([f"/api/units?page={p}&per_page=50" for p in range(1, 21)], True),
             "API table": ([f"/api/units/B{rng.randrange(units):04d}/2024/tables/3" for _ in range(200)], True),
             "API search": ([f"/api/search?q={quote(q)}&per_page=20" for q in ("测试部门07", "社会保障", "30101")], True),

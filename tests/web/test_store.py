@@ -5,7 +5,7 @@ import subprocess
 import sys
 from decimal import Decimal
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from tests.web.conftest import ROOT, SEED, SEED_KEY
 
@@ -111,4 +111,37 @@ def test_the_page_html_is_rendered_when_published_and_served_as_stored(client, s
         with sessions.begin() as s:
             s.execute(update(ReportRow).where(ReportRow.id == row.id).values(page_html=stored, page_parts=parts))
         forget_pages()
+        engine.dispose()
+
+
+def test_search_gives_the_hits_of_every_document_tested(store_url):
+    """The search (the index's candidates, the contiguous test, the order, the results kept by
+    the store's state) gives what the plainest search gives: every stored document tested with
+    ``ngrams.matches``, ordered by kind, year (newest first), unit name and document."""
+    from yusuan.store import search as ngrams
+    from yusuan.store.db import open_store
+    from yusuan.store.models import ReportRow, SearchDoc, Unit
+    from yusuan.web import queries
+
+    engine, sessions = open_store(store_url, migrate=False)
+    try:
+        with sessions() as s:
+            docs = s.execute(select(SearchDoc.id, SearchDoc.kind, SearchDoc.ref, SearchDoc.title, SearchDoc.text,
+                                    Unit.key, Unit.name, ReportRow.year)
+                             .join(ReportRow, ReportRow.id == SearchDoc.report_id)
+                             .join(Unit, Unit.id == ReportRow.unit_id)).all()
+            for q in ("屯留", "2040201", "204", "测试项目", "行政运行", "公用经费", "聘用", "script", "屯留安局"):
+                for kind in (None, "code", "project", "prose"):
+                    expected = sorted((d for d in docs if ngrams.matches(d.text, q) and kind in (None, d.kind)),
+                                      key=lambda d: (queries.KIND_ORDER[d.kind], -d.year, d.name, d.id))
+                    found = queries.search(s, q, kind=kind, per_page=10000)
+                    assert found.total == len(expected), (q, kind)
+                    assert [(h.kind, h.ref, h.title, h.unit_key, h.unit_name, h.year) for h in found.items] == \
+                        [(d.kind, d.ref, d.title, d.key, d.name, d.year) for d in expected], (q, kind)
+                    assert queries.search(s, q, kind=kind, per_page=10000) is found  # kept, the store unchanged
+                    pages = [queries.search(s, q, kind=kind, page=p, per_page=7) for p in (1, 2)]
+                    assert [h.title for p in pages for h in p.items] == [h.title for h in found.items[:14]]
+            assert sum(queries.search(s, "屯留").total for _ in range(2)) > 0
+            assert queries.store_state(s)[0] == s.scalar(select(func.count()).select_from(ReportRow))
+    finally:
         engine.dispose()

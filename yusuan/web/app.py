@@ -254,20 +254,24 @@ def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool
             return Response(status_code=304, headers=headers)
 
         def make() -> str:
-            unit, row = _unit_report(s, key, year)
-            versions = public_versions(s, unit.key, row.year)  # the bureau's published versions, if it went through review
+            # The report by the id the state found, with its HTML, parts, template and unit in
+            # one query; the bureau's versions only when the state saw some.
+            row = queries.page_report(s, state)
+            unit = row.unit
+            versions = public_versions(s, unit.key, row.year) if state.versions else []
             return _unit_html(unit, row, versions, s)
 
         if not page_cache:
             return HTMLResponse(make(), headers=headers)
-        body = UNIT_PAGES.get(state.etag, lambda: gzip.compress(make().encode("utf-8"), 6))
+        # level 4: 0.56 ms for a page of ~90 kB against 0.9 ms at 6, 8 % larger
+        body = UNIT_PAGES.get(state.etag, lambda: gzip.compress(make().encode("utf-8"), 4))
         if "gzip" in request.headers.get("accept-encoding", ""):
             return Response(body, media_type="text/html; charset=utf-8", headers={**headers, "Content-Encoding": "gzip"})
         return Response(gzip.decompress(body), media_type="text/html; charset=utf-8", headers=headers)
 
     def _unit_html(unit: Unit, row: ReportRow, versions: list, s: Session) -> str:
         base = unit_url(unit.key, row.year)
-        findings = queries.findings(s, row.id)
+        findings = queries.page_findings(s, row.id)
         parts = _page_parts(unit, row, base, findings)
         # Rendered when the report was published; a report stored before that (migration 0003)
         # is rendered once and kept with the page's other parts.

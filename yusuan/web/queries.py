@@ -3,13 +3,15 @@ with its Report object (parsed once and cached by digest: the unit page must ans
 milliseconds, and parsing plus rendering a report takes tens)."""
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, func, or_, select, text
+from sqlalchemy.orm import Session, joinedload, undefer
 
 from ..report import Report
 from ..store import search as ngrams
@@ -61,8 +63,13 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
+_YEARS = LRU(4)
+
+
 def years(session: Session) -> list[tuple[int, int]]:
-    return list(session.execute(select(ReportRow.year, func.count()).group_by(ReportRow.year).order_by(ReportRow.year.desc())))
+    """(year, reports) newest first; kept by the store's state (every page's year filter asks)."""
+    return _YEARS.get(store_state(session), lambda: [tuple(r) for r in session.execute(
+        select(ReportRow.year, func.count()).group_by(ReportRow.year).order_by(ReportRow.year.desc()))])
 
 
 def facets(session: Session, column) -> list[tuple[str, int]]:
@@ -140,8 +147,32 @@ class Hit:
     year: int
 
 
+# Search results by query and the store's state: a page of hits is a few kB, while finding them
+# for a common word reads and tests thousands of candidates (~10–20 ms of CPU).
+SEARCHES = LRU(512)
+_STORE_STATE = (select(select(func.count()).select_from(ReportRow).scalar_subquery(), ReportRow.id,
+                       ReportRow.digest, ReportRow.published_at).order_by(ReportRow.id.desc()).limit(1))
+
+
+def store_state(session: Session) -> tuple:
+    """What changes whenever a report is published, replaced or deleted (and with it the search
+    documents), read from an index and one row: the reports' count, and the newest row's id,
+    digest and time (a publication is a new row; one replacing the newest report may get its
+    id again on SQLite, not its time). Not max(published_at): that reads the whole table."""
+    row = session.execute(_STORE_STATE).first()
+    return (0,) if row is None else (row[0], row[1], row[2], str(row[3]))
+
+
 def search(session: Session, q: str, *, kind: str | None = None, year: int | None = None,
            page: int = 1, per_page: int = 20) -> Page:
+    """The hits of ``q``, ordered by kind, year (newest first), unit name; one page of them.
+    Kept by the store's state (``store_state``): a publication makes every search anew."""
+    key = (q, kind, year, page, per_page, store_state(session))
+    return SEARCHES.get(key, lambda: _search(session, q, kind=kind, year=year, page=page, per_page=per_page))
+
+
+def _search(session: Session, q: str, *, kind: str | None = None, year: int | None = None,
+            page: int = 1, per_page: int = 20) -> Page:
     tokens = ngrams.query_tokens(q)
     if not tokens:
         return Page([], 0, page, per_page)
@@ -167,15 +198,24 @@ def search(session: Session, q: str, *, kind: str | None = None, year: int | Non
     if year:
         query = query.where(ReportRow.year == year)
     rows = session.execute(query.limit(MAX_CANDIDATES), params).all()
-    hits = [r for r in rows if ngrams.matches(r.text, q)]
-    hits.sort(key=lambda r: (KIND_ORDER.get(r.kind, 9), -r.year, r.name, r.id))
+    # The query's runs once (not per candidate), and rows read by position: a common word has
+    # thousands of candidates, each normalized, tested and sorted here.
+    runs = ngrams.query_runs(q)
+    normalize, order = ngrams.normalize, KIND_ORDER.get
+
+    def holds(text: str) -> bool:  # ngrams.matches(text, q)
+        text = normalize(text)
+        return all(run in text for run in runs)
+
+    hits = [r for r in rows if holds(r[4])]
+    hits.sort(key=lambda r: (order(r[1], 9), -r[7], r[6], r[0]))
     start = (page - 1) * per_page
     items = [Hit(r.kind, r.ref, r.title, ngrams.snippet(r.text, q), r.key, r.name, r.year)
              for r in hits[start:start + per_page]]
     return Page(items, len(hits), page, per_page)
 
 
-def severity_counts(rows: list[FindingRow]) -> dict[str, int]:
+def severity_counts(rows: list) -> dict[str, int]:
     counts = Counter(f.severity for f in rows)
     return {s: counts.get(s, 0) for s in ("error", "warning", "rounding")}
 
@@ -199,6 +239,33 @@ class PageState:
 
     etag: str
     last_modified: object  # datetime
+    unit_id: int = 0  # the unit and report the page shows, and whether the bureau has versions of
+    report_id: int = 0  # it: the page, when it is made, loads them by id (no second lookup by key)
+    versions: bool = False
+
+
+@cache
+def _statements():
+    """The unit page's statements, built once with bound parameters: building a select (its
+    columns, joins and conditions) costs more than SQLAlchemy's cached compilation of it."""
+    from ..store.workflow_models import Version
+
+    state = (select(Unit.id, Unit.key, Unit.name, Unit.department, Unit.region, ReportRow.id.label("report_id"),
+                    ReportRow.year, ReportRow.digest, ReportRow.published_at, ReportRow.template_id)
+             .join(ReportRow, ReportRow.unit_id == Unit.id)
+             .where(or_(Unit.key == bindparam("key"), and_(Unit.code == bindparam("key"), Unit.code != "")))
+             .order_by(Unit.id, ReportRow.year))
+    versions = (select(Version.number, Version.status, Version.published_at)
+                .where(Version.public_key == bindparam("key"), Version.year == bindparam("year"))
+                .order_by(Version.number))
+    report = (select(ReportRow).where(ReportRow.id == bindparam("id"))
+              .options(undefer(ReportRow.page_html), undefer(ReportRow.page_parts), joinedload(ReportRow.template),
+                       joinedload(ReportRow.unit)))
+    findings = (select(FindingRow.id, FindingRow.severity, FindingRow.rule, FindingRow.location_text,
+                       FindingRow.place, FindingRow.message, FindingRow.arithmetic, FindingRow.expected,
+                       FindingRow.found, FindingRow.location)
+                .where(FindingRow.report_id == bindparam("id")).order_by(FindingRow.id))
+    return state, versions, report, findings
 
 
 def unit_page_state(session: Session, key: str, year: int) -> PageState | None:
@@ -206,16 +273,8 @@ def unit_page_state(session: Session, key: str, year: int) -> PageState | None:
     unit with its reports' ids and digests, and the bureau's versions of that year. A report,
     its findings and its stored HTML never change once published (a correction is a new row),
     so these decide the page; None when there is no such unit or year (the page says why)."""
-    import hashlib
-
-    from ..store.workflow_models import Version
-
-    rows = session.execute(
-        select(Unit.id, Unit.key, Unit.name, Unit.department, Unit.region, ReportRow.id.label("report_id"),
-               ReportRow.year, ReportRow.digest, ReportRow.published_at, ReportRow.template_id)
-        .join(ReportRow, ReportRow.unit_id == Unit.id)
-        .where(or_(Unit.key == key, and_(Unit.code == key, Unit.code != "")))
-        .order_by(Unit.id, ReportRow.year)).all()
+    state_query, versions_query, _, _ = _statements()
+    rows = session.execute(state_query, {"key": key}).all()
     if not rows:
         return None
     unit_id = next((r.id for r in rows if r.key == key), rows[0].id)  # by key first, as unit_by_key
@@ -223,10 +282,20 @@ def unit_page_state(session: Session, key: str, year: int) -> PageState | None:
     row = next((r for r in rows if r.year == year), None)
     if row is None:
         return None
-    versions = session.execute(select(Version.number, Version.status, Version.published_at)
-                               .where(Version.public_key == row.key, Version.year == year)
-                               .order_by(Version.number)).all()
+    versions = session.execute(versions_query, {"key": row.key, "year": year}).all()
     state = (row.report_id, row.digest, str(row.published_at), row.template_id, row.key, row.name, row.department,
              row.region, tuple((r.year, r.digest) for r in rows), tuple((n, st, str(at)) for n, st, at in versions))
     etag = '"' + hashlib.sha256(repr(state).encode("utf-8")).hexdigest()[:32] + '"'
-    return PageState(etag, max([row.published_at] + [at for _, _, at in versions]))
+    return PageState(etag, max([row.published_at] + [at for _, _, at in versions]), unit_id, row.report_id,
+                     bool(versions))
+
+
+def page_report(session: Session, state: PageState) -> ReportRow:
+    """The report a unit page shows, in one query with what the page reads of it (its stored
+    HTML and parts, its template, its unit) — each otherwise a lazy load of its own."""
+    return session.scalars(_statements()[2], {"id": state.report_id}).one()
+
+
+def page_findings(session: Session, report_id: int) -> list:
+    """A report's findings as plain rows (the page's columns, no ORM objects: a report has tens)."""
+    return list(session.execute(_statements()[3], {"id": report_id}))
