@@ -131,15 +131,16 @@ def test_search_gives_the_hits_of_every_document_tested(store_url):
                              .join(ReportRow, ReportRow.id == SearchDoc.report_id)
                              .join(Unit, Unit.id == ReportRow.unit_id)).all()
             for q in ("屯留", "2040201", "204", "测试项目", "行政运行", "公用经费", "聘用", "script", "屯留安局"):
-                for kind in (None, "code", "project", "prose"):
-                    expected = sorted((d for d in docs if ngrams.matches(d.text, q) and kind in (None, d.kind)),
+                for kind, year in ((None, None), ("code", None), ("project", None), ("prose", None), (None, 2024)):
+                    expected = sorted((d for d in docs if ngrams.matches(d.text, q) and kind in (None, d.kind)
+                                       and year in (None, d.year)),
                                       key=lambda d: (queries.KIND_ORDER[d.kind], -d.year, d.name, d.id))
-                    found = queries.search(s, q, kind=kind, per_page=10000)
+                    found = queries.search(s, q, kind=kind, year=year, per_page=10000)
                     assert found.total == len(expected), (q, kind)
                     assert [(h.kind, h.ref, h.title, h.unit_key, h.unit_name, h.year) for h in found.items] == \
                         [(d.kind, d.ref, d.title, d.key, d.name, d.year) for d in expected], (q, kind)
-                    assert queries.search(s, q, kind=kind, per_page=10000) is found  # kept, the store unchanged
-                    pages = [queries.search(s, q, kind=kind, page=p, per_page=7) for p in (1, 2)]
+                    assert queries.search(s, q, kind=kind, year=year, per_page=10000) is found  # kept
+                    pages = [queries.search(s, q, kind=kind, year=year, page=p, per_page=7) for p in (1, 2)]
                     assert [h.title for p in pages for h in p.items] == [h.title for h in found.items[:14]]
             assert sum(queries.search(s, "屯留").total for _ in range(2)) > 0
             assert queries.store_state(s)[0] == s.scalar(select(func.count()).select_from(ReportRow))
