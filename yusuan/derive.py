@@ -154,7 +154,7 @@ class TableBuilder:
         return {c.key: to_unit(sums[c.key], unit) if sums.get(c.key) else None for c in columns}
 
     def row(self, labels: dict[str, str], lines: list[LineItem], level: int, code: str | None = None) -> Row:
-        return Row(labels=labels, values=self.values(lines), level=level, code=code)
+        return Row.trusted(labels=labels, values=self.values(lines), level=level, code=code)
 
     def build(self) -> Table:
         dimension: Callable[[], list[Row]] = getattr(self, f"rows_{self.spec.rows.dimension}")
@@ -167,7 +167,7 @@ class TableBuilder:
         if not has_data:
             rows = self.empty_rows()
             note = self.spec.empty_note
-        return Table(
+        return Table.trusted(
             id=self.spec.id,
             caption=self.spec.caption,
             title=self.spec.title,
@@ -179,11 +179,11 @@ class TableBuilder:
 
     def empty_rows(self) -> list[Row]:
         if not self.spec.label_columns:
-            return [Row(level=0)]
+            return [Row.trusted(level=0)]
         if self.spec.rows.total_position == "last":  # the 合计 row alone, as such layouts print an empty table
-            return [Row(labels=self.total_labels(), values={c.key: None for c in self.spec.amount_columns}, level=0)]
+            return [Row.trusted(labels=self.total_labels(), values={c.key: None for c in self.spec.amount_columns}, level=0)]
         first = self.spec.label_columns[0].key
-        return [Row(labels={first: self.spec.rows.total}, level=0), Row(level=0)]
+        return [Row.trusted(labels={first: self.spec.rows.total}, level=0), Row.trusted(level=0)]
 
     def split(self) -> list[str]:
         """The keys of the code-part columns (类 | 款 | 项) of a table whose codes are printed split."""
@@ -275,19 +275,19 @@ class TableBuilder:
                 code = entry.code
                 labels["exp_item"] = f"{chinese_number(i + 1)}、{entry.name}"
                 values.update(self.values(self.under(entry.code), exp_keys))
-            rows.append(Row(labels=labels, values=values, level=1, code=code))
-        rows.append(Row(level=0))
+            rows.append(Row.trusted(labels=labels, values=values, level=1, code=code))
+        rows.append(Row.trusted(level=0))
         everything = self.values(self.lines, exp_keys)
         current_labels, carried_labels, total_labels = (self.spec.rows.label(r) for r in ("current", "carryover", "total"))
-        rows.append(Row(labels={"income_item": current_labels[0], "exp_item": current_labels[1]},
+        rows.append(Row.trusted(labels={"income_item": current_labels[0], "exp_item": current_labels[1]},
                         values={"income_amount": self.cell(current, {}), **everything}, level=0))
-        rows.append(Row(labels={"income_item": carried_labels[0], "exp_item": carried_labels[1]},
+        rows.append(Row.trusted(labels={"income_item": carried_labels[0], "exp_item": carried_labels[1]},
                         values={"income_amount": self.cell(carryover, {})}, level=0))
         if carried is not None:  # the fiscal 收支总表 lists the carryover by source
             for label, lines in carried:
-                rows.append(Row(labels={"income_item": label}, values={"income_amount": self.cell(lines, {})}, level=1))
-            rows.append(Row(level=0))
-        rows.append(Row(labels={"income_item": total_labels[0], "exp_item": total_labels[1]},
+                rows.append(Row.trusted(labels={"income_item": label}, values={"income_amount": self.cell(lines, {})}, level=1))
+            rows.append(Row.trusted(level=0))
+        rows.append(Row.trusted(labels={"income_item": total_labels[0], "exp_item": total_labels[1]},
                         values={"income_amount": self.cell(self.lines, {}), **everything}, level=0))
         return rows
 
@@ -326,7 +326,7 @@ class TableBuilder:
         for row in rows[1:]:
             row.values.pop("income_amount", None)
         while len(rows) < len(income) + 1:
-            rows.append(Row(level=0))
+            rows.append(Row.trusted(level=0))
         for row, (code, name, amount, _) in zip(rows[1:], income):
             row.labels.update({"income_code": code, "income_name": name})
             row.values["income_amount"] = amount
@@ -336,7 +336,7 @@ class TableBuilder:
         """预算公开表7: 合计, then 类 → 款 → 项 (→ 目) of the income items (none given: 合计 only)."""
         rows = [self.row({"code": self.spec.rows.total}, self.lines, 0)]
         for code, name, amount, level in self._income_by_code():
-            rows.append(Row(labels={"code": code, "name": name}, values={"amount": amount}, level=level, code=code))
+            rows.append(Row.trusted(labels={"code": code, "name": name}, values={"amount": amount}, level=level, code=code))
         return rows
 
     def rows_statement(self) -> list[Row]:
@@ -351,7 +351,7 @@ class TableBuilder:
         classes = sorted({line.func[:3] for line in self.lines})
         rows = []
         for i in range(max(len(self.spec.rows.items), len(classes))):
-            row = Row(level=1, values={key: None for key in amounts})  # every cell, empty or not, as a reader sees it
+            row = Row.trusted(level=1, values={key: None for key in amounts})  # every cell, empty or not, as a reader sees it
             if i < len(self.spec.rows.items):
                 label, where = self.spec.rows.items[i]
                 row.labels[income_key] = label
@@ -361,7 +361,7 @@ class TableBuilder:
                 row.values.update(self.values(self.under(classes[i]), exp_keys))
             rows.append(row)
         income_total, exp_total = self.spec.rows.label("total")
-        rows.append(Row(labels={income_key: income_total or self.spec.rows.total, exp_key: exp_total},
+        rows.append(Row.trusted(labels={income_key: income_total or self.spec.rows.total, exp_key: exp_total},
                         values={income_amount: self.cell(self.lines, {}), **self.values(self.lines, exp_keys)}, level=0))
         return rows
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_serializer, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from . import xmltext
 from .money import parse_amount
@@ -61,6 +61,35 @@ class Model(BaseModel):
         return self
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _trusted(cls: type, fields: dict) -> "Model":
+    """A model of ``fields``, exactly its fields' final values in their order, made without
+    validation: what ``model_construct`` does, less its per-field lookups (a report derives ~170
+    rows and ~100 claims). Only for values derive makes (see Row.trusted, Claim.trusted)."""
+    model = _new(cls)
+    _set(model, "__dict__", fields)
+    _set(model, "__pydantic_fields_set__", set(fields))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def _clean_text(text: str) -> str:
+    return text if text.isprintable() else xmltext.clean(text)
+
+
+# A field left out of the JSON (and of model_dump) where it is None: decided by pydantic's serializer
+# per field, not by a model serializer that takes the whole dict back into Python per row.
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def _unwritten_if_none():
+    return Field(None, exclude_if=_is_none)
+
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom: PDF points from the page's top-left corner (MediaBox)
 
 
@@ -72,18 +101,9 @@ class Span(Model):
 
     page: int
     box: Box
-    start: int | None = None
-    end: int | None = None
-    text: str | None = None
-
-    @model_serializer(mode="wrap")
-    def _compact(self, handler):
-        data = handler(self)
-        if isinstance(data, dict):
-            for key in ("start", "end", "text"):
-                if data.get(key) is None:
-                    data.pop(key, None)
-        return data
+    start: int | None = _unwritten_if_none()
+    end: int | None = _unwritten_if_none()
+    text: str | None = _unwritten_if_none()
 
 
 class Place(Model):
@@ -97,18 +117,9 @@ class Place(Model):
 
     page: int | str | None = None
     line: int | None = None
-    box: Box | None = None
-    cells: dict[str, Box] | None = None
-    spans: list[Span] | None = None
-
-    @model_serializer(mode="wrap")
-    def _compact(self, handler):
-        data = handler(self)
-        if isinstance(data, dict):
-            for key in ("box", "cells", "spans"):
-                if data.get(key) is None:
-                    data.pop(key, None)
-        return data
+    box: Box | None = _unwritten_if_none()
+    cells: dict[str, Box] | None = _unwritten_if_none()
+    spans: list[Span] | None = _unwritten_if_none()
 
     def __str__(self) -> str:
         if isinstance(self.page, str):
@@ -121,7 +132,7 @@ class Placed(Model):
     reports equal in content are equal wherever they were read from, and a report.json carries
     a place only where there is one."""
 
-    place: Place | None = None
+    place: Place | None = _unwritten_if_none()
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -129,13 +140,6 @@ class Placed(Model):
         mine = {k: v for k, v in self.__dict__.items() if k != "place"}
         theirs = {k: v for k, v in other.__dict__.items() if k != "place"}
         return mine == theirs
-
-    @model_serializer(mode="wrap")
-    def _without_empty_place(self, handler):
-        data = handler(self)
-        if isinstance(data, dict) and data.get("place") is None:
-            data.pop("place", None)
-        return data
 
 
 class Row(Placed):
@@ -146,6 +150,22 @@ class Row(Placed):
     values: dict[str, Amount | None] = Field(default_factory=dict)
     level: int = 0  # hierarchy depth: 0 total, 1 类, 2 款, 3 项 (projects: 0 dept, 1 unit, 2 project)
     code: str | None = None  # classification code or project id, when the row has one
+
+    @classmethod
+    def trusted(cls, labels: dict[str, str] | None = None, values: dict[str, Decimal | None] | None = None,
+                level: int = 0, code: str | None = None) -> "Row":
+        """A row derive makes, without pydantic's validation: its ``values`` are exact Decimals
+        (money.to_unit) or None, its labels texts; each dict copied, as validation would. The
+        labels are still cleaned as the model validator would (a name from a --catalog CSV is not
+        checked for control characters); a reader's row (read/) and a report.json go through
+        full validation. tests/core/test_derive_fast_path.py compares both ways."""
+        labels = {} if labels is None else dict(labels)
+        if not xmltext.is_clean(labels):
+            labels = xmltext.walk(labels, xmltext.clean)
+        if code is not None and not code.isprintable():
+            code = xmltext.clean(code)
+        return _trusted(cls, {"place": None, "labels": labels, "values": {} if values is None else dict(values),
+                              "level": level, "code": code})
 
     def value(self, key: str) -> Decimal | None:
         return self.values.get(key)
@@ -162,6 +182,16 @@ class Table(Placed):
     unit: str = "万元"
     rows: list[Row] = Field(default_factory=list)
     note: str | None = None  # 注：本表无数据
+
+    @classmethod
+    def trusted(cls, id: str, caption: str, title: str, unit_name: str, unit: str, rows: list[Row],
+                note: str | None = None) -> "Table":
+        """A table derive makes of its trusted rows (Row.trusted), without validation: validating a
+        Table runs each row's model validator again. Texts cleaned as the model validator would."""
+        return _trusted(cls, {"place": None, "id": _clean_text(id), "caption": _clean_text(caption),
+                              "title": _clean_text(title), "unit_name": _clean_text(unit_name),
+                              "unit": _clean_text(unit), "rows": list(rows),
+                              "note": None if note is None else _clean_text(note)})
 
     def row(self, code: str) -> Row | None:
         return next((r for r in self.rows if r.code == code), None)
@@ -188,12 +218,27 @@ class Claim(Model):
     relation: str = ""
     reason: str | None = None
 
+    @classmethod
+    def trusted(cls, subject: str, value: Decimal, unit: str, text: str = "") -> "Claim":
+        """A claim the prose writes (templates' prose.py), without pydantic's validation: ``value``
+        through the same amount check (an exact Decimal the prose computed passes at once; a count
+        becomes its Decimal), the texts cleaned as the model validator would; a reader's claim and a report.json go through full validation."""
+        return _trusted(cls, {"subject": _clean_text(subject), "value": _amount(value), "unit": _clean_text(unit),
+                              "text": _clean_text(text), "relation": "", "reason": None})
+
 
 class Section(Placed):
     number: str  # 一 … 十二
     title: str  # 单位预算收支数据变动情况及原因
     text: str  # paragraphs separated by "\n"
     claims: list[Claim] = Field(default_factory=list)
+
+    @classmethod
+    def trusted(cls, number: str, title: str, text: str, claims: list[Claim]) -> "Section":
+        """A section the prose writes with its trusted claims (Claim.trusted), without validation
+        (which would run each claim's model validator again); texts cleaned as it would."""
+        return _trusted(cls, {"place": None, "number": _clean_text(number), "title": _clean_text(title),
+                              "text": _clean_text(text), "claims": list(claims)})
 
 
 class Funding(Model):

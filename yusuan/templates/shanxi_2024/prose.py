@@ -39,7 +39,7 @@ class Writer:
     def figure(self, subject: str, value: Decimal, unit: str, text: str | None = None) -> str:
         if text is None:
             text = wan_text(value) if unit == "万元" else percent_text(value) if unit == "%" else f"{value}"
-        self.claims.append(Claim(subject=subject, value=value, unit=unit, text=text))
+        self.claims.append(Claim.trusted(subject, value, unit, text))
         return text
 
     def amount(self, subject: str, yuan: Decimal) -> str:
@@ -119,7 +119,7 @@ def _clause(reason: str) -> str:
 
 
 def _section(number: str, title: str, writer: Writer, *paragraphs: str) -> Section:
-    return Section(number=number, title=title, text="\n".join(paragraphs), claims=writer.claims)
+    return Section.trusted(number, title, "\n".join(paragraphs), writer.claims)
 
 
 def _changes(sums: Sums, budget: Budget, unit: str, year: int) -> Section:
