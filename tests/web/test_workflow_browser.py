@@ -253,6 +253,12 @@ def test_acceptance_boxed_fixed_explained_published_twice(browser, acceptance_se
     # refreshed in place (no reload) until the three are checked
     page.wait_for_function("document.querySelector('#uploads .wf-progress .count').innerText.includes('完成')")
     assert "已检查 3 / 3" in latest.inner_text()
-    assert page.locator("#drafts tbody tr", has_text="屯留县/").count() == 3
     shoot(page, "drafts")
+    # three drafts of one unit and year: the newest is the one to review, the two before it
+    # superseded; the list shows the newest only unless asked for all
+    page.goto(base + "/drafts?show=all")
+    assert page.locator("#drafts tbody tr", has_text="屯留县/").count() == 3
+    assert page.locator("#drafts tbody tr", has_text="已被新稿取代").count() == 2
+    page.goto(base + "/drafts")
+    assert page.locator("#drafts tbody tr", has_text="屯留县/").count() == 1
     page.close()

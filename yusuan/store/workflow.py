@@ -341,13 +341,51 @@ def unit_of_report(account: Account, report, budget) -> ManagedUnit:
     raise WorkflowError(f"文件中的单位是“{report.unit_name}”，不是你负责的单位：{mine}")
 
 
+# A draft read and filed under its unit and year. "checked" is the one open state (awaiting
+# review); "superseded" is a checked draft replaced by a newer one of the same unit and year.
+READ = ("checked", "returned", "published", "superseded")
+
+
+class Superseded(WorkflowError):
+    """A reviewer's action on a draft a newer one has replaced: refused, naming the latest."""
+
+    def __init__(self, draft: Draft, latest: Draft | None):
+        self.latest_id = latest.id if latest is not None else None
+        where = f"（#{latest.id}）" if latest is not None else ""
+        super().__init__(f"草稿 #{draft.id} 已被新稿取代，不能再审核或发布；请审核该单位最新的草稿{where}")
+
+
+def supersede(session: Session, draft: Draft) -> list[Draft]:
+    """A draft just read and filed under its unit and year: the unit's earlier drafts of the
+    year still awaiting review are superseded by it (a returned or published one keeps its
+    state). Should a newer draft of the unit have been read first (two workers), this one is
+    stale from the start and is superseded by the newest. Each supersession is audited, by the
+    uploader of the newer draft. The drafts superseded."""
+    newest = session.scalars(select(Draft).where(Draft.unit_id == draft.unit_id, Draft.year == draft.year,
+                                                 Draft.id > draft.id, Draft.status.in_(READ))
+                             .order_by(Draft.id.desc())).first()
+    if newest is not None:
+        stale, by = [draft], newest
+    else:
+        stale = list(session.scalars(select(Draft).where(Draft.unit_id == draft.unit_id, Draft.year == draft.year,
+                                                         Draft.id < draft.id, Draft.status == "checked")
+                                     .order_by(Draft.id)))
+        by = draft
+    for old in stale:
+        old.status, old.message = "superseded", f"已被新稿 #{by.id}（{by.filename}）取代"[:5000]
+        audit(session, by.uploader.name, "supersede", f"草稿 #{old.id} {old.unit.name if old.unit else ''} {old.year}",
+              f"已被新稿 #{by.id} {by.filename} sha256 {by.sha256} 取代；旧稿不再待审核")
+    return stale
+
+
 def record_checked(session: Session, draft: Draft, unit: ManagedUnit, report, budget, findings, origin: str, *,
                    boxes: list | None = None) -> None:
     """The draft's report and findings, with explanations carried over from the unit's previous
-    draft of the year where the same finding (same rule, same place) is still there.
+    draft of the year where the same finding (same rule, same place) is still there; then the
+    unit's earlier drafts of the year awaiting review are superseded by it (``supersede``).
     ``boxes``: per finding (same order), where it is drawn on its page, when known."""
     previous = session.scalars(select(Draft).where(Draft.unit_id == unit.id, Draft.year == report.year,
-                                                   Draft.id != draft.id, Draft.status.in_(("checked", "returned", "published")))
+                                                   Draft.id < draft.id, Draft.status.in_(READ))
                                .order_by(Draft.id.desc())).first()
     explained = {}
     if previous is not None:
@@ -367,6 +405,8 @@ def record_checked(session: Session, draft: Draft, unit: ManagedUnit, report, bu
             arithmetic=f.arithmetic, place=f.place, fingerprint=print_,
             explanation=old.explanation if old else "", explained_by=old.explained_by if old else "",
             explained_at=old.explained_at if old else None, boxes=boxes[i] if boxes and i < len(boxes) else None))
+    session.flush()
+    supersede(session, draft)
 
 
 @dataclass
@@ -396,10 +436,16 @@ def latest_draft(session: Session, unit_id: int, year: int) -> Draft | None:
                            .order_by(Draft.id.desc())).first()
 
 
+def _not_superseded(session: Session, draft: Draft) -> None:
+    if draft.status == "superseded":
+        raise Superseded(draft, latest_draft(session, draft.unit_id, draft.year))
+
+
 def explain(session: Session, account: Account, finding: DraftFinding, reason: str) -> None:
     draft = session.get(Draft, finding.draft_id)
     if not may_review(account, draft.unit):
         raise WorkflowError("只有该地区的审核人可以说明检查结果")
+    _not_superseded(session, draft)
     if draft.status != "checked":
         raise WorkflowError("这份草稿已不在审核中")
     reason = reason.strip()
@@ -411,6 +457,7 @@ def explain(session: Session, account: Account, finding: DraftFinding, reason: s
 def send_back(session: Session, account: Account, draft: Draft, comment: str) -> None:
     if not may_review(account, draft.unit):
         raise WorkflowError("只有该地区的审核人可以退回草稿")
+    _not_superseded(session, draft)
     if draft.status != "checked":
         raise WorkflowError("这份草稿已不在审核中")
     if not comment.strip():
@@ -458,6 +505,7 @@ def publish(session: Session, account: Account, draft: Draft, *, over_unexplaine
     superseded, the public tables and the audit line are committed together or not at all."""
     if not may_review(account, draft.unit):
         raise WorkflowError("只有该地区的审核人可以发布")
+    _not_superseded(session, draft)
     if draft.status != "checked":
         raise WorkflowError("只有待审核的草稿可以发布")
     latest = latest_draft(session, draft.unit_id, draft.year)

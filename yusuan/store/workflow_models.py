@@ -108,7 +108,8 @@ class Draft(Base):
     """One uploaded file: its bytes, and once read and checked, its report and findings.
 
     status: queued → checking → checked (awaiting review) | refused (could not be read, or not
-    one of the uploader's units); a reviewer then sends it back (returned) or publishes it.
+    one of the uploader's units); a reviewer then sends it back (returned) or publishes it; a
+    newer draft of the same unit and year, once checked, makes a checked one superseded.
     A .zip of a folder is a draft too, until the worker unpacks it into a draft per file
     (unpacked)."""
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -32,7 +32,8 @@ from .admin_auth import address, max_upload_bytes
 from .fragment import report_fragment
 
 STATUS_NAMES = {"queued": "排队中", "checking": "读取检查中", "checked": "待审核", "refused": "未能读取",
-                "returned": "已退回", "published": "已发布", "unpacked": "已展开"}
+                "returned": "已退回", "published": "已发布", "unpacked": "已展开",
+                "superseded": "已被新稿取代"}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "rounding": "舍入"}
 
 
@@ -130,13 +131,28 @@ def register(app: FastAPI, ctx) -> None:
 
     # --- lists and upload -----------------------------------------------------------------------
 
-    def _drafts_of(s: Session, me) -> tuple[list, list[Draft]]:
+    def _show_all(request: Request) -> bool:
+        return request.query_params.get("show") == "all"
+
+    def _drafts_of(s: Session, me, show_all: bool = True) -> tuple[list, list[Draft], int]:
+        """The drafts listed (newest first, at most 300) and how many older ones the default
+        view leaves out: by default only the latest draft read of each unit and year (an older
+        one — superseded, or returned or published before it — is one click away, show=all);
+        drafts not yet read (or refused) have no unit and year and are always listed."""
         units = wf.visible_units(s, me)
-        query = select(Draft).order_by(Draft.id.desc()).limit(300)
+        scope = []
         if me.role != "admin":
             ids = [u.id for u in units]
-            query = query.where(Draft.unit_id.in_(ids) | (Draft.uploaded_by == me.id))
-        return units, list(s.scalars(query))
+            scope.append(Draft.unit_id.in_(ids) | (Draft.uploaded_by == me.id))
+        query = select(Draft).where(*scope).order_by(Draft.id.desc()).limit(300)
+        hidden = 0
+        if not show_all:
+            latest = (select(func.max(Draft.id)).where(Draft.status.in_(wf.READ), Draft.unit_id.is_not(None))
+                      .group_by(Draft.unit_id, Draft.year))
+            older = Draft.status.in_(wf.READ) & Draft.unit_id.is_not(None) & Draft.id.not_in(latest)
+            query = query.where(~older)
+            hidden = s.scalar(select(func.count(Draft.id)).where(*scope, older)) or 0
+        return units, list(s.scalars(query)), hidden
 
     def _uploads_of(s: Session, me, drafts: list[Draft]) -> list[wf.Progress]:
         """The uploads shown with their progress: a publisher's own latest ones, and any of the
@@ -157,7 +173,7 @@ def register(app: FastAPI, ctx) -> None:
         if d.status in ("checked", "returned", "published"):
             c = [f.severity for f in d.findings]
             return f"{c.count('error')} 错误，{c.count('warning')} 警告"
-        if d.status in ("refused", "unpacked"):
+        if d.status in ("refused", "unpacked", "superseded"):
             return d.message[:80]
         return ""
 
@@ -168,7 +184,8 @@ def register(app: FastAPI, ctx) -> None:
             if gate is not None:
                 return gate
             me = ctx.auth.account(request, s)
-            units, drafts = _drafts_of(s, me)
+            show_all = _show_all(request)
+            units, drafts, hidden = _drafts_of(s, me, show_all)
             jobs = {j.draft_id: j for j in s.scalars(select(Job).where(Job.draft_id.in_([d.id for d in drafts])))}
             pending = any(d.status in ("queued", "checking") for d in drafts)
             for d in drafts:
@@ -176,7 +193,7 @@ def register(app: FastAPI, ctx) -> None:
             return ctx.page(request, "wf_drafts.html.j2", me, drafts=drafts, jobs=jobs, units=units, pending=pending,
                             statuses=STATUS_NAMES, limit_mb=max_upload_bytes() // (1024 * 1024),
                             total_mb=wf.max_upload_total_bytes() // (1024 * 1024), max_files=wf.MAX_FILES,
-                            uploads=_uploads_of(s, me, drafts), summary=_summary,
+                            uploads=_uploads_of(s, me, drafts), summary=_summary, show_all=show_all, hidden=hidden,
                             message=request.query_params.get("m", ""))
 
     @app.get("/drafts/status.json", include_in_schema=False)
@@ -186,7 +203,7 @@ def register(app: FastAPI, ctx) -> None:
         publisher's half-filled form stay)."""
         with sessions() as s:
             me = ctx.who(request, s)
-            _, drafts = _drafts_of(s, me)
+            _, drafts, _hidden = _drafts_of(s, me, _show_all(request))
             jobs = {j.draft_id: j for j in s.scalars(select(Job).where(Job.draft_id.in_([d.id for d in drafts])))}
             data = {
                 "uploads": [{"id": p.upload.id, "done": p.done, "total": p.total, "refused": p.refused,
@@ -369,6 +386,8 @@ def register(app: FastAPI, ctx) -> None:
                 me = ctx.auth.account(request, s)
                 wf.audit(s, me.name if me else "", "review", f"草稿 #{draft_id}", str(exc), address(request), "refused")
             message = str(exc)
+            if isinstance(exc, wf.Superseded) and exc.latest_id:  # sent on to the draft that counts now
+                return RedirectResponse(f"/drafts/{exc.latest_id}?m={quote(message)}#review", status_code=303)
         return RedirectResponse(f"/drafts/{draft_id}?m={quote(message)}#{place}", status_code=303)
 
     @app.post("/drafts/{draft_id}/findings/{finding_id}/explain", include_in_schema=False)
@@ -410,7 +429,7 @@ def register(app: FastAPI, ctx) -> None:
                     version = wf.publish(s, me, draft, over_unexplained=over, address=address(request))
                     target = f"/unit/{quote(version.public_key, safe='')}/{version.year}/v/{version.number}"
             except wf.WorkflowError as exc:
-                return _refused(str(exc), "refused")
+                return _refused(str(exc), "refused", getattr(exc, "latest_id", None))
             except Refusal:
                 raise
             except Exception as exc:  # noqa: BLE001 — the transaction is rolled back; say so, and record it
@@ -420,11 +439,12 @@ def register(app: FastAPI, ctx) -> None:
                 return _refused(f"发布失败，未作任何改动（{type(exc).__name__}）", "failed")
             return RedirectResponse(target, status_code=303)
 
-        def _refused(message: str, outcome: str) -> Response:
+        def _refused(message: str, outcome: str, latest_id: int | None = None) -> Response:
             with sessions.begin() as s:
                 me = ctx.auth.account(request, s)
                 wf.audit(s, me.name if me else "", "publish", f"草稿 #{draft_id}", message, address(request), outcome)
-            return RedirectResponse(f"/drafts/{draft_id}?m={quote(message)}#review", status_code=303)
+            # a superseded draft's refusal sends the reviewer on to the unit's latest draft
+            return RedirectResponse(f"/drafts/{latest_id or draft_id}?m={quote(message)}#review", status_code=303)
 
         return await run_in_threadpool(work)
 
