@@ -1,6 +1,7 @@
 """Open whatever the user points the CLI at: a budget (yaml/xlsx), a report.json, a published report."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -13,6 +14,12 @@ if TYPE_CHECKING:  # the Budget model (pydantic, ~90 ms to import) only where a 
 BUDGET_SUFFIXES = (".yaml", ".yml")
 PUBLISHED_SUFFIXES = (".txt", ".pdf")
 ANY_SUFFIXES = BUDGET_SUFFIXES + PUBLISHED_SUFFIXES + (".xlsx", ".json")
+
+
+def file_sha256(path: Path) -> str:
+    """An input's content hash (how the corpus and the portal know a file they have read)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 class Inputs(list):

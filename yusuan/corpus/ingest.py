@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import SCHEMA_VERSION
+from ..inputs import file_sha256
 from .store import Corpus
 
 MAX_BATCH = 50  # inputs per batch at most: 10,000 reports make 200 part files per table
@@ -26,18 +27,10 @@ MAX_BATCH = 50  # inputs per batch at most: 10,000 reports make 200 part files p
 
 # -- what an input is ---------------------------------------------------------------------------
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def reading_key(template: str | None, catalog_files: tuple[str, ...]) -> str:
     """What else than its bytes decides what an input gives: the layout asked for and the
     catalogs' contents (a budget laid out in another template is another report)."""
-    catalogs = ",".join(sha256_file(Path(f)) for f in catalog_files)
+    catalogs = ",".join(file_sha256(Path(f)) for f in catalog_files)
     return f"schema={SCHEMA_VERSION};template={template or ''};catalogs={catalogs}"
 
 
@@ -232,13 +225,13 @@ class Plan:
 
 def plan(corpus: Corpus, files: list[Path], template: str | None, catalog_files: tuple[str, ...]) -> Plan:
     key = reading_key(template, catalog_files)
-    catalogs = ",".join(sha256_file(Path(f)) for f in catalog_files)
+    catalogs = ",".join(file_sha256(Path(f)) for f in catalog_files)
     done = corpus.done()
     result = Plan()
     seen: dict[str, str] = {}
     for path in files:
         try:
-            content = sha256_file(path)
+            content = file_sha256(path)
             size = path.stat().st_size
         except OSError as exc:  # unreadable file: it is still an input, and says so when ingested
             content, size = hashlib.sha256(f"unreadable:{path}".encode()).hexdigest(), 0

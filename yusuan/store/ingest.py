@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from ..inputs import file_sha256
 from ..report import Report
 from . import search
 from .models import CellRow, ClaimRow, FindingRow, ReportRow, SearchDoc, TemplateRow, Unit
@@ -212,14 +213,6 @@ def store_report(session: Session, report: Report, findings: list, *, budget=Non
     elif dialect == "postgresql":
         session.execute(text("UPDATE search_docs SET tsv = to_tsvector('simple', grams) WHERE report_id = :r"), {"r": row.id})
     return Published(unit.key, report.year, row.id, dict(counts))
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
