@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 import warnings
 from pathlib import Path
 
@@ -59,15 +58,9 @@ def units_of(folder: Path) -> list[dict]:
 def fresh_database(base: str | None, tmp: Path, run: str) -> str:
     if not base:
         return f"sqlite:///{tmp / f'{run}.db'}"
-    from sqlalchemy import create_engine, text
+    from tests.web.workflow_fixtures import fresh_postgres
 
-    server, _ = base.rsplit("/", 1)
-    name = f"bench_wf_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(server + "/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return f"{server}/{name}"
+    return fresh_postgres(base)
 
 
 def set_up(url: str, units: list[dict]) -> None:

@@ -285,13 +285,7 @@ def register(app: FastAPI, session: Callable) -> None:
         t = report.table(table_id)
         if t is None:
             raise HTTPException(404, f"no table {table_id}")
-        template = load_template(report.template, report.year)
-        spec = template.table(t.id) if template.has_table(t.id) else None
-        columns = [{"key": c.key, "type": c.type, "header": list(c.header)} for c in spec.columns] if spec else []
-        return TableOut(id=t.id, caption=t.caption, title=t.title, unit=t.unit, unit_name=t.unit_name, columns=columns,
-                        rows=[RowOut(code=r.code, level=r.level, labels=r.labels,
-                                     values={k: _money(v) for k, v in r.values.items()}) for r in t.rows],
-                        note=t.note, displayed=views.table_grid_rows(t, template))
+        return _table_out(t, load_template(report.template, report.year))
 
     def _table_out(t, template) -> TableOut:
         spec = template.table(t.id) if template.has_table(t.id) else None
