@@ -187,22 +187,14 @@ def _serve(conn, work: Callable[..., Any], memory: int) -> None:
     """A worker: runs ``work(*call)`` for each (index, call) received until None, in its own
     process group (so that ending it also ends what it started, such as the PDF reader's forked
     child) and under the memory limit."""
-    import resource
-
     _worker_signals()
     try:
         os.setpgid(0, 0)
     except OSError:  # the parent set it first
         pass
-    if memory:
-        # Only the soft limit: the PDF reader's child may lower its own, never raise past ours.
-        # An allocation past it fails with MemoryError, which the work functions turn into
-        # one line for the file (internal_error); memory that C code cannot get usually ends
-        # the process, which the parent reports the same way.
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
-        if soft == resource.RLIM_INFINITY or cap < soft:
-            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    from .limits import cap_memory
+
+    cap_memory(memory)
     while True:
         try:
             task = conn.recv()

@@ -77,23 +77,11 @@ def in_fresh_process(report_json: str, findings: list[dict], folder: Path) -> di
             "boxes": json.loads((folder / "boxes.json").read_text(encoding="utf-8"))}
 
 
-def _cap_memory() -> None:
-    import resource
-
-    from .batch import memory_limit
-
-    memory = memory_limit()
-    if memory:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
-        if soft == resource.RLIM_INFINITY or cap < soft:
-            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-
-
 def main(folder: Path) -> int:
-    from .batch import out_of_memory
+    from .batch import memory_limit, out_of_memory
+    from .limits import cap_memory
 
-    _cap_memory()
+    cap_memory(memory_limit())
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
     try:
         pdf, boxes = render(job["report"], job["findings"])

@@ -30,6 +30,21 @@ def limit(name: str) -> int:
     return int(text) if text.isdigit() else DEFAULTS[name]
 
 
+def cap_memory(memory: int) -> None:
+    """Limit this process's address space to ``memory`` bytes (0: leave it). Only the soft limit:
+    the PDF reader's child may lower its own, never raise past ours. An allocation past it fails
+    with MemoryError, which the work functions turn into one line for the file (internal_error);
+    memory that C code cannot get usually ends the process, which the parent reports the same way.
+    A hard limit lower than ``memory`` wins."""
+    import resource
+
+    if memory:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+        if soft == resource.RLIM_INFINITY or cap < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
 def env_name(name: str) -> str:
     return f"YUSUAN_MAX_{name.upper()}"
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from ..errors import InputError
+from ..limits import cap_memory
 from . import cellgrid
 from .cellgrid import Segment
 
@@ -516,12 +517,7 @@ def _child(work: Callable[[Callable[[int], None]], T], limits: Limits, out: int)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         used = _address_space()
         if used is not None:
-            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-            cap = used + limits.memory_mb * 1024 * 1024
-            if hard != resource.RLIM_INFINITY:
-                cap = min(cap, hard)
-            if soft == resource.RLIM_INFINITY or cap < soft:
-                resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+            cap_memory(used + limits.memory_mb * 1024 * 1024)
         result = work(lambda number: send(b"P", struct.pack(">Q", number)))
         send(b"R", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     except InputError as exc:
