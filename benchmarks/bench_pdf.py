@@ -8,7 +8,8 @@ Shanghai PDFs in tests/data/shanghai.
 Then refusing a PDF of no known layout (25 pages of headings, prose and ruled tables of figures,
 made with typst, benchmarks/bench_shanghai.py): ms per document as published() does it, next to
 pypdfium2's own plain text of the same document in this process (the floor: what reading its
-text costs at all) and to extracting every page's words and grids (what refusing cost before).
+text costs at all) and to extracting every page's words and grids (what refusing cost before);
+also in a fresh process that imported only what `yusuan read` does, as the command refuses it.
 Run: python benchmarks/bench_pdf.py [PDF ...]"""
 from __future__ import annotations
 
@@ -92,6 +93,29 @@ def pypdfium2_text(path: Path) -> list[str]:
         document.close()
 
 
+# published() in a fresh process that imported only what `yusuan read` imports (≈35 MB): the
+# bounded child is forked from the reading process, and forking this benchmark's own (≈180 MB,
+# pdfplumber and typst loaded) costs ≈10 ms more than forking the command's.
+LEAN = """
+import sys, time
+from yusuan.context import Context
+from yusuan.read.published import published
+context = Context.create(None)
+published(sys.argv[1], context)
+times = []
+for _ in range(7):
+    started = time.perf_counter()
+    published(sys.argv[1], context)
+    times.append(time.perf_counter() - started)
+print(min(times))
+"""
+
+
+def _refusing_lean(path: Path) -> float:
+    done = subprocess.run([sys.executable, "-c", LEAN, str(path)], capture_output=True, text=True, cwd=ROOT, check=True)
+    return float(done.stdout)
+
+
 def refusing(pages: int = 25) -> None:
     from bench_shanghai import unknown_pdf
 
@@ -100,6 +124,7 @@ def refusing(pages: int = 25) -> None:
     result = published(path, context)
     assert result.report is None, "the unknown document was not refused"
     times = {"published() refuses": best(lambda: published(path, context), 7),
+             "the same, in a process as `read`'s": _refusing_lean(path),
              "baseline pypdfium2 plain text": best(lambda: pypdfium2_text(path), 7),
              "page_texts (bounded child)": best(lambda: page_texts(path), 7),
              "every page's words and grids": best(lambda: pdf_lines(path), 3)}
