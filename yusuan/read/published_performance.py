@@ -47,7 +47,8 @@ def read_performance(report: Report, tables: list[list[Line]], problems: list[Pr
 
 def read_one(lines: list[Line], problems: list[Problem]) -> PerformanceTable | None:
     title = lines[0].text.strip()
-    texts = [l.text for l in lines[1:] if l.text.strip()]
+    rows = _across_pages(lines)
+    texts = [text for text, _ in rows]
     joined = "\n".join(texts)
 
     def problem(message: str) -> None:
@@ -63,7 +64,7 @@ def read_one(lines: list[Line], problems: list[Problem]) -> PerformanceTable | N
     fields = _fields(texts)
     goal_impl, goal_annual = _complete(*_goals(texts), suffix=True)
     implementation, annual = _funding(texts)
-    indicators = _indicators(texts, problem)
+    indicators = _indicators(rows, problem)
     filled = re.search(r"填报日期：\s*([\d\s]*)$", joined)
     missing = [label for label, found in (("年度", year), ("主管部门及代码", dept), ("项目属性", attribute), ("填报日期", filled)) if not found]
     if missing:
@@ -85,6 +86,71 @@ def read_one(lines: list[Line], problems: list[Problem]) -> PerformanceTable | N
         filled_at=re.sub(r"\s", "", filled.group(1)) if filled else "",
         **fields,
     )
+
+
+FormRow = tuple[str, tuple[str, ...] | None]  # a line's text, and the cells of an indicator row's rest
+FORM_COLUMNS = 8  # the form's grid: a side label, 一级指标, then 二级指标 三级指标 指标值 of each period
+GOAL_HEADER = "实施期目标 年度目标"
+INDICATOR_HEADER = {"绩效指标", "一级指标", "二级指标", "三级指标", "指标值"}
+
+
+def _across_pages(lines: list[Line]) -> list[FormRow]:
+    """The form's lines after its title (blank ones left out), the pages it runs onto put back
+    into the form's text shape.
+
+    A PDF gives a form's first page in the shape of the text rendering (pdf_grid.py knows the
+    form by its 项目资金（元） cell), but a page the form runs onto lacks that cell: its rows
+    arrive as plain grid rows, each of the 8 positions a field (a merged one empty). Those are
+    reshaped here. A row that typst broke at the end of a page goes on at the top of the next:
+    the rest of a goal row is added to each period's goal; the rest of an indicator row (no
+    二级指标 name of its own) is returned with its six cells, for _indicators to add to the row
+    above. A row of more fields than columns (a cell that holds a space) cannot be placed and
+    is kept as printed. Text and workbook lines (no page number) are kept as they are.
+    """
+    first_page = lines[0].page
+    rows: list[list] = []
+    goal: int | None = None  # the row of 总体目标's text, while a page may continue it
+    goal_pending = in_indicators = False
+    page = first_page
+    for line in lines[1:]:
+        text = line.text
+        if not text.strip():
+            continue
+        opens_page, page = line.page != page, line.page
+        fields = text.split(" ")
+        later = isinstance(line.page, int) and isinstance(first_page, int) and line.page > first_page
+        if not later or len(fields) != FORM_COLUMNS:
+            stripped = text.strip()
+            if stripped.startswith("总体目标"):
+                goal = len(rows)
+            goal_pending = stripped == GOAL_HEADER and goal is None
+            in_indicators = in_indicators or stripped.startswith(("绩效指标", "一级指标"))
+            if in_indicators:
+                goal, goal_pending = None, False
+            rows.append([text, None])
+            continue
+        label, cells = fields[0], fields[1:]
+        goal_shaped = not label and not any(cells[1:4]) and not any(cells[5:])
+        if label == "总体目标":  # its header row opens the page
+            rows.append([GOAL_HEADER, None])
+            goal, goal_pending = None, True
+        elif goal_shaped and goal_pending:  # the goals under a header the previous page ended with
+            goal, goal_pending = len(rows), False
+            rows += [[f"总体目标 {cells[0]}", None], [cells[4], None]]
+        elif goal_shaped and goal is not None and opens_page:  # the rest of a goal row
+            rows[goal][0] += cells[0]
+            if goal + 1 < len(rows):
+                rows[goal + 1][0] += cells[4]
+            else:
+                rows.append([cells[4], None])
+        elif in_indicators and opens_page and not label and cells[0] not in LEVEL1 and cells[1] not in LEVEL2:
+            rows.append([" ".join(c for c in cells[1:] if c), tuple(cells[1:])])  # the rest of an indicator row
+        else:
+            in_indicators = in_indicators or label == "绩效指标"
+            if in_indicators:
+                goal, goal_pending = None, False
+            rows.append([" ".join(f for f in fields if f), None])
+    return [(text, rest) for text, rest in rows]
 
 
 def _after(pattern: str, texts: list[str]) -> str:
@@ -163,29 +229,73 @@ def _funding(texts: list[str]) -> tuple[Funding, Funding]:
     return Funding(**left), Funding(**right)
 
 
-def _indicators(texts: list[str], problem) -> list[Indicator]:
-    start = next((i for i, t in enumerate(texts) if t.strip() in LEVEL1 or t.strip().startswith(LEVEL1)), None)
+def _indicators(rows: list[FormRow], problem) -> list[Indicator]:
+    start = next((i for i, (t, _) in enumerate(rows) if t.strip() in LEVEL1 or t.strip().startswith(LEVEL1)), None)
     if start is None:
         problem("no indicator rows")
         return []
     result = []
     level1 = ""
-    for text in texts[start:]:
+    # The row read last, parsed only once the next is known: a row typst broke at the page's end
+    # continues at the top of the next page (its cells' rest), and is completed first.
+    pending: tuple[str, str, list[tuple[str, ...]]] | None = None
+
+    def flush() -> None:
+        if pending is None:
+            return
+        row_level1, text, rests = pending
+        indicator = _indicator_row(row_level1, _completed(text, rests))
+        if indicator is None:
+            problem(f"indicator row not understood: {' '.join([text, *(' '.join(r) for r in rests)])}")
+        else:
+            result.append(_continued(indicator, rests))
+
+    for text, rest in rows[start:]:
+        if rest is not None:
+            if pending is None:
+                problem(f"indicator row not understood: {text}")
+            else:
+                pending[2].append(rest)
+            continue
         stripped = text.strip()
         if stripped.startswith("负责人"):
             break
+        if set(stripped.split()) <= INDICATOR_HEADER:
+            continue  # the indicator table's header, printed again where a page breaks it
         first = next((l for l in LEVEL1 if stripped == l or stripped.startswith(l + " ")), None)
         if first:
             level1 = first
             stripped = stripped[len(first):].strip()
             if not stripped:
                 continue
-        indicator = _indicator_row(level1, stripped)
-        if indicator is None:
-            problem(f"indicator row not understood: {stripped}")
-            continue
-        result.append(indicator)
+        flush()
+        pending = (level1, stripped, [])
+    flush()
     return result
+
+
+def _completed(text: str, rests: list[tuple[str, ...]]) -> str:
+    """A row whose 二级指标 name the page break cut (可持续影响 | 指标): the name made whole in
+    each column, from the rest of its cell on the next page."""
+    tokens = text.split(" ")
+    for rest in rests:
+        at = 0
+        for part in (rest[0], rest[3]):
+            for i in range(at, len(tokens)):
+                if part and tokens[i] and tokens[i] not in LEVEL2 and tokens[i] + part in LEVEL2:
+                    tokens[i] += part
+                    at = i + 1
+                    break
+    return " ".join(tokens)
+
+
+def _continued(indicator: Indicator, rests: list[tuple[str, ...]]) -> Indicator:
+    """The indicator with the rest of its cells (三级指标 and 指标值 of each period) from the pages it ran onto."""
+    for rest in rests:
+        indicator = indicator.model_copy(update={
+            "level3": indicator.level3 + rest[1], "value": indicator.value + rest[2],
+            "annual_level3": indicator.annual_level3 + rest[4], "annual_value": indicator.annual_value + rest[5]})
+    return indicator
 
 
 def _indicator_row(level1: str, text: str) -> Indicator | None:
