@@ -120,3 +120,50 @@ def test_every_field_of_a_form_broken_across_pages_is_read(forms):
     for pid, got, want in zip(CASES, read.performance, derived.performance):
         assert got.model_dump(exclude={"place"}) == want.model_dump(exclude={"place"}), f"{pid}: {CASES[pid][0]}"
     assert sum(len(f.indicators) for f in read.performance) == 40 + 9 + 9 + 9 + 10
+
+
+def _with_repeated_heads(text: str, paged: bool, title: bool):
+    """The example's text lines with a page break in the middle of every form's indicator rows:
+    a page number, then (``title``) the form's title and year, and the indicator table's header
+    printed again — as a producer that repeats them would print a continued form. Our PDF
+    repeats neither; a text extraction (``paged`` False) knows no pages."""
+    from yusuan.read.published_lines import Line
+
+    lines = text.split("\n")
+    out: list[Line] = []
+    page, form_title, indicator_rows, year = 1, None, 0, None
+    for line in lines:
+        if line.endswith("项目支出绩效目标表"):
+            form_title, indicator_rows = line, 0
+        elif form_title and line.startswith("（") and line.endswith("年度）"):
+            year = line
+        elif form_title and any(line.startswith(kind) for _, kind in LEVELS):
+            indicator_rows += 1
+            if indicator_rows == 5:  # the break: 4 rows above it, the rest below
+                out.append(Line(f"-{page}-", 0, page if paged else None))
+                page += 1
+                heads = [form_title, year] if title else []
+                out += [Line(h, 0, page if paged else None) for h in (*heads, "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值")]
+        out.append(Line(line, 0, page if paged else None))
+    return [Line(l.text, n, l.page) for n, l in enumerate(out, 1)], page - 1
+
+
+@pytest.mark.parametrize("paged", [True, False], ids=["pdf-lines", "text-lines"])
+@pytest.mark.parametrize("title", [False, True], ids=["header", "title-and-header"])
+def test_a_form_header_printed_again_at_a_break_is_no_indicator(paged, title):
+    """Every form of the example broken inside its indicators, the header (and title) printed
+    again on the new page: no indicator made of the header, none lost, no form split in two."""
+    from yusuan.derive import derive
+    from yusuan.inputs import read_budget
+    from yusuan.read.published import read_lines
+
+    from .conftest import EXAMPLE_BUDGET
+    from tests.contexts import text_of
+
+    derived = derive(read_budget(EXAMPLE_BUDGET), SHANXI)
+    lines, breaks = _with_repeated_heads(text_of(derived), paged, title)
+    assert breaks == len(derived.performance) == 13
+    result = read_lines(lines, "broken.txt", DETECT)
+    assert [str(p) for p in result.problems] == []
+    assert [f.model_dump(exclude={"place"}) for f in result.report.performance] == \
+        [f.model_dump(exclude={"place"}) for f in derived.performance]

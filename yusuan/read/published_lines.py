@@ -143,6 +143,11 @@ def segment(lines: list[Line], parts: list[Line], template: "Template") -> Segme
         elif state == "tables":
             current[2].append(line)
         elif state == "explanations":
+            if PERFORMANCE_TITLE.match(line.text) and _title_again(performance, lines, i):
+                continue  # the open form's title printed again on the page it runs onto
+            if performance is not None and len(performance) > 1 and _YEAR_LINE.match(line.text) \
+                    and PERFORMANCE_TITLE.match(lines[i - 1].text) and _title_again(performance, lines, i - 1):
+                continue  # and its （2024年度）
             if PERFORMANCE_TITLE.match(line.text):
                 performance = [line]
                 seg.performance.append(performance)
@@ -156,6 +161,20 @@ def segment(lines: list[Line], parts: list[Line], template: "Template") -> Segme
         else:
             seg.glossary.append(line)
     return seg
+
+
+_YEAR_LINE = re.compile(r"^\s*（\d{4}年度）\s*$")
+_FORM_END = ("负责人", "填报日期")
+
+
+def _title_again(form: list[Line] | None, lines: list[Line], at: int) -> bool:
+    """Whether the form title at ``lines[at]`` is the open form's printed again where it runs onto
+    a new page, not the next form: the open form has not reached its signature line (负责人 …
+    填报日期) and no 项目名称 follows the title (a form names its project right under it)."""
+    if form is None or any(l.text.strip().startswith(_FORM_END) for l in form):
+        return False
+    following = [l.text.strip() for l in lines[at + 1:at + 4] if l.text.strip()]
+    return not any(t.startswith("项目名称") for t in following[:2])
 
 
 def _section_heading(text: str) -> bool:
