@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import xmltext
+from .defaults import empty_dict, empty_list
 from .money import parse_amount
 
 SCHEMA = "yusuan-budget/1"
@@ -62,10 +63,10 @@ class Unit(Model):
 
 
 class Profile(Model):
-    duties: list[str] = Field(default_factory=list)
+    duties: list[str] = Field(default_factory=empty_list)
     structure: str = ""
     internal_unit_count: int | None = None
-    internal_units: list[str] = Field(default_factory=list)
+    internal_units: list[str] = Field(default_factory=empty_list)
 
 
 class LineItem(Model):
@@ -143,7 +144,7 @@ class Performance(Model):
     plan: str = ""
     goal: str = ""
     goal_annual: str | None = None
-    indicators: list[Indicator] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=empty_list)
     filled_at: str = ""
 
 
@@ -200,7 +201,7 @@ class Procurement(Model):
 class Assets(Model):
     as_of: str  # 2023年12月31日
     vehicle_quota: int = 0
-    vehicles: dict[str, int] = Field(default_factory=dict)  # only non-zero kinds need be given
+    vehicles: dict[str, int] = Field(default_factory=empty_dict)  # only non-zero kinds need be given
     building_area: Decimal = Decimal(0)
     equipment_over_50w: int = 0
     equipment_over_100w: int = 0
@@ -255,13 +256,13 @@ class Budget(Model):
     unit: Unit
     # A department's budget: its units in the order the unit tables list them (本级 first); each
     # line and project names its own. Empty for a unit's own budget.
-    units: list[Member] = Field(default_factory=list)
+    units: list[Member] = Field(default_factory=empty_list)
     profile: Profile = Field(default_factory=Profile)
     income: dict[Source, Decimal] | None = None  # declared 本年收入 by source, checked against the lines
     # 政府性基金 and 国有资本经营 income by 收入科目: the rows of 预算公开表7 and 部门公开表9's income side.
-    income_items: list[IncomeItem] = Field(default_factory=list)
+    income_items: list[IncomeItem] = Field(default_factory=empty_list)
     lines: list[LineItem]
-    projects: list[Project] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=empty_list)
     prior_year: PriorYear
     procurement: Procurement = Field(default_factory=Procurement)
     assets: Assets

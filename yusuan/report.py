@@ -19,6 +19,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from . import xmltext
+from .defaults import empty_dict, empty_list
 from .money import parse_amount
 
 SCHEMA = "yusuan-report/1"
@@ -146,8 +147,8 @@ class Row(Placed):
     """One table row. ``labels`` hold text columns (code, name, …), ``values`` amount columns,
     both keyed by the template's column keys; a missing or None value is an empty cell."""
 
-    labels: dict[str, str] = Field(default_factory=dict)
-    values: dict[str, Amount | None] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(default_factory=empty_dict)
+    values: dict[str, Amount | None] = Field(default_factory=empty_dict)
     level: int = 0  # hierarchy depth: 0 total, 1 类, 2 款, 3 项 (projects: 0 dept, 1 unit, 2 project)
     code: str | None = None  # classification code or project id, when the row has one
 
@@ -180,7 +181,7 @@ class Table(Placed):
     title: str  # 2024年预算收支总表
     unit_name: str = ""  # 长治市公安局屯留分局 (printed as 单位名称：…)
     unit: str = "万元"
-    rows: list[Row] = Field(default_factory=list)
+    rows: list[Row] = Field(default_factory=empty_list)
     note: str | None = None  # 注：本表无数据
 
     @classmethod
@@ -231,7 +232,7 @@ class Section(Placed):
     number: str  # 一 … 十二
     title: str  # 单位预算收支数据变动情况及原因
     text: str  # paragraphs separated by "\n"
-    claims: list[Claim] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=empty_list)
 
     @classmethod
     def trusted(cls, number: str, title: str, text: str, claims: list[Claim]) -> "Section":
@@ -283,7 +284,7 @@ class PerformanceTable(Placed):
     plan: str = ""  # 项目实施计划
     goal_implementation: str = ""  # 总体目标, 实施期
     goal_annual: str = ""  # 总体目标, 年度
-    indicators: list[Indicator] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=empty_list)
     filled_at: str = ""  # 填报日期
 
 
@@ -305,17 +306,17 @@ class ProjectNote(Model):
 
 
 class Profile(Model):
-    duties: list[str] = Field(default_factory=list)
+    duties: list[str] = Field(default_factory=empty_list)
     structure: str = ""
     internal_unit_count: int | None = None
-    internal_units: list[str] = Field(default_factory=list)
+    internal_units: list[str] = Field(default_factory=empty_list)
 
 
 class Assets(Model):
     as_of: str = ""  # 2023年12月31日
     vehicle_quota: int | None = None  # 编制
     vehicle_count: int | None = None  # 实有
-    vehicles: dict[str, int] = Field(default_factory=dict)  # kind -> count, official order
+    vehicles: dict[str, int] = Field(default_factory=empty_dict)  # kind -> count, official order
     building_area: Amount | None = None  # 平方米
     equipment_over_50w: int | None = None
     equipment_over_100w: int | None = None
@@ -342,14 +343,14 @@ class Report(Model):
     year: int
     unit_name: str
     profile: Profile = Field(default_factory=Profile)
-    tables: list[Table] = Field(default_factory=list)
-    explanations: list[Section] = Field(default_factory=list)
-    performance: list[PerformanceTable] = Field(default_factory=list)
-    projects: list[ProjectNote] = Field(default_factory=list)  # 项目经费情况说明 pages
+    tables: list[Table] = Field(default_factory=empty_list)
+    explanations: list[Section] = Field(default_factory=empty_list)
+    performance: list[PerformanceTable] = Field(default_factory=empty_list)
+    projects: list[ProjectNote] = Field(default_factory=empty_list)  # 项目经费情况说明 pages
     assets: Assets = Field(default_factory=Assets)
     procurement: Procurement = Field(default_factory=Procurement)
-    other_notes: dict[str, str] = Field(default_factory=dict)  # 政府购买服务指导性目录, 其他
-    glossary: list[Term] = Field(default_factory=list)
+    other_notes: dict[str, str] = Field(default_factory=empty_dict)  # 政府购买服务指导性目录, 其他
+    glossary: list[Term] = Field(default_factory=empty_list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
