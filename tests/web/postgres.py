@@ -57,8 +57,9 @@ class Cluster:
                          "--locale=C.UTF-8", "--no-sync")
         if done.returncode:
             raise RuntimeError(f"initdb failed: {done.stderr.strip()[-300:]}")
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        done = self._run(pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "-t", "60", "start")
+        self.options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        done = self._run(pg_ctl, "-D", str(self.data), "-o", self.options, "-l", str(self.folder / "log"), "-w", "-t", "60",
+                         "start")
         if done.returncode:
             log = (self.folder / "log").read_text(errors="replace")[-300:] if (self.folder / "log").exists() else ""
             raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()[-300:]} {log}")
@@ -78,6 +79,13 @@ class Cluster:
                 time.sleep(0.3)
         engine.dispose()
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/yusuan_test"
+
+    def restart(self) -> None:
+        """Stop the server (its connections closed) and start it again on the same port."""
+        done = self._run(_binary("pg_ctl"), "-D", str(self.data), "-o", self.options, "-l", str(self.folder / "log"),
+                         "-m", "fast", "-w", "-t", "60", "restart")
+        if done.returncode:
+            raise RuntimeError(f"pg_ctl restart failed: {done.stderr.strip()[-300:]}")
 
     def stop(self) -> None:
         pg_ctl = _binary("pg_ctl")
