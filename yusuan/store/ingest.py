@@ -188,9 +188,6 @@ def store_report(session: Session, report: Report, findings: list, *, budget=Non
                     digest=hashlib.sha256(report_json.encode("utf-8")).hexdigest(), source_sha256=source_sha256,
                     headline=headline(report, template), headline_unit=headline_unit(report, template),
                     errors=counts.get("error", 0), warnings=counts.get("warning", 0), roundings=counts.get("rounding", 0))
-    from ..web.fragment import stored_fragment, stored_parts  # the page, made once here rather than per visit
-
-    row.page_html = stored_fragment(report, template)
     row.cells = _cells(report, template)
     row.claims = [ClaimRow(section=s.number, subject=c.subject[:200], value=c.value, unit=c.unit, text=c.text)
                   for s in report.explanations for c in s.claims]
@@ -198,7 +195,11 @@ def store_report(session: Session, report: Report, findings: list, *, budget=Non
                                location={k: v for k, v in f.location._asdict().items() if v is not None},
                                location_text=str(f.location), message=f.message, expected=f.expected, found=f.found,
                                arithmetic=f.arithmetic, place=f.place) for f in findings]
-    row.page_parts = stored_parts(report, template, [f.location for f in row.findings])
+    # The unit page's body, findings and charts, made once here rather than at each first visit
+    from ..web.unit_page import published_pieces, unit_url
+
+    for column, value in published_pieces(report, template, row.findings, unit_url(unit.key, report.year)).items():
+        setattr(row, column, value)
     session.add(row)
     session.flush()
     docs = _search_docs(report, unit)

@@ -99,6 +99,10 @@ class ReportRow(Base):
     # The page's other parts made from the report (charts, year items, anchors, table ids) as
     # JSON, made when published (yusuan.web.fragment.stored_parts); None before 0004_portal_pages.
     page_parts: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    # The unit page's findings section and the report's own charts (their blocks' HTML and data),
+    # rendered when published (yusuan.web.unit_page); None before 0005_portal_speed.
+    page_findings: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    page_charts: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     # sha256 of the file's bytes it was published from (0004_portal_pages): `serve DIR` leaves a
     # report of the same bytes as it is, without reading the file again
     source_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)

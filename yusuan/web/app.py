@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 from urllib.parse import quote
 
-import jinja2
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
@@ -33,8 +33,9 @@ from ..store.db import open_store
 from ..store.models import ReportRow, Unit
 from ..store.workflow import public_versions
 from ..templates import load as load_template
-from . import admin, api, queries, sheets, views
-from .fragment import place, report_css, stored_fragment
+from . import admin, api, queries, sheets, unit_page, views
+from .unit_page import dept_url, unit_url
+from .fragment import place, report_css
 
 log = logging.getLogger("yusuan.web")
 
@@ -48,15 +49,26 @@ DOWNLOADS = {  # format → (renderer, label, media type)
     "datapackage": ("datapackage", "Fiscal Data Package", "application/zip"),
 }
 RENDERED = queries.LRU(64)  # downloads: a PDF takes ~0.4 s to typeset, so each is made once per report
-PAGES = queries.LRU(1024)  # the unit page's parts made from its report (charts as HTML, anchors, table ids)
+PAGES = queries.LRU(1024)  # the unit page's pieces of reports published before they were stored (0005)
+YEAR_ITEMS = queries.LRU(4096)  # what each report gives the charts across years (small dicts)
 UNIT_PAGES = queries.LRU(2048)  # whole unit pages, gzipped (~20 kB each), by their ETag
 
 
-class PageParts(NamedTuple):
-    charts_html: Markup
-    anchors: tuple  # (finding id, cell anchor)
+class Pieces(NamedTuple):
+    """What the unit page joins of a report: stored when it was published (unit_page.py)."""
+
+    findings_html: Markup
+    charts: dict  # its own charts: {"count", "html", "data"} (unit_page.own_charts)
+    years: dict  # what it gives the charts across years (views.year_items)
     tables: tuple  # table ids
-    fragment: str  # the report's HTML when it was stored without (before migration 0003), else ""
+    fragment: str  # the report's body, its links under fragment.BASE
+
+    @classmethod
+    def of(cls, stored) -> "Pieces":
+        """From the stored columns (page_findings, page_charts, page_parts, page_html)."""
+        parts = json.loads(stored["page_parts"])
+        return cls(Markup(stored["page_findings"]), json.loads(stored["page_charts"]), parts["years"],
+                   tuple(parts["tables"]), stored["page_html"])
 
 
 class NotFound(HTTPException):
@@ -95,34 +107,10 @@ class TimingAndNul:
         await self.app(scope, receive, timed)
 
 
-def unit_url(key: str, year: int | None = None) -> str:
-    return f"/unit/{quote(key, safe='')}" + (f"/{year}" if year is not None else "")
-
-
-def dept_url(name: str, year: int | None = None) -> str:
-    return f"/department/{quote(name, safe='')}" + (f"/{year}" if year is not None else "")
-
-
 def http_date(when: datetime) -> str:
     """An HTTP date (Last-Modified); SQLite gives back naive datetimes, stored in UTC."""
     return format_datetime((when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc),
                            usegmt=True)
-
-
-def fmt(value: Decimal | None) -> str:
-    return views.fmt(value)
-
-
-def _pct(value: Decimal | None) -> str:
-    return views.percent(value)
-
-
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("yusuan.web", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(unit_url=unit_url, dept_url=dept_url, fmt=fmt, pct=_pct, quote=lambda s: quote(str(s), safe=""))
-    env.filters["signed"] = views.signed
-    return env
 
 
 def portal_app() -> FastAPI:
@@ -137,7 +125,7 @@ def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool
     """The portal over the database ``url``. ``page_cache=False`` makes every unit page anew (the
     benchmark's baseline)."""
     engine, sessions = open_store(url, migrate=migrate)
-    env = _environment()
+    env = unit_page.environment()
     app = FastAPI(title="yusuan 预算公开 portal", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Read-only data of the published budget disclosures: units, reports, tables as "
@@ -241,7 +229,22 @@ def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool
         return RedirectResponse(unit_url(unit.key, unit.reports[-1].year), status_code=307)
 
     @app.get("/unit/{key}/{year}", response_class=HTMLResponse, include_in_schema=False)
-    def unit_page(key: str, year: str, request: Request, s: Session = Depends(session)) -> Response:
+    async def unit_year(key: str, year: str, request: Request) -> Response:
+        # Run in the event loop, not the thread pool: a page seen before is two light queries
+        # and one made at its first visit joins stored text (unit_page.py), each less than what
+        # the thread pool's hops cost (three per request, with the session's dependency). A
+        # PostgreSQL connection found dropped is given up and the page asked again once on a
+        # fresh one (store/db.py): a restarted server costs no visitor a 500.
+        try:
+            with sessions() as s:
+                return _unit_page(s, key, year, request)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        with sessions() as s:
+            return _unit_page(s, key, year, request)
+
+    def _unit_page(s: Session, key: str, year: str, request: Request) -> Response:
         # The whole page is made once and kept gzipped by its ETag, and a browser that has it
         # gets a 304: a page seen before costs two light queries (queries.unit_page_state).
         state = queries.unit_page_state(s, key, int(year)) if year.isdigit() and len(year) <= 4 else None
@@ -254,12 +257,11 @@ def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool
             return Response(status_code=304, headers=headers)
 
         def make() -> str:
-            # The report by the id the state found, with its HTML, parts, template and unit in
-            # one query; the bureau's versions only when the state saw some.
+            # The report by the id the state found, in one query of plain columns; the bureau's
+            # versions only when the state saw some.
             row = queries.page_report(s, state)
-            unit = row.unit
-            versions = public_versions(s, unit.key, row.year) if state.versions else []
-            return _unit_html(unit, row, versions, s)
+            versions = public_versions(s, state.key, row.year) if state.versions else []
+            return _unit_html(s, state, row, versions)
 
         if not page_cache:
             return HTMLResponse(make(), headers=headers)
@@ -269,63 +271,39 @@ def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool
             return Response(body, media_type="text/html; charset=utf-8", headers={**headers, "Content-Encoding": "gzip"})
         return Response(gzip.decompress(body), media_type="text/html; charset=utf-8", headers=headers)
 
-    def _unit_html(unit: Unit, row: ReportRow, versions: list, s: Session) -> str:
-        base = unit_url(unit.key, row.year)
-        findings = queries.page_findings(s, row.id)
-        parts = _page_parts(unit, row, base, findings)
-        # Rendered when the report was published; a report stored before that (migration 0003)
-        # is rendered once and kept with the page's other parts.
-        fragment = Markup(place(row.page_html or parts.fragment, base))
+    def _unit_html(s: Session, state: queries.PageState, row, versions: list) -> str:
+        base = unit_url(state.key, row.year)
+        if None not in (row.page_findings, row.page_charts, row.page_html, row.page_parts):
+            pieces = Pieces.of(row._mapping)  # published with its pieces (0005): joined as stored
+        else:  # published before: made once per process by the functions of a publication
+            pieces = PAGES.get((row.id, row.digest, base),
+                               lambda: Pieces.of(unit_page.missing_pieces(s, row, base)))
+        years = [(row.year, pieces.years)] + _other_years(s, state, row.id)
+        charts_html = unit_page.charts_html(pieces.charts, views.year_charts_of(years), base)
         downloads = [(fmt_, label) for fmt_, (_, label, _) in DOWNLOADS.items()
                      if fmt_ != "datapackage" or row.origin == "budget"]
-        others = [r.year for r in unit.reports if r.year != row.year]
+        others = [y for y, _, _ in state.reports if y != row.year]
+        counts = {"error": row.errors, "warning": row.warnings, "rounding": row.roundings}
         return env.get_template("unit.html.j2").render(
-            unit=unit, row=row, fragment=fragment, findings=findings, anchors=dict(parts.anchors),
-            counts=queries.severity_counts(findings), charts_html=parts.charts_html, downloads=downloads,
-            others=others, base=base, tables=parts.tables, versions=versions)
+            unit=state, row=row, template_name=row.template_name, fragment=Markup(place(pieces.fragment, base)),
+            findings_html=pieces.findings_html, counts=counts, charts_html=charts_html, downloads=downloads,
+            others=others, base=base, tables=pieces.tables, versions=versions)
 
-    def _page_parts(unit: Unit, row: ReportRow, base: str, findings: list) -> PageParts:
-        """What the unit page shows from the report besides its HTML: stored with it when it was
-        published (0004_portal_pages), else computed from the parsed report. Made once per
-        report (and per set of the unit's reports, for the charts across years) and kept as text
-        and tuples: Python's full garbage collections walk every container object alive, and a
-        few hundred parsed reports kept for the page made pauses of 100–400 ms, the page's p99."""
-        key = (row.id, row.digest, base, row.page_html is None, tuple((r.year, r.digest) for r in unit.reports))
-
-        def make() -> PageParts:
-            stored = json.loads(row.page_parts) if row.page_parts else None
-            if stored is not None:
-                charts = [views.Chart.from_data(c) for c in stored["charts"]]
-                charts += views.year_charts_of([(row.year, stored["years"])] + _other_years(unit, row))
-                anchors = tuple(zip((f.id for f in findings), stored["anchors"]))
-                tables, fragment = tuple(stored["tables"]), ""
-            else:  # stored before 0004: from the parsed report, not cached (freed once the parts are made)
-                report = Report.from_json(row.report_json)
-                template = load_template(report.template, report.year)
-                charts = views.charts(report, template)
-                charts += views.year_charts_of([(row.year, views.year_items(report, template))] + _other_years(unit, row))
-                anchors = tuple((f.id, views.cell_anchor(report, template, f.location or {})) for f in findings)
-                tables = tuple(t.id for t in report.tables)
-                fragment = stored_fragment(report, template) if row.page_html is None else ""
-            charts_html = Markup(env.get_template("unit_charts.html.j2").render(
-                charts=charts, chart_data=[c.payload() for c in charts], base=base))
-            return PageParts(charts_html, anchors, tables, fragment)
-
-        return PAGES.get(key, make)
-
-    def _other_years(unit: Unit, row: ReportRow) -> list[tuple[int, dict]]:
+    def _other_years(s: Session, state: queries.PageState, report_id: int) -> list[tuple[int, dict]]:
         """What the unit's other reports give the charts across years (their stored parts, else
-        their parsed reports)."""
+        their parsed reports), kept by report."""
         found = []
-        for other in unit.reports:
-            if other.id == row.id:
-                continue
-            if other.page_parts:
-                found.append((other.year, json.loads(other.page_parts)["years"]))
-            else:
-                report = Report.from_json(other.report_json)
-                found.append((other.year, views.year_items(report, load_template(report.template, report.year))))
+        for year, digest, other in state.reports:
+            if other != report_id:
+                found.append((year, YEAR_ITEMS.get((other, digest), lambda: _year_items(s, other))))
         return found
+
+    def _year_items(s: Session, report_id: int) -> dict:
+        parts = queries.page_parts(s, report_id)
+        if parts:
+            return json.loads(parts)["years"]
+        report = Report.from_json(queries.report_json(s, report_id))
+        return views.year_items(report, load_template(report.template, report.year))
 
     def _year_charts(unit: Unit) -> list[views.Chart]:
         """三公 and 机关运行经费 over every year the unit has a report (the charts' downloads)."""

@@ -83,14 +83,14 @@ def place(stored: str, base: str) -> str:
     return stored.replace(BASE, str(escape(base)))
 
 
-def stored_parts(report, template, locations: list[dict]) -> str:
+def stored_parts(report, template, anchors: list[str], charts: list) -> str:
     """What the unit page shows besides the report's HTML, as JSON stored with the report when it
     is published: its charts, what it gives the charts across years, the cell anchor of each
-    finding (``locations``, in the findings' order) and its table ids. The page then needs no
+    finding (``anchors``, in the findings' order) and its table ids. The page then needs no
     parsed report (parsing one is most of the time of a first visit)."""
     from . import views
 
-    return json.dumps({"charts": [c.to_data() for c in views.charts(report, template)],
+    return json.dumps({"charts": [c.to_data() for c in charts],
                        "years": views.year_items(report, template),
-                       "anchors": [views.cell_anchor(report, template, loc) for loc in locations],
+                       "anchors": anchors,
                        "tables": [t.id for t in report.tables]}, ensure_ascii=False)

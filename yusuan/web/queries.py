@@ -11,7 +11,7 @@ from functools import cache
 from decimal import Decimal
 
 from sqlalchemy import and_, bindparam, func, or_, select, text
-from sqlalchemy.orm import Session, joinedload, undefer
+from sqlalchemy.orm import Session
 
 from ..report import Report
 from ..store import search as ngrams
@@ -253,19 +253,25 @@ def department_years(session: Session, department: str) -> list[int]:
 
 @dataclass(frozen=True)
 class PageState:
-    """What decides a unit page's content: its ETag, and when it last changed."""
+    """What decides a unit page's content: its ETag, when it last changed, and what the page
+    shows of its unit (read with the state: the page makes no second lookup by key)."""
 
     etag: str
     last_modified: object  # datetime
-    unit_id: int = 0  # the unit and report the page shows, and whether the bureau has versions of
-    report_id: int = 0  # it: the page, when it is made, loads them by id (no second lookup by key)
+    report_id: int = 0  # the report the page shows, and whether the bureau has versions of it
     versions: bool = False
+    key: str = ""
+    name: str = ""
+    department: str = ""
+    region: str = ""
+    reports: tuple = ()  # the unit's reports: (year, digest, id), by year
 
 
 @cache
 def _statements():
     """The unit page's statements, built once with bound parameters: building a select (its
     columns, joins and conditions) costs more than SQLAlchemy's cached compilation of it."""
+    from ..store.models import TemplateRow
     from ..store.workflow_models import Version
 
     state = (select(Unit.id, Unit.key, Unit.name, Unit.department, Unit.region, ReportRow.id.label("report_id"),
@@ -276,14 +282,20 @@ def _statements():
     versions = (select(Version.number, Version.status, Version.published_at)
                 .where(Version.public_key == bindparam("key"), Version.year == bindparam("year"))
                 .order_by(Version.number))
-    report = (select(ReportRow).where(ReportRow.id == bindparam("id"))
-              .options(undefer(ReportRow.page_html), undefer(ReportRow.page_parts), joinedload(ReportRow.template),
-                       joinedload(ReportRow.unit)))
+    # Plain columns, not an ORM object: what the page shows of the report and what was stored
+    # for it when published.
+    report = (select(ReportRow.id, ReportRow.year, ReportRow.digest, ReportRow.origin, ReportRow.headline,
+                     ReportRow.headline_unit, ReportRow.errors, ReportRow.warnings, ReportRow.roundings,
+                     ReportRow.page_html, ReportRow.page_parts, ReportRow.page_findings, ReportRow.page_charts,
+                     TemplateRow.name.label("template_name"))
+              .join(TemplateRow, TemplateRow.id == ReportRow.template_id).where(ReportRow.id == bindparam("id")))
     findings = (select(FindingRow.id, FindingRow.severity, FindingRow.rule, FindingRow.location_text,
                        FindingRow.place, FindingRow.message, FindingRow.arithmetic, FindingRow.expected,
                        FindingRow.found, FindingRow.location)
                 .where(FindingRow.report_id == bindparam("id")).order_by(FindingRow.id))
-    return state, versions, report, findings
+    parts = select(ReportRow.page_parts).where(ReportRow.id == bindparam("id"))
+    report_json = select(ReportRow.report_json).where(ReportRow.id == bindparam("id"))
+    return state, versions, report, findings, parts, report_json
 
 
 def unit_page_state(session: Session, key: str, year: int) -> PageState | None:
@@ -291,7 +303,7 @@ def unit_page_state(session: Session, key: str, year: int) -> PageState | None:
     unit with its reports' ids and digests, and the bureau's versions of that year. A report,
     its findings and its stored HTML never change once published (a correction is a new row),
     so these decide the page; None when there is no such unit or year (the page says why)."""
-    state_query, versions_query, _, _ = _statements()
+    state_query, versions_query = _statements()[:2]
     rows = session.execute(state_query, {"key": key}).all()
     if not rows:
         return None
@@ -304,16 +316,25 @@ def unit_page_state(session: Session, key: str, year: int) -> PageState | None:
     state = (row.report_id, row.digest, str(row.published_at), row.template_id, row.key, row.name, row.department,
              row.region, tuple((r.year, r.digest) for r in rows), tuple((n, st, str(at)) for n, st, at in versions))
     etag = '"' + hashlib.sha256(repr(state).encode("utf-8")).hexdigest()[:32] + '"'
-    return PageState(etag, max([row.published_at] + [at for _, _, at in versions]), unit_id, row.report_id,
-                     bool(versions))
+    return PageState(etag, max([row.published_at] + [at for _, _, at in versions]), row.report_id, bool(versions),
+                     row.key, row.name, row.department, row.region,
+                     tuple((r.year, r.digest, r.report_id) for r in rows))
 
 
-def page_report(session: Session, state: PageState) -> ReportRow:
-    """The report a unit page shows, in one query with what the page reads of it (its stored
-    HTML and parts, its template, its unit) — each otherwise a lazy load of its own."""
-    return session.scalars(_statements()[2], {"id": state.report_id}).one()
+def page_report(session: Session, state: PageState):
+    """The report a unit page shows, as plain columns: what the page shows of it, its template's
+    name, and what was stored for its page (HTML, parts, findings, charts)."""
+    return session.execute(_statements()[2], {"id": state.report_id}).one()
 
 
 def page_findings(session: Session, report_id: int) -> list:
     """A report's findings as plain rows (the page's columns, no ORM objects: a report has tens)."""
     return list(session.execute(_statements()[3], {"id": report_id}))
+
+
+def page_parts(session: Session, report_id: int) -> str | None:
+    return session.execute(_statements()[4], {"id": report_id}).scalar_one()
+
+
+def report_json(session: Session, report_id: int) -> str:
+    return session.execute(_statements()[5], {"id": report_id}).scalar_one()
