@@ -146,3 +146,42 @@ def test_search_gives_the_hits_of_every_document_tested(store_url):
             assert queries.store_state(s)[0] == s.scalar(select(func.count()).select_from(ReportRow))
     finally:
         engine.dispose()
+
+
+def test_the_search_candidates_migration_stores_what_a_publication_does(store_url):
+    """0006_search_candidates fills, for documents stored before it, the kind, report and
+    normalized text a publication now stores beside the index; the search is the same after."""
+    from alembic import command
+    from alembic.config import Config
+    from importlib import resources
+
+    from yusuan.store.db import open_store
+    from yusuan.web import queries
+
+    engine, sessions = open_store(store_url, migrate=False)
+    sqlite = engine.dialect.name == "sqlite"
+    read = text("SELECT rowid, kind, report_id, norm, grams FROM search_fts ORDER BY rowid" if sqlite else
+                "SELECT id, kind, report_id, norm, tsv::text FROM search_docs ORDER BY id")
+
+    def migrate(step, revision: str) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("yusuan.store") / "migrations"))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    try:
+        with engine.connect() as c:
+            published = c.execute(read).all()
+        with sessions() as s:
+            searched = [queries._search(s, q, per_page=10000) for q in ("屯留", "公用经费", "204", "ＳＣＲＩＰＴ")]
+        assert published and all(norm for _, _, _, norm, _ in published)
+        migrate(command.downgrade, "0005_unit_page")
+        migrate(command.upgrade, "head")
+        with engine.connect() as c:
+            assert c.execute(read).all() == published
+        with sessions() as s:
+            assert [queries._search(s, q, per_page=10000) for q in ("屯留", "公用经费", "204", "ＳＣＲＩＰＴ")] == searched
+        assert searched[0].total and searched[3].total  # full-width letters found through the normalized text
+    finally:
+        engine.dispose()

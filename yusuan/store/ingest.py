@@ -207,12 +207,17 @@ def store_report(session: Session, report: Report, findings: list, *, budget=Non
         doc.report_id = row.id
     session.add_all(docs)
     session.flush()
+    # Beside the index, each document's kind, report and normalized text: a search tests its
+    # candidates there without reading the documents (0006_search_candidates).
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        session.execute(text("INSERT INTO search_fts(rowid, grams) VALUES (:id, :grams)"),
-                        [{"id": d.id, "grams": d.grams} for d in docs])
+        session.execute(text("INSERT INTO search_fts(rowid, kind, report_id, norm, grams) "
+                             "VALUES (:id, :kind, :report_id, :norm, :grams)"),
+                        [{"id": d.id, "kind": d.kind, "report_id": row.id, "norm": search.normalize(d.text),
+                          "grams": d.grams} for d in docs])
     elif dialect == "postgresql":
-        session.execute(text("UPDATE search_docs SET tsv = to_tsvector('simple', grams) WHERE report_id = :r"), {"r": row.id})
+        session.execute(text("UPDATE search_docs SET tsv = to_tsvector('simple', grams), norm = :norm WHERE id = :id"),
+                        [{"id": d.id, "norm": search.normalize(d.text)} for d in docs])
     return Published(unit.key, report.year, row.id, dict(counts))
 
 

@@ -181,55 +181,58 @@ def _report_units(session: Session) -> dict[int, tuple[str, str, int]]:
             select(ReportRow.id, Unit.key, Unit.name, ReportRow.year).join(Unit, Unit.id == ReportRow.unit_id))})
 
 
+def _candidates(session: Session, tokens, kind: str | None, year: int | None) -> list | None:
+    """(document id, kind, report id, normalized text) of each document the full-text index finds
+    for ``q``, read where the index keeps them (0006_search_candidates): the documents' rows are
+    not read, nor their texts normalized — for a common word, thousands of each. None on a
+    database without such an index."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        sql = "SELECT rowid, kind, report_id, norm FROM search_fts WHERE search_fts MATCH :match"
+        params = {"match": ngrams.fts5_query(tokens)}
+    elif dialect == "postgresql":
+        sql = "SELECT id, kind, report_id, norm FROM search_docs WHERE tsv @@ to_tsquery('simple', :match)"
+        params = {"match": ngrams.tsquery(tokens)}
+    else:
+        return None
+    if kind:
+        sql += " AND kind = :kind"
+        params["kind"] = kind
+    if year:
+        sql += " AND report_id IN (SELECT id FROM reports WHERE year = :year)"
+        params["year"] = year
+    return session.execute(text(sql + f" LIMIT {MAX_CANDIDATES}"), params).all()
+
+
 def _search(session: Session, q: str, *, kind: str | None = None, year: int | None = None,
             page: int = 1, per_page: int = 20) -> Page:
     tokens = ngrams.query_tokens(q)
     if not tokens:
         return Page([], 0, page, per_page)
-    dialect = session.get_bind().dialect.name
-    # Plain columns, not ORM objects: a common word matches thousands of documents, and building
-    # an object for each was most of the time of a search over 1,000 reports. Without a year, the
-    # documents alone (their unit and year from ``_report_units``, kept): joining each candidate
-    # to its report and unit was a third of the query's time on SQLite.
-    if year:
-        query = (select(SearchDoc.id, SearchDoc.kind, SearchDoc.ref, SearchDoc.title, SearchDoc.text,
-                        Unit.key, Unit.name, ReportRow.year)
-                 .join(ReportRow, ReportRow.id == SearchDoc.report_id).join(Unit, Unit.id == ReportRow.unit_id))
-    else:
-        query = select(SearchDoc.id, SearchDoc.kind, SearchDoc.ref, SearchDoc.title, SearchDoc.text,
-                       SearchDoc.report_id)
-    if dialect == "sqlite":
-        query = query.where(SearchDoc.id.in_(
-            select(text("rowid")).select_from(text("search_fts")).where(text("search_fts MATCH :match"))))
-        params = {"match": ngrams.fts5_query(tokens)}
-    elif dialect == "postgresql":
-        query = query.where(text("search_docs.tsv @@ to_tsquery('simple', :match)"))
-        params = {"match": ngrams.tsquery(tokens)}
-    else:  # any other database: the n-gram column scanned with LIKE (slow, but correct)
+    runs = ngrams.query_runs(q)  # once, not per candidate
+    units = _report_units(session)  # report id → (unit key, unit name, year), kept
+    rows = _candidates(session, tokens, kind, year)
+    if rows is None:  # any other database: the n-gram column scanned with LIKE (slow, but correct)
+        query = select(SearchDoc.id, SearchDoc.kind, SearchDoc.report_id, SearchDoc.text)
         for token, _ in tokens:
             query = query.where(SearchDoc.grams.contains(token))
-        params = {}
-    if kind:
-        query = query.where(SearchDoc.kind == kind)
-    if year:
-        query = query.where(ReportRow.year == year)
-    rows = session.execute(query.limit(MAX_CANDIDATES), params).all()
-    # The query's runs once (not per candidate), and rows read by position: a common word has
-    # thousands of candidates, each normalized, tested and sorted here.
-    runs = ngrams.query_runs(q)
-    normalize, order = ngrams.normalize, KIND_ORDER.get
-
-    def holds(text: str) -> bool:  # ngrams.matches(text, q)
-        text = normalize(text)
-        return all(run in text for run in runs)
-
-    hits = [r for r in rows if holds(r[4])]
-    if not year:  # (id, kind, ref, title, text, key, name, year) as the join gives them
-        units = _report_units(session)
-        hits = [r[:5] + units[r[5]] for r in hits]
-    hits.sort(key=lambda r: (order(r[1], 9), -r[7], r[6], r[0]))
+        if kind:
+            query = query.where(SearchDoc.kind == kind)
+        if year:
+            query = query.where(SearchDoc.report_id.in_(select(ReportRow.id).where(ReportRow.year == year)))
+        rows = [(i, k, r, ngrams.normalize(t)) for i, k, r, t in session.execute(query.limit(MAX_CANDIDATES))]
+    # The contiguous test (ngrams.matches) on the stored normalized text, rows read by position;
+    # then (id, kind, key, name, year) sorted by kind, year (newest first), unit name, id.
+    hits = [(r[0], r[1]) + units[r[2]] for r in rows if r[2] in units and all(run in r[3] for run in runs)]
+    order = KIND_ORDER.get
+    hits.sort(key=lambda h: (order(h[1], 9), -h[4], h[3], h[0]))
     start = (page - 1) * per_page
-    items = [Hit(r[1], r[2], r[3], ngrams.snippet(r[4], q), r[5], r[6], r[7]) for r in hits[start:start + per_page]]
+    shown = hits[start:start + per_page]
+    # Only the page's documents are read whole (their reference, title and text for the snippet).
+    docs = {d[0]: d for d in session.execute(select(SearchDoc.id, SearchDoc.ref, SearchDoc.title, SearchDoc.text)
+                                             .where(SearchDoc.id.in_([h[0] for h in shown])))} if shown else {}
+    items = [Hit(h[1], docs[h[0]][1], docs[h[0]][2], ngrams.snippet(docs[h[0]][3], q), h[2], h[3], h[4])
+             for h in shown]
     return Page(items, len(hits), page, per_page)
 
 
