@@ -96,6 +96,31 @@ def _adders(columns: tuple[str, ...]) -> tuple[Callable, Callable]:
     return _ADDERS[columns]
 
 
+_GROUPS_OFF: dict[tuple, Callable] = {}
+
+
+def _groups_off(columns: tuple[str, ...]) -> Callable[[list], list[int]]:
+    """``off(groups)``: the indexes of the groups ``(parent values, [children's values])`` in which
+    some column of ``columns`` is not the sum of the children's (empty cells as zero): what
+    ``children_sum`` would say something about, decided for a whole table in one call of straight-line
+    code (most sums hold; only the few that do not are named, by ``children_sum``)."""
+    if columns not in _GROUPS_OFF:
+        names = [f"a{i}" for i in range(len(columns))]
+        body = "".join(f"            v = g({k!r})\n            if v is not None:\n                {n} += v\n"
+                       for n, k in zip(names, columns))
+        test = " or ".join(f"(p({k!r}) or Z) != {n}" for n, k in zip(names, columns))
+        source = (f"def off(groups):\n    out = []\n    i = -1\n    for parent, children in groups:\n        i += 1\n"
+                  f"        {' = '.join(names)} = Z\n        for values in children:\n            g = values.get\n{body}"
+                  f"        p = parent.get\n        if {test}:\n            out.append(i)\n    return out\n")
+        _GROUPS_OFF[columns] = _compiled(source, "off")
+    return _GROUPS_OFF[columns]
+
+
+def _values_of(groups: list[tuple[Row, list[Row]]]) -> list[tuple[dict, list[dict]]]:
+    """The groups' cells: each parent's values with its children's, read once from the rows."""
+    return [(parent.values, [c.values for c in children]) for parent, children in groups]
+
+
 def column_rule(template: Template, spec: TableSpec) -> Rule | None:
     sums = spec.column_sums()
     if not sums:
@@ -161,6 +186,18 @@ def _code_index(table: Table) -> tuple[list[Row], dict[str, list[Row]]]:
     return cached(("generated.codes", id(table)), compute)[1:]
 
 
+def _code_groups(table: Table) -> tuple[list[Row], list[tuple[Row, list[Row]]], list[tuple[dict, list[dict]]]]:
+    """The 类 rows, and each coded row that has children with them (in table order) and their
+    cells: what a roll-up by code sums, made once per table and check run."""
+    def compute():
+        coded, by_parent = _code_index(table)
+        classes = [r for r in coded if len(r.code) == 3]
+        groups = [(parent, by_parent[parent.code]) for parent in coded if parent.code in by_parent]
+        return table, classes, groups, _values_of(groups)
+
+    return cached(("generated.code_groups", id(table)), compute)[1:]
+
+
 def _by_code(table: Table) -> dict[str, Row]:
     """Coded rows by code (the last of a code repeated, as a dict made from the rows keeps it)."""
     return cached(("generated.by_code", id(table)), lambda: (table, {r.code: r for r in _code_index(table)[0]}))[1]
@@ -171,11 +208,13 @@ def code_rollup(rule_id: str, table: Table, columns: tuple[str, ...], code_of=_c
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (项 = Σ 目), by the codes ``code_of`` reads from a row;
     with ``covers: part`` the 类 rows sum to at most 合计."""
     if code_of is _code:
-        coded, by_parent = _code_index(table)
+        classes, groups, values = _code_groups(table)
     else:
         coded, by_parent = _coded_by(table, code_of)
+        classes = [r for r in coded if len(code_of(r)) == 3]
+        groups = [(parent, by_parent[code_of(parent)]) for parent in coded if by_parent.get(code_of(parent))]
+        values = _values_of(groups)
     findings: list[Finding] = []
-    classes = [r for r in coded if len(code_of(r)) == 3]
     total = total_row(table)
     if total is not None and not code_of(total).isdigit() and classes:
         if covers == "all":
@@ -185,12 +224,11 @@ def code_rollup(rule_id: str, table: Table, columns: tuple[str, ...], code_of=_c
                 found = compare_at_most(rule_id, Location(table.id, row_name(total), key), total.value(key),
                                         sum((c.value(key) or ZERO for c in classes), ZERO), "the 类 rows exceed 合计", "合计")
                 findings += [found] if found else []
-    for parent in coded:
+    for i in _groups_off(columns)(values):  # the few parents whose sums do not hold, in table order
+        parent, children = groups[i]
         code = code_of(parent)
-        children = by_parent.get(code)
-        if children:
-            findings += children_sum(rule_id, table, parent, children, columns,
-                                     f"{LEVEL_NAMES.get(len(code), '')} row is not the sum of its {LEVEL_NAMES.get(len(code) + 2, '')} rows", code_of)
+        findings += children_sum(rule_id, table, parent, children, columns,
+                                 f"{LEVEL_NAMES.get(len(code), '')} row is not the sum of its {LEVEL_NAMES.get(len(code) + 2, '')} rows", code_of)
     return findings
 
 
@@ -262,15 +300,26 @@ def _level_groups(table: Table) -> list[list[tuple[Row, list[Row]]]]:
     return cached(("generated.levels", id(table)), compute)[1]
 
 
+def _level_pairs(table: Table) -> tuple[list[tuple[int, Row, list[Row]]], list[tuple[dict, list[dict]]]]:
+    """Every row that has rows under it (level by level, as level_rollup reports them) with
+    those rows, and their cells: made once per table and check run."""
+    def compute():
+        groups = [(level, parent, children) for level, level_groups in enumerate(_level_groups(table))
+                  for parent, children in level_groups if children]
+        return table, groups, [(parent.values, [c.values for c in children]) for _, parent, children in groups]
+
+    return cached(("generated.level_pairs", id(table)), compute)[1:]
+
+
 def level_rollup(rule_id: str, table: Table, columns: tuple[str, ...], total_last: bool = False) -> list[Finding]:
     """Rows named only: each row is the sum of the rows one level deeper that follow it. A total
     printed last (Shanghai's 合计 under the rows) is the sum of the level-1 rows before it."""
     findings = []
-    for level, groups in enumerate(_level_groups(table)):
-        for parent, children in groups:
-            if children:
-                findings += children_sum(rule_id, table, parent, children, columns,
-                                         f"the level-{level} row is not the sum of the rows under it")
+    groups, values = _level_pairs(table)
+    for i in _groups_off(columns)(values):  # the few rows whose sums do not hold, in order
+        level, parent, children = groups[i]
+        findings += children_sum(rule_id, table, parent, children, columns,
+                                 f"the level-{level} row is not the sum of the rows under it")
     rows = table.rows
     if total_last and rows and rows[-1].level == 0:
         above = [r for r in rows[:-1] if r.level == 1]

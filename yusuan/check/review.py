@@ -262,7 +262,8 @@ def growth_figures(report: Report) -> list[Finding]:
 AMOUNT = re.compile(rf"({NUMBER})[ \t\u3000]*(亿元|万元|元)")
 CHANGE = re.compile(rf"(?:比|较|与)[^，。；\n]{{0,30}}?(增加|减少|增长|下降)[ \t\u3000]*({NUMBER})[ \t\u3000]*(亿元|万元|元|%|％)")
 PRIOR = re.compile(rf"(?:上年|上一年|(\d{{4}})年)[^，。；\n]{{0,12}}?(?:为|是)[ \t\u3000]*({NUMBER})[ \t\u3000]*(亿元|万元|元)")
-SUBJECT_START = re.compile(r"[。；\n]|其中[：:，,]")
+SUBJECT_START = re.compile(r"[。；\n]|其中[：:，,]")  # what begins a clause (found back from a change: _clause_start)
+RATE_DOWN = re.compile(rf"下降[ \t\u3000]*({NUMBER})[ \t\u3000]*[%％]")
 
 
 @rule("R.zero-change", "An amount of 0 compared with last year changes by minus last year's amount: it cannot have increased, "
@@ -270,26 +271,19 @@ SUBJECT_START = re.compile(r"[。；\n]|其中[：:，,]")
       identity="0万元 … 比上年增加 N ⇒ contradiction; 0万元 … 比上年减少 N ⇒ N = the prior year stated, rate = −100%")
 def zero_changes(report: Report) -> list[Finding]:
     out = []
-    clauses_of: dict[int, list[int]] = {}  # where each clause of a piece begins, found once per piece that states a change
     for k, where, text, at, m in _pieces(report, CHANGE):  # CHANGE never crosses a line break
         value = _number(m.group(2))
         if not value:
             continue
         m = _Local(m, at)  # as when each piece was scanned on its own: positions in the piece
-        clauses = clauses_of.get(k)
         # the amount the change is about: the only one since the clause began (其中： starts a
         # list whose items each carry their own change; two amounts there and it is ambiguous).
-        # The clause starts of the text are found once and bisected, not scanned again from
-        # the text's start for each change (the marks cannot overlap: the same starts).
-        if clauses is None:
-            clauses = clauses_of[k] = [s.end() for s in SUBJECT_START.finditer(text)]
-        i = bisect.bisect_right(clauses, m.start())
-        begin = clauses[i - 1] if i else 0
+        begin = _clause_start(text, m.start())
         stated = [(p.start(), p.end()) for p in PRIOR.finditer(text, begin, m.start())]  # last year's, not this
         amounts = [a for a in AMOUNT.finditer(text, begin, m.start()) if not any(s <= a.start() < e for s, e in stated)]
         if len(amounts) != 1 or _number(amounts[0].group(1)) != 0:
             continue
-        end = next((s.start() for s in re.finditer(r"[。；\n]", text[m.end():])), len(text) - m.end()) + m.end()
+        end = _clause_end(text, m.end())
         verb, unit, zero = m.group(1), m.group(3), amounts[0]
         place = _at(where, text, zero.start(), m.end())
         if verb in ("增加", "增长"):
@@ -308,11 +302,39 @@ def zero_changes(report: Report) -> list[Finding]:
             if _number(prior.group(2)) != value:
                 out.append(Finding("R.zero-change", "error", place, "a decrease to 0 is last year's amount",
                                    f"{prior.group(2)}{unit}", f"{m.group(2)}{unit}", f"0 − {prior.group(2)} = −{prior.group(2)}"))
-        for rate in re.finditer(rf"下降[ \t\u3000]*({NUMBER})[ \t\u3000]*[%％]", text[m.end():end]):
+        for rate in RATE_DOWN.finditer(text, m.end(), end):
             if _number(rate.group(1)) != 100:
                 out.append(Finding("R.zero-change", "error", place, "an amount down to 0 fell by 100%", "100%",
                                    f"{rate.group(1)}%", "(0 − last year) ÷ last year = −100%"))
     return out
+
+
+CLAUSE_MARKS = "。；\n"
+LIST_OPENERS = "：:，,"  # 其中 followed by one of these opens a list (SUBJECT_START)
+
+
+def _clause_start(text: str, at: int) -> int:
+    """Where the clause holding ``at`` begins: the end of the last match of SUBJECT_START that ends
+    at or before ``at`` (0 if none). Found by searching back from ``at`` rather than scanning the
+    text from its start: a match of SUBJECT_START is one clause mark, or 其中 and an opener, and
+    no match can hide inside another (其, 中 and the openers are not marks), so the last of either
+    kind is the one."""
+    mark = max(text.rfind(c, 0, at) for c in CLAUSE_MARKS) + 1  # 0 when there is none
+    limit = at - 1  # 其中 and its opener end at or before ``at``: 其中 within text[:at - 1]
+    while limit >= 2:  # (a negative limit would count from the text's end)
+        i = text.rfind("其中", 0, limit)
+        if i < 0 or i + 3 <= mark:
+            return mark
+        if text[i + 2] in LIST_OPENERS:
+            return i + 3
+        limit = i + 1  # an earlier 其中 (two never overlap)
+    return mark
+
+
+def _clause_end(text: str, at: int) -> int:
+    """Where the first clause mark at or after ``at`` is (the text's end if none)."""
+    found = [i for i in (text.find(c, at) for c in CLAUSE_MARKS) if i >= 0]
+    return min(found) if found else len(text)
 
 
 class _Local:
@@ -416,14 +438,12 @@ def _catalog(year: int) -> Catalog | None:
 _KNOWN: dict[int, tuple[Catalog, dict[str, bool]]] = {}  # per catalog (kept, so its id stays its own): code → known
 
 
-def _known(catalog: Catalog, code: str) -> bool:
+def _known_codes(catalog: Catalog) -> dict[str, bool]:
+    """The catalog's memo of the codes looked up in it so far: code → known."""
     memo = _KNOWN.get(id(catalog))
     if memo is None or memo[0] is not catalog:
         memo = _KNOWN[id(catalog)] = (catalog, {})
-    known = memo[1].get(code)
-    if known is None:
-        known = memo[1][code] = _look_up(catalog, code)
-    return known
+    return memo[1]
 
 
 def _look_up(catalog: Catalog, code: str) -> bool:
@@ -448,6 +468,7 @@ def _coded_tables(report: Report, template: Template) -> Iterator[Table]:
       severity="error", identity="code ∈ Catalog.for_year(year); the nearest row above with a shorter code is its prefix (类 ⊃ 款 ⊃ 项 ⊃ 目)")
 def codes(report: Report, template: Template) -> list[Finding]:
     catalog = _catalog(report.year)
+    known_of = None if catalog is None else _known_codes(catalog)  # fetched once: a report prints ~150 codes
     out = []
     for table in _coded_tables(report, template):
         above: list[str] = []  # the codes of the rows above that are not yet closed, shortest first
@@ -456,9 +477,13 @@ def codes(report: Report, template: Template) -> list[Finding]:
             if not code or not code.isdigit():
                 above = []
                 continue
-            if catalog is not None and not _known(catalog, code):
-                out.append(Finding("R.codes", "warning", Location(table=table.id, row=code), f"code {code} is not in the {report.year} catalog",
-                                   f"a code of the {report.year} catalog", code))
+            if known_of is not None:
+                known = known_of.get(code)
+                if known is None:
+                    known = known_of[code] = _look_up(catalog, code)
+                if not known:
+                        out.append(Finding("R.codes", "warning", Location(table=table.id, row=code), f"code {code} is not in the {report.year} catalog",
+                                       f"a code of the {report.year} catalog", code))
             while above and len(above[-1]) >= len(code):
                 above.pop()
             if above and not code.startswith(above[-1]):

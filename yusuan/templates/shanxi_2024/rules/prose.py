@@ -157,6 +157,8 @@ def _judge_percent(rule_id: str, number: str, claim: Claim, exact: Decimal, low:
 
 def _share(rule_id: str, number: str, claim: Claim, part: Decimal, whole: Decimal, what: str) -> Finding | None:
     exact = percent(part, whole)
+    if claim.value == exact:
+        return None  # what _judge_percent decides first: the bounds are worked out only for a finding
     if whole <= HALF_CENT:
         low = high = exact
     else:
@@ -217,6 +219,8 @@ def growth(report: Report) -> list[Finding]:
         if prior <= 0:
             continue
         exact = percent(c, prior)
+        if claim.value == exact:
+            continue  # what _judge_percent decides first: the bounds are worked out only for a finding
         corners = [(c + dc) * 100 / (prior + dp) for dc in (-HALF_CENT, HALF_CENT) for dp in (-2 * HALF_CENT, 2 * HALF_CENT)
                    if prior + dp > 0]
         found = _judge_percent("N.growth", number, claim, exact, min(corners), max(corners),
@@ -228,9 +232,10 @@ def growth(report: Report) -> list[Finding]:
 
 # --- the text against itself ------------------------------------------------------------------
 
-def _sum_of(report: Report, rule_id: str, total: str, parts, section: str | None = None,
+def _sum_of(by_subject: dict[str, list[tuple[str, Claim]]], rule_id: str, total: str, parts, section: str | None = None,
             exact: bool = False, at_most: bool = False) -> Finding | None:
-    by_subject = _by_subject(report)  # fetched once for the total and its ~4 parts (N.sums makes 16 sums)
+    """The total the text states against the parts it states (``by_subject``: _by_subject, fetched
+    once for the ~17 sums of N.sums)."""
     found = by_subject.get(total)
     if not found:
         return None  # nothing to compare the parts with: they are not looked up
@@ -241,9 +246,13 @@ def _sum_of(report: Report, rule_id: str, total: str, parts, section: str | None
     for p in parts:  # in that section only: a sum is one passage
         found = by_subject.get(p)
         if found:
-            claimed = found[0] if section is None else _in_section(found, section)
-            if claimed is not None:
-                terms.append((p, claimed[1].value))
+            if section is None:
+                terms.append((p, found[0][1].value))
+                continue
+            for number, claimed in found:
+                if number == section:
+                    terms.append((p, claimed.value))
+                    break
     if not terms:
         return None
     number, claim = stated
@@ -270,6 +279,32 @@ def _subjects(report: Report, prefix: str, suffix: str = "") -> list[str]:
     return seen
 
 
+_SUM_ROLES: dict[str, str] = {}  # subject → its part in N.sums' variable sums ("" for none): the vocabulary is the same in every report
+
+
+def _sum_role(subject: str) -> str:
+    """What a subject adds to N.sums' variable sums: a kind of project (``performance.<kind>.x``:
+    the kind), a kind of vehicle (``assets.vehicles.<kind>``: ".vehicle"), a 类
+    (``general.class.<code>``: ".class"), or nothing ("")."""
+    role = ""
+    if subject.startswith("performance."):
+        if subject.count(".") == 2:
+            kind = subject.split(".")[1]
+            if kind not in ("overall", "projects", "published"):
+                role = kind
+    elif subject.startswith("assets.vehicles."):
+        rest = subject[len("assets.vehicles."):]
+        if rest and "." not in rest:
+            role = ".vehicle"  # a kind holds no dot: these two are never one
+    elif subject.startswith("general.class."):
+        rest = subject[len("general.class."):]
+        if rest and "." not in rest:
+            role = ".class"
+    if len(_SUM_ROLES) < 100_000:  # a hostile report's made-up subjects cannot fill memory
+        _SUM_ROLES[subject] = role
+    return role
+
+
 # The sums N.sums checks whatever the report: (total, parts, section, exact).
 FIXED_SUMS = (
     ("income.total", ("income.current", "income.carryover"), "一", False),
@@ -291,20 +326,19 @@ def sums(report: Report) -> list[Finding]:
     kinds_found: set[str] = set()
     vehicles: list[str] = []
     classes: list[str] = []
-    for subject in _by_subject(report):  # each subject once, in the order first stated
-        if subject.startswith("performance."):
-            if subject.count(".") == 2:
-                kind = subject.split(".")[1]
-                if kind not in ("overall", "projects", "published"):
-                    kinds_found.add(kind)
-        elif subject.startswith("assets.vehicles."):
-            rest = subject[len("assets.vehicles."):]
-            if rest and "." not in rest:
-                vehicles.append(subject)
-        elif subject.startswith("general.class."):
-            rest = subject[len("general.class."):]
-            if rest and "." not in rest:
-                classes.append(subject)
+    by_subject = _by_subject(report)
+    for subject in by_subject:  # each subject once, in the order first stated
+        kind = _SUM_ROLES.get(subject)
+        if kind is None:
+            kind = _sum_role(subject)
+        if not kind:
+            continue
+        if kind == ".vehicle":
+            vehicles.append(subject)
+        elif kind == ".class":
+            classes.append(subject)
+        else:
+            kinds_found.add(kind)
     kinds = sorted(kinds_found)
     checks = [
         *FIXED_SUMS,
@@ -314,8 +348,8 @@ def sums(report: Report) -> list[Finding]:
         ("performance.published.amount", [f"performance.published.{k}.amount" for k in kinds], "十", False),
         ("assets.vehicle_count", vehicles, "十一", True),
     ]
-    out = [_sum_of(report, "N.sums", total, parts, section, exact) for total, parts, section, exact in checks]
-    out.append(_sum_of(report, "N.sums", "general.current", classes, "五", at_most=True))
+    out = [_sum_of(by_subject, "N.sums", total, parts, section, exact) for total, parts, section, exact in checks]
+    out.append(_sum_of(by_subject, "N.sums", "general.current", classes, "五", at_most=True))
     return [f for f in out if f]
 
 

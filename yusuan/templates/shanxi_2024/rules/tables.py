@@ -190,6 +190,14 @@ SIDES = {"1": {"income_amount": ("income_item",)}, "4": {"income_amount": ("inco
 OTHER_SIDE = {"1": ("exp_item",), "4": ("exp_item",), "9": ("code", "name")}
 
 
+def _names(labels: dict[str, str], names: tuple[str, ...]) -> bool:
+    """Whether one of the label columns ``names`` holds words."""
+    for name in names:
+        if labels.get(name, "").strip():
+            return True
+    return False
+
+
 @rule("T.labels", "Every amount stands in a row that names it (an amount beside an empty label belongs to nothing; an income amount beside an expenditure row only: warning).",
       identity="a non-empty amount cell ⇒ a non-empty label on its side of the row (tables 1, 4, 9 have two sides)")
 def labelled(report: Report) -> list[Finding]:
@@ -199,7 +207,14 @@ def labelled(report: Report) -> list[Finding]:
         other = OTHER_SIDE.get(table.id)
         for i, row in enumerate(table.rows):
             labels = row.labels
-            if not sides:
+            if sides:
+                # Two sides: a row naming its expenditure side, and its income side or with no
+                # income amount, has nothing to report (most rows; the rest go the long way).
+                values = row.values
+                if _names(labels, other) and all(_names(labels, names) or values.get(key) is None
+                                                 for key, names in sides.items()):
+                    continue
+            else:
                 # One side: the row names its amounts or not, whatever the column (decided once
                 # per row, not per cell: most rows are named and are passed over at once).
                 if row.code:

@@ -13,9 +13,9 @@ import re
 from decimal import Decimal
 
 from ....money import ZERO, fmt_yuan, to_wan
-from ....report import PerformanceTable, Report, Row
+from ....report import Indicator, PerformanceTable, Report, Row
 from ....check import Finding, Location, rule
-from ....check.support import fmt, norm
+from ....check.support import cached, fmt, norm
 
 LEVELS = (("central", "中央财政资金"), ("provincial", "省级财政资金"), ("local", "市县（区）财政资金"),
           ("self_raised", "单位自筹"), ("other", "其他资金"))
@@ -27,6 +27,26 @@ QUANTITY = re.compile(rf"^\s*([＞>≥≤＜<=＝]?)\s*([\d,]+(?:\.\d+)?)\s*({CO
 # the regex engine skip to the next digit instead of trying a match at every character.
 IN_TEXT = re.compile(rf"(\d\d*(?:\.\d+)?)\s*({COUNT_UNITS})(?![\d/])")
 SAME_UNIT = {"名": "人", "位": "人"}
+
+
+def _indicators(report: Report) -> list[tuple[list[Indicator], list[Indicator]]]:
+    """For each performance-target table, its cost indicators (成本指标, which P.cost holds the
+    funding against) and its quantity indicators (数量指标, P.count's): one pass over the
+    indicators per check run."""
+    def compute():
+        picked = []
+        for table in report.performance:
+            costs, quantities = [], []
+            for ind in table.indicators:
+                level2, annual_level2 = ind.level2, ind.annual_level2
+                if "成本" in level2 or "成本" in annual_level2:
+                    costs.append(ind)
+                if "数量" in level2 or "数量" in annual_level2:
+                    quantities.append(ind)
+            picked.append((costs, quantities))
+        return report, picked
+
+    return cached(("targets.indicators", id(report)), compute)[1]
 
 
 def _loc(table: PerformanceTable, quote: str | None = None) -> Location:
@@ -132,9 +152,7 @@ HALF = Decimal("0.5")
       identity="Σ 成本指标 (元) = 年度资金总额 for stated costs; ＞x ⇒ 资金 > x, ≥x ⇒ 资金 ≥ x, ≤/＜ likewise; per column (实施期, 年度)")
 def cost(report: Report) -> list[Finding]:
     out = []
-    for table in report.performance:
-        # the cost indicators, picked once for both columns (a table has ~9 indicators, a few of cost)
-        costs = [ind for ind in table.indicators if "成本" in ind.level2 or "成本" in ind.annual_level2]
+    for table, (costs, _) in zip(report.performance, _indicators(report)):
         if not costs:
             continue  # nothing to hold the funding against
         seen = set()
@@ -195,17 +213,15 @@ def _family(unit: str) -> str:
       identity="数量指标 N unit ∈ {counts in 项目概况 with that unit, and their sums}")
 def counts(report: Report) -> list[Finding]:
     out = []
-    for table in report.performance:
+    for table, (_, counted), (_, quantities) in zip(report.performance, _overview_figures(report), _indicators(report)):
         stated: dict[str, list[Decimal]] = {}
-        for number, unit in IN_TEXT.findall(table.overview or ""):
+        for number, unit in counted:
             stated.setdefault(_family(unit), []).append(Decimal(number))
         if not stated:
             continue  # 项目概况 states no count: no indicator can disagree with it
         seen = set()
         sums_of: dict[str, set[Decimal]] = {}  # a family's sums of up to 4 stated counts (385 of 10), made once per table
-        for ind in table.indicators:
-            if "数量" not in ind.level2 and "数量" not in ind.annual_level2:
-                continue
+        for ind in quantities:
             for value in {ind.value, ind.annual_value}:
                 match = QUANTITY.match(value or "")
                 if not match:
@@ -267,6 +283,31 @@ def _near(ordered: list[Decimal], value: Decimal, slack: Decimal) -> bool:
 
 
 MONEY_IN_TEXT = re.compile(r"(\d\d*(?:\.\d+)?)\s*(亿元|万元|元)(?!\s*/)")  # \d\d*: as IN_TEXT
+# Both at once: a number then either an amount's unit (MONEY_IN_TEXT) or a count's (IN_TEXT). The
+# two never match at one place nor inside each other's matches (a number is followed by one unit,
+# and neither unit starts with a digit), so one scan finds what each scan finds, in order.
+FIGURE_IN_TEXT = re.compile(rf"(\d\d*(?:\.\d+)?)\s*(?:(亿元|万元|元)(?!\s*/)|({COUNT_UNITS})(?![\d/]))")
+
+
+def _overview_figures(report: Report) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    """For each performance-target table, the amounts and the counts its 项目概况 states, as
+    MONEY_IN_TEXT and IN_TEXT find them: one scan of each text per check run, for P.overview
+    and P.count."""
+    def compute():
+        figures = []
+        for table in report.performance:
+            amounts: list[tuple[str, str]] = []
+            counts: list[tuple[str, str]] = []
+            if table.overview:
+                for number, money, count in FIGURE_IN_TEXT.findall(table.overview):
+                    if money:
+                        amounts.append((number, money))
+                    else:
+                        counts.append((number, count))
+            figures.append((amounts, counts))
+        return report, figures
+
+    return cached(("targets.overview", id(report)), compute)[1]
 
 
 @rule("P.overview", "An amount 项目概况 states agrees with the project's funding (a warning quoting both).", severity="warning",
@@ -274,16 +315,18 @@ MONEY_IN_TEXT = re.compile(r"(\d\d*(?:\.\d+)?)\s*(亿元|万元|元)(?!\s*/)")  
 def overview_amounts(report: Report) -> list[Finding]:
     out = []
     projects: list[tuple[str, Decimal]] | None = None  # table 12's, once, only if a table needs them
-    for table in report.performance:
-        found = MONEY_IN_TEXT.findall(table.overview) if table.overview else None
+    for table, (found, _) in zip(report.performance, _overview_figures(report)):
         if not found:
             continue
         funds = {m for m in (table.funding_annual.total, table.funding_implementation.total) if m is not None}
         if not funds:
             continue
         stated = [(Decimal(n), unit, Decimal(n) * PER_YUAN[unit]) for n, unit in found][:10]
+        # A figure in 万元 with two decimals stands for any amount that rounds to it. Most texts
+        # state the funding itself: the figures alone are tried before the sums of two or three.
+        if any(abs(y - m) <= SLACK for _, _, y in stated for m in funds):
+            continue
         sums = {sum((y for _, _, y in c), ZERO) for k in range(1, min(3, len(stated)) + 1) for c in itertools.combinations(stated, k)}
-        # A figure in 万元 with two decimals stands for any amount that rounds to it.
         if any(abs(s - m) <= SLACK for s in sums for m in funds):
             continue
         # 项目概况 may state the whole allocation this project is part of (提前下达 826.01 万元 =
