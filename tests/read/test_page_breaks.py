@@ -68,6 +68,36 @@ def test_tables_read_back_whole_across_page_breaks(tmp_path, units, seed, whole_
     print(f"\n{units} units (seed {seed}): {compared} cells equal; tables across pages: {sorted(_broken_tables(result.report))}")
 
 
+def test_a_row_whose_name_the_page_break_cuts_is_one_row(tmp_path):
+    """Ten units with long project names: typst breaks a 表12 row inside its wrapped name, the
+    amounts on one page and the rest of the name at the top of the next (under the repeated
+    header). That rest is the same row's name, not a row of its own (it was: 58 rows read as 60,
+    two names cut short, and no problem said)."""
+    from yusuan.derive import derive
+    from yusuan.read.pdf import pdf_lines
+
+    from .test_roundtrip import assert_same_tables
+
+    budget = _department(tmp_path, 10, 4, whole_run=True)
+    budget = budget.model_copy(update={"projects": [
+        p.model_copy(update={"name": p.name + "专项经费项目名称很长" * 4}) for p in budget.projects]})
+    derived = derive(budget, SHANXI)
+    path = _pdf_of(derived, tmp_path / "report.pdf")
+    # the case is what it claims: a page opens 表12's rows (under its 3 header lines) with a name and no amount
+    from yusuan.read.published_amounts import is_amount
+
+    tops: dict[int, list[str]] = {}
+    for line in pdf_lines(path):
+        tops.setdefault(line.page, []).append(line.text)
+    opened = [page for page, texts in tops.items() if texts[0].startswith("项目名称") and len(texts) > 3
+              and texts[3].strip() and not any(is_amount(f) for f in texts[3].split(" "))]
+    assert opened, "no page of 表12 opens with the rest of a cut name"
+    result = published(path, DETECT)
+    assert [str(p) for p in result.problems] == []
+    assert len(result.report.table("12").rows) == len(derived.table("12").rows)
+    assert assert_same_tables(result.report, derived) > 0
+
+
 def _with_breaks(lines, derived_read, paged: bool):
     """The lines with a page break in the middle of every table of two rows or more: a page
     number, then the table's header rows printed again (the lines between its 单位 line and its

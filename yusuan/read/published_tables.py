@@ -71,12 +71,61 @@ class TableReader:
             self.problem(None, "no rows found under the header")
             return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, place=place_of(self.caption), note=note)
         self.check_header(lines[:start])
-        body_lines = _without_repeated_header(lines[start:], lines[:start])
+        body_lines = self.rows_rejoined(_without_repeated_header(lines[start:], lines[:start]))
         rows = self.summary_rows(body_lines) if spec.rows.dimension.startswith("summary") else self.rows(body_lines)
         if note and not any(v is not None for r in rows for v in r.values.values()):
             rows = self.empty_rows(rows)
         return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, place=place_of(self.caption),
                      rows=rows, note=note)
+
+    def rows_rejoined(self, lines: list[Line]) -> list[Line]:
+        """The lines with each grid row that a page break cut in two made one again.
+
+        Our PDF lets typst break a row inside a cell that wraps (a long project name): the
+        row's amounts stay on one page, the rest of its name opens the next page, under the
+        header printed again. The two are one row when they are grid rows of the same width
+        (every position a field) on consecutive pages, one carries amounts and the other
+        none, and the one without cannot start a row by itself (no code of its own where rows
+        start with a code). Each field is then its two halves joined; the rest's indentation
+        (the cell's, repeated on its second line) is dropped. A text file knows no pages: a
+        name cut there is a row of its own (docs/reading.md).
+        """
+        out: list[Line] = []
+        for line in lines:
+            previous = out[-1] if out else None
+            joined = self._cut_row(previous, line) if previous else None
+            if joined is not None:
+                out[-1] = joined
+            else:
+                out.append(line)
+        return out
+
+    def _cut_row(self, before: Line, after: Line) -> Line | None:
+        if not (isinstance(before.page, int) and isinstance(after.page, int) and after.page == before.page + 1):
+            return None
+        a, b = before.text.split(" "), after.text.split(" ")
+        if len(a) != len(b) or len(a) < 2:
+            return None
+        amounts_a, amounts_b = any(is_amount(f) for f in a), any(is_amount(f) for f in b)
+        if amounts_a == amounts_b:
+            return None
+        rest = b if amounts_a else a
+        if not any(f.strip(" " + IDEOGRAPHIC_SPACE) for f in rest) or self.starts_by_code(" ".join(rest)):
+            return None
+        fields = []
+        for x, y in zip(a, b):
+            if x and y and (is_amount(x) or is_amount(y)):
+                return None  # an amount beside text in one cell: not the halves of one row
+            fields.append(x + y.lstrip(IDEOGRAPHIC_SPACE) if x and y else x or y)
+        carrier = before if amounts_a else after  # the row is placed where its amounts are printed
+        return Line(" ".join(fields), carrier.no, carrier.page, carrier.box, carrier.amounts)
+
+    def starts_by_code(self, text: str) -> bool:
+        """Whether a line opens a row with a code or the total label (tables whose rows are coded)."""
+        if self.spec.rows.dimension not in ("functional", "income"):
+            return False
+        first = text.strip(" ").split(" ")[0] if text.strip(" ") else ""
+        return bool(first) and bool(self.code.match(first))
 
     def check_header(self, lines: list[Line]) -> None:
         """Every cell of the template's header tree must be printed above the rows."""
