@@ -14,15 +14,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 from typing import Callable
 
 from ..money import ZERO, to_unit
 from ..report import Report, Row, Table
 from ..templates import TableSpec, Template
 from . import Finding, Location, Rule, copied
-from .support import cached, table as table_of, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
+from .support import cached, memo, table as table_of, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
 
 LEVEL_NAMES = {3: "类", 5: "款", 7: "项", 9: "目"}
+_LEVEL = attrgetter("level")
 BY_CODE = ("functional", "income", "functional_with_income")
 BY_LEVEL = ("economic", "units", "projects_unit", "projects_department")
 # Dimensions whose total row is the sum of every line the table selects (the cross-table totals).
@@ -152,6 +154,18 @@ def column_rule(template: Template, spec: TableSpec) -> Rule | None:
                  f"each row: {text}", columns, template, spec)
 
 
+_SAME: dict[tuple, Callable[[dict, dict], bool]] = {}
+
+
+def _same_cells(pairs: tuple[tuple[str, str], ...]) -> Callable[[dict, dict], bool]:
+    """``same(a, b)``: whether a's cell ka equals b's cell kb for every pair (empty cells as zero),
+    one call of straight-line code per pair of rows, compiled once per pair of tables."""
+    if pairs not in _SAME:
+        test = " and ".join(f"(a({ka!r}) or Z) == (b({kb!r}) or Z)" for ka, kb in pairs)
+        _SAME[pairs] = _compiled(f"def same(values_a, values_b):\n    a, b = values_a.get, values_b.get\n    return {test}\n", "same")
+    return _SAME[pairs]
+
+
 def _holds(shown: Decimal | None, values: dict, keys) -> bool:
     """True where compare_sum would find nothing: the cells ``keys`` of ``values`` add up to
     ``shown`` (empty cells as zero), or all of them are empty."""
@@ -173,34 +187,38 @@ def _code_index(table: Table) -> tuple[list[Row], dict[str, list[Row]]]:
     """The rows printed with a classification code, and the children of each code (a code one
     level longer): made once per table and check run, the roll-up and the equal-cell rules of
     every table pair share it."""
-    def compute() -> tuple[Table, list[Row], dict[str, list[Row]]]:
-        coded = [r for r in table.rows if (r.code or "").isdigit()]
-        by_parent: dict[str, list[Row]] = {}
-        for row in coded:
-            if len(row.code) > 3:
-                by_parent.setdefault(row.code[:-2], []).append(row)
-        # The table itself is kept with its index: while the memo holds it, no other table (a
-        # rule's temporary one) can be given its id during the run.
-        return table, coded, by_parent
+    return memo(("generated.codes", id(table)), _coded_and_children, table)
 
-    return cached(("generated.codes", id(table)), compute)[1:]
+
+def _coded_and_children(table: Table) -> tuple[list[Row], dict[str, list[Row]]]:
+    coded = [r for r in table.rows if (r.code or "").isdigit()]
+    by_parent: dict[str, list[Row]] = {}
+    for row in coded:
+        if len(row.code) > 3:
+            by_parent.setdefault(row.code[:-2], []).append(row)
+    return coded, by_parent
 
 
 def _code_groups(table: Table) -> tuple[list[Row], list[tuple[Row, list[Row]]], list[tuple[dict, list[dict]]]]:
     """The 类 rows, and each coded row that has children with them (in table order) and their
     cells: what a roll-up by code sums, made once per table and check run."""
-    def compute():
-        coded, by_parent = _code_index(table)
-        classes = [r for r in coded if len(r.code) == 3]
-        groups = [(parent, by_parent[parent.code]) for parent in coded if parent.code in by_parent]
-        return table, classes, groups, _values_of(groups)
+    return memo(("generated.code_groups", id(table)), _classes_and_groups, table)
 
-    return cached(("generated.code_groups", id(table)), compute)[1:]
+
+def _classes_and_groups(table: Table):
+    coded, by_parent = _code_index(table)
+    classes = [r for r in coded if len(r.code) == 3]
+    groups = [(parent, by_parent[parent.code]) for parent in coded if parent.code in by_parent]
+    return classes, groups, _values_of(groups)
 
 
 def _by_code(table: Table) -> dict[str, Row]:
     """Coded rows by code (the last of a code repeated, as a dict made from the rows keeps it)."""
-    return cached(("generated.by_code", id(table)), lambda: (table, {r.code: r for r in _code_index(table)[0]}))[1]
+    return memo(("generated.by_code", id(table)), _rows_by_code, table)
+
+
+def _rows_by_code(table: Table) -> dict[str, Row]:
+    return {r.code: r for r in _code_index(table)[0]}
 
 
 def code_rollup(rule_id: str, table: Table, columns: tuple[str, ...], code_of=_code,
@@ -279,7 +297,7 @@ def _level_groups(table: Table) -> list[list[tuple[Row, list[Row]]]]:
     to the next row at L or above (the hierarchy is the order: tables 6, 12, 13), in one pass."""
     def compute():
         rows = table.rows
-        deepest = max((r.level for r in rows), default=0)
+        deepest = max(map(_LEVEL, rows), default=0)
         groups: list[list[tuple[Row, list[Row]]]] = [[] for _ in range(max(deepest, 0))]
         current: list[tuple[Row, list[Row]] | None] = [None] * max(deepest, 0)
         for row in rows:
@@ -475,8 +493,7 @@ def equal_rule(template: Template, a: TableSpec, b: TableSpec, filters: dict | N
     unit = b.unit
     converted = a.unit != unit
 
-    cells_a = _adders(tuple(x for x, _ in pairs))[0]  # a row's cells of the pairs, empty ones as zero
-    cells_b = _adders(tuple(y for _, y in pairs))[0]
+    same = _same_cells(tuple(pairs))  # every pair of a row's cells equal, empty ones as zero
     no_values: dict = {}
 
     def equal(report: Report) -> list[Finding]:
@@ -493,7 +510,7 @@ def equal_rule(template: Template, a: TableSpec, b: TableSpec, filters: dict | N
                 continue
             values_a = ra.values if ra is not None else no_values
             values_b = rb.values if rb is not None else no_values
-            if not converted and cells_a(values_a) == cells_b(values_b):
+            if not converted and same(values_a, values_b):
                 continue  # every pair of cells equal: the common case, decided at once
             for ka, kb in pairs:
                 va = values_a.get(ka)

@@ -173,20 +173,23 @@ def punctuation(report: Report) -> list[Finding]:
 
 # LEADING where a line starts, tried only there (the regex engine would try ^ at every character).
 LEADING_AT = re.compile(rf"[ \t\u3000]*([{MARKS}])")
-LINE_BREAK = re.compile("\n")
+AFTER_LINE_BREAK = re.compile(rf"\n[ \t\u3000]*([{MARKS}])")  # LEADING_AT after a line break
 
 
 def _line_starts(report: Report):
-    """As ``_pieces(report, LEADING)``: LEADING matches at the start of a line, and only there."""
-    joined = _joined(report)
-    text, starts = joined
+    """As ``_pieces(report, LEADING)``: LEADING matches at the start of a line, and only there —
+    at the text's start, and after each line break (one scan that looks for line breaks only;
+    a match's group 1 is LEADING_AT's at that line's start)."""
+    text, starts = _joined(report)
     pieces = prose(report)
-    for at in (0, *(m.end() for m in LINE_BREAK.finditer(text))):
-        m = LEADING_AT.match(text, at)
-        if m is not None:
-            k = bisect.bisect_right(starts, at) - 1
-            where, piece = pieces[k]
-            yield k, where, piece, starts[k], m
+    first = LEADING_AT.match(text, 0)
+    if first is not None:
+        where, piece = pieces[0]
+        yield 0, where, piece, starts[0], first
+    for m in AFTER_LINE_BREAK.finditer(text):
+        k = bisect.bisect_right(starts, m.start() + 1) - 1
+        where, piece = pieces[k]
+        yield k, where, piece, starts[k], m
 
 
 def _previous_mark(text: str, at: int) -> int:

@@ -47,6 +47,20 @@ def cached(key: tuple, compute: Callable[[], T]) -> T:
     return found  # type: ignore[return-value]
 
 
+def memo(key: tuple, compute: Callable[[object], T], of: object) -> T:
+    """``compute(of)`` once per check() run, as ``cached`` does it (``of`` — a report, a table — is
+    kept with the value: its id, in ``key``, cannot be reused while the run lasts); a hit costs one
+    lookup and no closure (rules ask ~200 times a check)."""
+    if _RUN is not None:
+        found = _RUN.get(key)
+        if found is not None:
+            return found[1]
+        value = compute(of)
+        _RUN[key] = (of, value)
+        return value
+    return compute(of)
+
+
 def table(report, table_id: str) -> Table | None:
     """``report.table(table_id)``, from an index of the report's tables made once per check()
     run (every rule asks for its tables: a scan of the list each time added up)."""
@@ -93,7 +107,10 @@ def row_name(row: Row) -> str:
     """How a finding names a row: its code, else its first label."""
     if row.code:
         return row.code
-    return next((v for v in row.labels.values() if v), "(空行)")
+    for label in row.labels.values():
+        if label:
+            return label
+    return "(空行)"
 
 
 def row_by_label(table: Table | None, key: str, *labels: str) -> Row | None:
@@ -109,7 +126,7 @@ def total_row(table: Table | None) -> Row | None:
     unit or department row instead). Found once per table and check run: most rules ask."""
     if table is None or not table.rows:
         return None
-    return cached(("total_row", id(table)), lambda: (table, _total_row(table)))[1]
+    return memo(("total_row", id(table)), _total_row, table)
 
 
 def _total_row(table: Table) -> Row:
@@ -128,7 +145,11 @@ def coded_rows(table: Table | None) -> dict[str, Row]:
         return {}
     # Once per table and check run: ~9 rules of a template read the same tables by code (callers
     # only read it). The table is kept with its index, as in ``table``: its id is not reused.
-    return cached(("coded_rows", id(table)), lambda: (table, {r.code: r for r in table.rows if r.code and r.code.isdigit()}))[1]
+    return memo(("coded_rows", id(table)), _coded_rows, table)
+
+
+def _coded_rows(table: Table) -> dict[str, Row]:
+    return {r.code: r for r in table.rows if r.code and r.code.isdigit()}
 
 
 _VALUES = attrgetter("values")
@@ -139,8 +160,11 @@ def is_empty(table: Table | None) -> bool:
     in one pass that runs in C (no non-zero amount among all the rows' values)."""
     if table is None:
         return True
-    return cached(("is_empty", id(table)),
-                  lambda: (table, not any(chain.from_iterable(map(dict.values, map(_VALUES, table.rows))))))[1]
+    return memo(("is_empty", id(table)), _is_empty, table)
+
+
+def _is_empty(table: Table) -> bool:
+    return not any(chain.from_iterable(map(dict.values, map(_VALUES, table.rows))))
 
 
 _SPECS: dict[int, tuple] = {}

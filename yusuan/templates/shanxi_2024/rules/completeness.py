@@ -14,7 +14,13 @@ from ....check.support import cached, is_empty
 
 
 def _section(report: Report, *keywords: str) -> Section | None:
-    return next((s for s in report.explanations if any(k in s.title for k in keywords)), None)
+    """The first section whose title holds one of ``keywords``."""
+    for section in report.explanations:
+        title = section.title
+        for k in keywords:
+            if k in title:
+                return section
+    return None
 
 
 @rule("C.profile", "第一部分 概况 states the unit's duties and its structure (职责, 机构设置), and the internal units listed add up to the number stated.",
@@ -47,8 +53,9 @@ REQUIRED_SECTIONS = (
       identity="a section titled like each of: " + "、".join(name for _, name in REQUIRED_SECTIONS))
 def sections(report: Report) -> list[Finding]:
     out = []
+    titles = [s.title for s in report.explanations]
     for keywords, name in REQUIRED_SECTIONS:
-        if not any(all(k in s.title for k in keywords) for s in report.explanations):
+        if not any(all(k in title for k in keywords) for title in titles):
             out.append(Finding("C.sections", "error", Location(section="第三部分", quote=name), f"no section explains {name}", name, "absent"))
     return out
 

@@ -44,18 +44,15 @@ def _by_code(report: Report, table_id: str) -> dict[str, Row]:
     return coded_rows(indexed_table(report, table_id))  # the run's index of tables, not a scan of the list
 
 
-# Most comparisons agree: each is decided on the values first, and only one that does not names
-# its place, its message and its arithmetic (compare_equal / compare_at_most / compare_sum).
+# Most comparisons agree: each is decided on the values first — written out, ``(a or ZERO) != (b or
+# ZERO)``, what compare_equal finds something about, empty as zero (a helper's call per cell cost
+# more than the comparison) — and only one that does not names its place, its message and its
+# arithmetic (compare_equal / compare_at_most / compare_sum).
 NO_VALUES: dict = {}
 
 
 def _values(row: Row | None) -> dict:
     return NO_VALUES if row is None else row.values
-
-
-def _equal(expected: Decimal | None, found: Decimal | None) -> bool:
-    """compare_equal finds nothing: the two are equal, empty as zero."""
-    return (expected or ZERO) == (found or ZERO)
 
 
 def _within(limit: Decimal | None, found: Decimal | None) -> bool:
@@ -86,21 +83,21 @@ def t1_t2(report: Report) -> list[Finding]:
     if t1 is None or t2 is None:
         return []
     total = total_row(t2)
-    totals = _values(total)
+    totals = (NO_VALUES if total is None else total.values)
     out: list[Finding | None] = []
     for name, key in FISCAL + NON_FISCAL:
         row = t1.source(name)
         expected = totals.get(key)
         if row is not None or expected is not None:
-            found = _val(row, "income_amount")
-            if not _equal(expected, found):
+            found = (None if row is None else row.values.get("income_amount"))
+            if (expected or ZERO) != (found or ZERO):
                 out.append(compare_equal("X.T1-T2", Location("1", name, "income_amount"), expected, found,
                                          f"{name} income differs from table 2", f"T2[合计].{key}"))
     current, carried = _val(t1.current, "income_amount"), _val(t1.carryover, "income_amount")
-    if not _equal(totals.get("total"), current):
+    if (totals.get("total") or ZERO) != (current or ZERO):
         out.append(compare_equal("X.T1-T2", Location("1", "本年收入合计", "income_amount"), totals.get("total"),
                                  current, "本年收入合计 differs from table 2", "T2[合计].total"))
-    if not _equal(totals.get("carryover"), carried):
+    if (totals.get("carryover") or ZERO) != (carried or ZERO):
         out.append(compare_equal("X.T1-T2", Location("1", "上年结转", "income_amount"), totals.get("carryover"),
                                  carried, "上年结转 differs from table 2", "T2[合计].carryover"))
     rows2 = coded_rows(t2)
@@ -109,10 +106,10 @@ def t1_t2(report: Report) -> list[Finding]:
         if code is None:
             continue
         other, values = _values(rows2.get(code)), row.values
-        if not _equal(other.get("total"), values.get("exp_current")):
+        if (other.get("total") or ZERO) != (values.get("exp_current") or ZERO):
             out.append(compare_equal("X.T1-T2", Location("1", code, "exp_current"), other.get("total"), values.get("exp_current"),
                                      "当年预算安排 differs from table 2", f"T2[{code}].total"))
-        if not _equal(other.get("carryover"), values.get("exp_carryover")):
+        if (other.get("carryover") or ZERO) != (values.get("exp_carryover") or ZERO):
             out.append(compare_equal("X.T1-T2", Location("1", code, "exp_carryover"), other.get("carryover"), values.get("exp_carryover"),
                                      "上年结转安排 differs from table 2", f"T2[{code}].carryover"))
     return _keep(*out)
@@ -127,7 +124,7 @@ def t1_t3(report: Report) -> list[Finding]:
     rows3 = coded_rows(t3)
     out = []
     expected, found = _val(total_row(t3), "total"), _val(t1.exp_total, "exp_total")
-    if not _equal(expected, found):
+    if (expected or ZERO) != (found or ZERO):
         out.append(compare_equal("X.T1-T3", Location("1", "支出总计", "exp_total"), expected, found,
                                  "支出总计 differs from table 3's 合计", "T3[合计].total"))
     for row in t1.classes:
@@ -135,7 +132,7 @@ def t1_t3(report: Report) -> list[Finding]:
         if code is None:
             continue
         expected, found = _val(rows3.get(code), "total"), row.values.get("exp_total")
-        if not _equal(expected, found):
+        if (expected or ZERO) != (found or ZERO):
             out.append(compare_equal("X.T1-T3", Location("1", code, "exp_total"), expected, found,
                                      "spending differs from table 3", f"T3[{code}].total"))
     return _keep(*out)
@@ -162,7 +159,7 @@ def t2_t3(report: Report) -> list[Finding]:
             out.append(compare_sum("X.T2-T3", Location("3", code, "total"), [("本年收入", current), ("上年结转", carried)],
                                    shown, "table 3 differs from table 2's income plus carryover"))
     total2 = total_row(indexed_table(report, "2"))
-    current, carried = _val(total2, "total"), _val(total2, "carryover")
+    current, carried = (None if total2 is None else total2.values.get("total")), (None if total2 is None else total2.values.get("carryover"))
     shown = _val(total_row(indexed_table(report, "3")), "total")
     if (shown or ZERO) != (current or ZERO) + (carried or ZERO):
         out.append(compare_sum("X.T2-T3", Location("3", "合计", "total"), [("本年收入", current), ("上年结转", carried)],
@@ -180,7 +177,7 @@ def t3_t5(report: Report) -> list[Finding]:
     others = ("carryover", "fund", "soe", "special", "unit_funds")
     for code in _rows_union(rows3, rows5):
         r2 = rows2.get(code)
-        v2, v3, v5 = _values(r2), _values(rows3.get(code)), _values(rows5.get(code))
+        v2, v3, v5 = (NO_VALUES if r2 is None else r2.values), _values(rows3.get(code)), _values(rows5.get(code))
         less = [(k, -v2[k]) for k in others if v2.get(k) is not None]
         shown, whole = v5.get("total"), v3.get("total")
         if (shown or ZERO) != (whole or ZERO) + sum([x for _, x in less], ZERO):
@@ -190,7 +187,7 @@ def t3_t5(report: Report) -> list[Finding]:
         for key in ("basic", "project"):
             limit, found = v3.get(key), v5.get(key)
             if pure:
-                if not _equal(limit, found):
+                if (limit or ZERO) != (found or ZERO):
                     out.append(compare_equal("X.T3-T5", Location("5", code, key), limit, found,
                                              f"{key} differs from table 3 (the row has only 一般公共预算 current money)", f"T3[{code}].{key}"))
             elif not _within(limit, found):
@@ -210,7 +207,7 @@ def t1_t4(report: Report) -> list[Finding]:
     for name, _ in FISCAL:
         v1, v4 = _val(t1.source(name), "income_amount"), _val(t4.source(name), "income_amount")
         fiscal_rows.append((name, v1))
-        if not _equal(v1, v4):
+        if (v1 or ZERO) != (v4 or ZERO):
             out.append(compare_equal("X.T1-T4", Location("4", name, "income_amount"), v1, v4,
                                      f"{name} income differs from table 1", f"T1[{name}]"))
     out.append(compare_sum("X.T1-T4", Location("4", "本年收入合计", "income_amount"), fiscal_rows, _val(t4.current, "income_amount"),
@@ -222,8 +219,8 @@ def t1_t4(report: Report) -> list[Finding]:
     same = _fiscal_only(report)
     pairs = [(None, t1.exp_total, t4.exp_total)] + [(row, t1.class_row(row.code or "", row.label("exp_item")), row) for row in t4.classes]
     for row, r1, r4 in pairs:
-        v1, v4 = _val(r1, "exp_total"), _val(r4, "exp_total")
-        if _equal(v1, v4) if same else _within(v1, v4):
+        v1, v4 = (None if r1 is None else r1.values.get("exp_total")), (None if r4 is None else r4.values.get("exp_total"))
+        if (v1 or ZERO) == (v4 or ZERO) if same else _within(v1, v4):
             continue
         label = "支出总计" if row is None else row.code or norm(row.label("exp_item"))
         if same:
@@ -271,7 +268,7 @@ def t4_t7_t8_t9(report: Report) -> list[Finding]:
         if table is None:
             continue
         found = _val(total_row(table), key)
-        if not _equal(expected, found):
+        if (expected or ZERO) != (found or ZERO):
             out.append(compare_equal("X.T4-T7-T8-T9", Location(table_id, "合计", key), expected, found,
                                      f"合计 differs from table 4's {name} income", f"T4[{name}]"))
     return _keep(*out)
@@ -286,9 +283,9 @@ def t6_t11(report: Report) -> list[Finding]:
     public = _val(total_row(t6), "public")
     row = total_row(t11)
     return _keep(
-        compare_equal("X.T6-T11", Location("11", row_name(row) if row else "部门合计", "general"), public, _val(row, "general"),
+        compare_equal("X.T6-T11", Location("11", row_name(row) if row else "部门合计", "general"), public, (None if row is None else row.values.get("general")),
                       "机关运行经费 (一般公共预算) differs from table 6's 公用经费", "T6[合计].public"),
-        compare_at_most("X.T6-T11", Location("11", "部门合计", "total"), _val(row, "total"), public,
+        compare_at_most("X.T6-T11", Location("11", "部门合计", "total"), (None if row is None else row.values.get("total")), public,
                         "table 6's 公用经费 exceeds the 机关运行经费 total", "T11[部门合计].total"),
     )
 

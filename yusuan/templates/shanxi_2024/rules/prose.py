@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from operator import attrgetter
 
 from ....money import ZERO, percent, round_half_up, rounding_bound, to_wan
 from ....report import Claim, Report, Row
 from ....check import Finding, Location, rule
-from ....check.support import amount, cached, coded_rows, compare_at_most, compare_sum, fmt, norm, total_row
+from ....check.support import amount, coded_rows, memo, compare_at_most, compare_sum, fmt, norm, total_row
 from ....check.support import table as indexed_table
 from .tables import summary, t6_named
 
@@ -22,29 +23,43 @@ HALF_CENT = Decimal("0.005")
 SOURCES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
 FISCAL_KEYS = {"一般公共预算": "exp_general", "政府性基金预算": "exp_fund", "国有资本经营预算": "exp_soe"}
 THREE_PUBLIC = ("abroad", "reception", "vehicle_operation", "vehicle_purchase")
+_LEVEL = attrgetter("level")
 
 
 def claims(report: Report) -> list[tuple[str, Claim]]:
     """(section number, claim) for every claim of the explanations, in reading order."""
-    return cached(("claims", id(report)), lambda: [(s.number, c) for s in report.explanations for c in s.claims])
+    return memo(("claims", id(report)), _claims, report)
+
+
+def _claims(report: Report) -> list[tuple[str, Claim]]:
+    return [(s.number, c) for s in report.explanations for c in s.claims]
 
 
 def first(report: Report, subject: str, section: str | None = None) -> tuple[str, Claim] | None:
     """The first claim of ``subject`` — in ``section`` when given and stated there."""
-    found = _by_subject(report).get(subject, [])
+    found = _by_subject(report).get(subject)
+    if not found:
+        return None
     if section is not None:
-        return next(((n, c) for n, c in found if n == section), found[0] if found else None)
-    return found[0] if found else None
+        for stated in found:
+            if stated[0] == section:
+                return stated
+    return found[0]
 
 
 def _by_subject(report: Report) -> dict[str, list[tuple[str, Claim]]]:
-    def index() -> dict[str, list[tuple[str, Claim]]]:
-        out: dict[str, list[tuple[str, Claim]]] = {}
-        for number, claim in claims(report):
-            out.setdefault(claim.subject, []).append((number, claim))
-        return out
+    return memo(("by_subject", id(report)), _subject_index, report)
 
-    return cached(("by_subject", id(report)), index)
+
+def _subject_index(report: Report) -> dict[str, list[tuple[str, Claim]]]:
+    out: dict[str, list[tuple[str, Claim]]] = {}
+    for stated in claims(report):
+        found = out.get(stated[1].subject)
+        if found is None:
+            out[stated[1].subject] = [stated]
+        else:
+            found.append(stated)
+    return out
 
 
 def where(number: str, claim: Claim) -> Location:
@@ -52,7 +67,7 @@ def where(number: str, claim: Claim) -> Location:
 
 
 def _amount_finding(rule_id: str, number: str, claim: Claim, expected: Decimal | None, source: str) -> Finding | None:
-    gap = claim.value - amount(expected)
+    gap = claim.value - (ZERO if expected is None else expected)
     if gap == 0:
         return None
     return Finding(rule_id, "error", where(number, claim), f"{claim.subject} differs from {source}", fmt(amount(expected)),
@@ -63,7 +78,7 @@ def _amount_finding(rule_id: str, number: str, claim: Claim, expected: Decimal |
 
 def _cells(report: Report) -> dict[str, tuple[Decimal | None, str]]:
     """subject → (the table cell it restates, the cell's name)."""
-    return cached(("cells", id(report)), lambda: _compute_cells(report))
+    return memo(("cells", id(report)), _compute_cells, report)
 
 
 def _compute_cells(report: Report) -> dict[str, tuple[Decimal | None, str]]:
@@ -390,8 +405,8 @@ def _project_rows(report: Report) -> list[Row]:
     t12 = indexed_table(report, "12")
     if t12 is None:
         return []
-    top = min((r.level for r in t12.rows), default=0)
-    deepest = max((r.level for r in t12.rows), default=0)
+    top = min(map(_LEVEL, t12.rows), default=0)
+    deepest = max(map(_LEVEL, t12.rows), default=0)
     return [r for r in t12.rows if r.level == deepest and deepest > top]
 
 

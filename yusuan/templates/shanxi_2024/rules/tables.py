@@ -8,10 +8,12 @@ The column sums and the roll-ups of every classified table are generated from te
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import chain
+from operator import attrgetter
 
 from ....check import Finding, Location, rule
 from ....check.generated import code_rollup
-from ....check.support import cached, compare_equal, compare_sum, norm, row_name
+from ....check.support import compare_equal, compare_sum, memo, norm, row_name
 from ....check.support import table as indexed_table
 from ....money import ZERO
 from ....report import Report, Row, Table
@@ -24,6 +26,8 @@ def table9_income_rollup(t9: Table) -> list[Finding]:
 
 
 # --- the two-sided 收支总表: tables 1 and 4 ------------------------------------------------
+
+_VALUES = attrgetter("values")
 
 class Summary:
     """The parts of a 收支总表, found by their labels."""
@@ -56,7 +60,7 @@ class Summary:
         # Table 4 lists the carryover by source between 上年财政拨款结转 and 收入总计.
         end = total_i if total_i is not None else len(rows)
         self.carryover_sources = [r for r in rows[(carry_i + 1 if carry_i is not None else end):end] if r.labels.get("income_item")]
-        keys: set[str] = set().union(*(r.values for r in rows))
+        keys: set[str] = set(chain.from_iterable(map(_VALUES, rows)))
         self.exp_keys = [k for k in ("exp_total", "exp_current", "exp_carryover", "exp_general", "exp_fund", "exp_soe") if k in keys]
         self._by_source: dict[str, Row] = {}
         for r in self.sources:
@@ -73,20 +77,21 @@ class Summary:
 
 
 def summary(table: Table) -> Summary:
-    return cached(("summary", id(table)), lambda: Summary(table))
+    return memo(("summary", id(table)), Summary, table)
 
 
 def t6_named(t6) -> dict[str, list[Row]]:
     """Table 6's 款 rows (level 2) by their name, numbering and blanks aside, in table order:
     made once per check run (the 三公, pension and item-list rules look names up)."""
-    def compute():
-        named: dict[str, list[Row]] = {}
-        for r in t6.rows:
-            if r.level == 2:
-                named.setdefault(norm(r.label("dept_name")), []).append(r)
-        return t6, named
+    return memo(("shanxi.t6_items", id(t6)), _t6_named, t6)
 
-    return cached(("shanxi.t6_items", id(t6)), compute)[1]
+
+def _t6_named(t6: Table) -> dict[str, list[Row]]:
+    named: dict[str, list[Row]] = {}
+    for r in t6.rows:
+        if r.level == 2:
+            named.setdefault(norm(r.label("dept_name")), []).append(r)
+    return named
 
 
 def _differs(shown: Decimal | None, values) -> bool:
@@ -210,10 +215,13 @@ def labelled(report: Report) -> list[Finding]:
             if sides:
                 # Two sides: a row naming its expenditure side, and its income side or with no
                 # income amount, has nothing to report (most rows; the rest go the long way).
-                values = row.values
-                if _names(labels, other) and all(_names(labels, names) or values.get(key) is None
-                                                 for key, names in sides.items()):
-                    continue
+                if _names(labels, other):
+                    values = row.values
+                    for key, names in sides.items():
+                        if values.get(key) is not None and not _names(labels, names):
+                            break
+                    else:
+                        continue
             else:
                 # One side: the row names its amounts or not, whatever the column (decided once
                 # per row, not per cell: most rows are named and are passed over at once).

@@ -11,6 +11,7 @@ import bisect
 import itertools
 import re
 from decimal import Decimal
+from operator import attrgetter
 
 from ....money import ZERO, fmt_yuan, to_wan
 from ....report import Indicator, PerformanceTable, Report, Row
@@ -27,6 +28,7 @@ QUANTITY = re.compile(rf"^\s*([＞>≥≤＜<=＝]?)\s*([\d,]+(?:\.\d+)?)\s*({CO
 # the regex engine skip to the next digit instead of trying a match at every character.
 IN_TEXT = re.compile(rf"(\d\d*(?:\.\d+)?)\s*({COUNT_UNITS})(?![\d/])")
 SAME_UNIT = {"名": "人", "位": "人"}
+_LEVEL = attrgetter("level")
 
 
 def _indicators(report: Report) -> list[tuple[list[Indicator], list[Indicator]]]:
@@ -85,7 +87,7 @@ def _project_rows(report: Report) -> dict[str, tuple[str, Row]]:
         table = report.table(table_id)
         if table is None:
             continue
-        top = min((r.level for r in table.rows), default=0)
+        top = min(map(_LEVEL, table.rows), default=0)
         for row in table.rows:
             if row.level > top:
                 found.setdefault(norm(row.label("name")), (table_id, row))  # the first, table 12 first
@@ -260,7 +262,7 @@ def _project_amounts(report: Report) -> list[tuple[str, Decimal]]:
     table = report.table("12")
     if table is None:
         return []
-    deepest = max((r.level for r in table.rows), default=0)
+    deepest = max(map(_LEVEL, table.rows), default=0)
     return [(norm(r.label("name")), r.value("total") * PER_YUAN["万元"]) for r in table.rows
             if r.level == deepest and r.value("total") is not None]
 
