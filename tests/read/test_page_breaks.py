@@ -98,15 +98,25 @@ def test_a_row_whose_name_the_page_break_cuts_is_one_row(tmp_path):
     assert assert_same_tables(result.report, derived) > 0
 
 
-def _with_breaks(lines, derived_read, paged: bool):
+# What a continued table prints again at the top of the page it runs onto, from its caption line.
+HEADS = {
+    "header": lambda caption, unit, head: head,  # our PDF: the header rows
+    "title-unit-header": lambda caption, unit, head: [caption[1], *unit, *head],
+    "caption-title-unit-header": lambda caption, unit, head: [*caption, *unit, *head],
+    "caption": lambda caption, unit, head: caption[:1],  # a caption alone (预算公开表5)
+    "title": lambda caption, unit, head: caption[1:],  # the title alone
+}
+
+
+def _with_breaks(lines, derived_read, paged: bool, heads: str = "header"):
     """The lines with a page break in the middle of every table of two rows or more: a page
-    number, then the table's header rows printed again (the lines between its 单位 line and its
-    first row), the following lines on the next page (``paged``) or, as a text extraction
-    gives them, on no page."""
+    number, then what the table prints again (``HEADS``: by default its header rows, the lines
+    between its 单位 line and its first row), the following lines on the next page (``paged``)
+    or, as a text extraction gives them, on no page."""
     from yusuan.read.published_lines import Line
 
     by_no = {l.no: i for i, l in enumerate(lines)}
-    breaks: dict[int, list[str]] = {}  # index of the row's first line -> header lines to repeat
+    breaks: dict[int, list[str]] = {}  # index of the row's first line -> lines to print again
     for table in derived_read.tables:
         starts = [r.place.line for r in table.rows if r.place]
         if len(starts) < 2 or table.place is None:
@@ -116,8 +126,10 @@ def _with_breaks(lines, derived_read, paged: bool):
             continue
         caption = by_no[table.place.line]
         unit_line = next(i for i in range(caption, first) if "单位：" in lines[i].text or "单位:" in lines[i].text)
-        breaks[middle] = [l.text for l in lines[unit_line + 1:first]]
-        assert breaks[middle], f"表{table.id}: no header lines between its unit line and its first row"
+        head = [l.text for l in lines[unit_line + 1:first]]
+        assert head, f"表{table.id}: no header lines between its unit line and its first row"
+        assert unit_line == caption + 2, f"表{table.id}: not caption, title, unit line"
+        breaks[middle] = HEADS[heads]([lines[caption].text, lines[caption + 1].text], [lines[unit_line].text], head)
     out, page = [], 1
     for i, line in enumerate(lines):
         if i in breaks:
@@ -128,10 +140,12 @@ def _with_breaks(lines, derived_read, paged: bool):
     return [Line(l.text, n, l.page) for n, l in enumerate(out, 1)], len(breaks)
 
 
+@pytest.mark.parametrize("heads", sorted(HEADS))
 @pytest.mark.parametrize("paged", [True, False], ids=["pdf-lines", "text-lines"])
-def test_a_header_printed_again_at_a_break_in_any_table_is_skipped(paged):
-    """Every table of the example, broken in the middle with its header printed again: read the
-    same (表1/4 two-sided, 表2/3/5 by code, 表6 economic, 表10 三公, 表11 units, 表12/13 indented)."""
+def test_a_header_printed_again_at_a_break_in_any_table_is_skipped(paged, heads):
+    """Every table of the example, broken in the middle with its header (or its caption, title
+    and unit line) printed again: read the same (表1/4 two-sided, 表2/3/5 by code, 表6 economic,
+    表10 三公, 表11 units, 表12/13 indented)."""
     from yusuan.derive import derive
     from yusuan.inputs import read_budget
     from yusuan.read.published import read_lines, split_lines
@@ -144,8 +158,25 @@ def test_a_header_printed_again_at_a_break_in_any_table_is_skipped(paged):
     lines = split_lines(text_of(derived))
     whole = read_lines(lines, "example.txt", DETECT)
     assert whole.problems == []
-    broken, count = _with_breaks(lines, whole.report, paged)
+    broken, count = _with_breaks(lines, whole.report, paged, heads)
     assert count >= 9
     result = read_lines(broken, "broken.txt", DETECT)
     assert [str(p) for p in result.problems] == []
     assert assert_same_tables(result.report, derived) > 0
+
+
+def test_a_table_printed_twice_is_said_not_added_up():
+    """A caption printed again continues its table; a table printed again whole (caption, rows
+    and all) is therefore read as one table with two 合计 rows — which the reader says."""
+    from yusuan.derive import derive
+    from yusuan.inputs import read_budget
+    from yusuan.read.published import read_lines, split_lines
+
+    from .conftest import EXAMPLE_BUDGET
+    from tests.contexts import text_of
+
+    lines = text_of(derive(read_budget(EXAMPLE_BUDGET), SHANXI)).split("\n")
+    start, end = lines.index("预算公开表5"), lines.index("预算公开表6")
+    result = read_lines(split_lines("\n".join(lines[:end] + lines[start:])), "twice.txt", DETECT)
+    assert [(p.table, p.row) for p in result.problems] == [("5", "合计")]
+    assert "printed twice" in result.problems[0].message

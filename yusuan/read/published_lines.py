@@ -131,6 +131,12 @@ def segment(lines: list[Line], parts: list[Line], template: "Template") -> Segme
             state = "explanations"  # the performance tables belong to 第三部分 even where its heading is missing (a workbook)
         if state in ("profile", "tables") and (caption or stripped in titles):
             table_id = caption or titles[stripped]
+            if current is not None and current[0] == table_id and len(current[2]) > 3:
+                # the open table's caption or title printed again where it runs onto a new page:
+                # the caption is dropped, the title kept as a header line (the reader skips it)
+                if not caption:
+                    current[2].append(line)
+                continue
             # a title right after its caption belongs to the caption's table
             if not (current is not None and not caption and current[0] == table_id and len(current[2]) <= 3):
                 current = (table_id, line, [])

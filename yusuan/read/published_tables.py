@@ -71,8 +71,15 @@ class TableReader:
             self.problem(None, "no rows found under the header")
             return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, place=place_of(self.caption), note=note)
         self.check_header(lines[:start])
-        body_lines = self.rows_rejoined(_without_repeated_header(lines[start:], lines[:start]))
+        body_lines = self.rows_rejoined(_without_repeated_header(lines[start:], lines[:start], spec.title))
         rows = self.summary_rows(body_lines) if spec.rows.dimension.startswith("summary") else self.rows(body_lines)
+        totals = [r for r in rows if r.level == 0 and self.total in r.labels.values()]
+        if len(totals) > 1 and not spec.rows.dimension.startswith("summary"):
+            # a caption printed again continues its table (published_lines.segment); one printed
+            # again with all its rows is the table twice: say so rather than add it up twice
+            second = totals[1].place
+            self.problem(Line("", second.line, second.page) if second else None,
+                         f"a second {self.total} row: the table printed twice?", self.total)
         if note and not any(v is not None for r in rows for v in r.values.values()):
             rows = self.empty_rows(rows)
         return Table(id=spec.id, caption=spec.caption, title=spec.title, unit_name=unit_name, unit=unit, place=place_of(self.caption),
@@ -387,17 +394,23 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s", "", text)
 
 
-def _without_repeated_header(lines: list[Line], header: list[Line]) -> list[Line]:
+def _without_repeated_header(lines: list[Line], header: list[Line], title: str) -> list[Line]:
     """The rows' lines without the header a table prints again where it runs onto a new page.
 
     A line is the header again when it is, whitespace aside, one of the lines above the first
-    row (title, unit line, header rows) and carries no amount — at the top of a new page (the
-    page changes, or a header line just skipped), or anywhere when it has two fields or more
-    (a text extraction knows no pages; no row's label line repeats a whole header row).
+    row (title, unit line, header rows) and carries no amount, and it is one of these:
+    - the table's title or its unit line (单位：…): never a row's label, skipped anywhere;
+    - a header line of two fields or more: no row's label line repeats a whole header row;
+    - any other (a header cell alone, a wrapped one's fragment: 合计, 排) only at the top of a new
+      page (the page changes) or right under another header line skipped, as the rest of that
+      header. Alone in a text without pages it cannot be told from a row's name wrapped onto
+      its own line (合计 is the total row's label too; a fragment 出 of 传媒支出 is a name's
+      end as much as a header's) and is read as a row's label (docs/reading.md).
     Without this the repeated header became a row and took the first row's numbers under its
     合计 (表6 lost its first row after each page break).
     """
     repeated = {_squeezed(l.text) for l in header} - {""}
+    never_rows = {_squeezed(title)} | {_squeezed(l.text) for l in header if re.search(r"单位\s*[：:]", l.text)}
     kept: list[Line] = []
     page = None
     skipping = False
@@ -409,7 +422,8 @@ def _without_repeated_header(lines: list[Line], header: list[Line]) -> list[Line
         fields = [f for f in line.text.split(" ") if f.strip()]
         at_break = skipping or (line.page is not None and page is not None and line.page != page)
         page = line.page
-        if squeezed in repeated and not any(is_amount(f) for f in fields) and (at_break or len(fields) >= 2):
+        if squeezed in repeated and not any(is_amount(f) for f in fields) and (
+                at_break or len(fields) >= 2 or squeezed in never_rows):
             skipping = True
             continue
         skipping = False
