@@ -282,8 +282,11 @@ def zero_changes(report: Report) -> list[Finding]:
         # the amount the change is about: the only one since the clause began (其中： starts a
         # list whose items each carry their own change; two amounts there and it is ambiguous).
         begin = _clause_start(text, m.start())
+        amounts = list(AMOUNT.finditer(text, begin, m.start()))
+        if not any(_number(a.group(1)) == 0 for a in amounts):
+            continue  # no amount of 0 in the clause (the common case): last year's figures need not be found
         stated = [(p.start(), p.end()) for p in PRIOR.finditer(text, begin, m.start())]  # last year's, not this
-        amounts = [a for a in AMOUNT.finditer(text, begin, m.start()) if not any(s <= a.start() < e for s, e in stated)]
+        amounts = [a for a in amounts if not any(s <= a.start() < e for s, e in stated)]
         if len(amounts) != 1 or _number(amounts[0].group(1)) != 0:
             continue
         end = _clause_end(text, m.end())

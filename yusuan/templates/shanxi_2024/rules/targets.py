@@ -162,32 +162,39 @@ def cost(report: Report) -> list[Finding]:
         for period, money, column in (("年度", table.funding_annual.total, "annual"), ("实施期", table.funding_implementation.total, "implementation")):
             if money is None:
                 continue
-            indicators = []
+            annual = column == "annual"
+            named = []  # (name, value) of each cost indicator that reads as an amount
+            plain_names = []  # those stating the cost itself, with their sum and its rounding slack
+            total = slack = ZERO
+            bounded = []  # those stating a bound: (name, value, comparator, amount)
             for ind in costs:
-                value = ind.annual_value if column == "annual" else ind.value
-                name = (ind.annual_level3 if column == "annual" else ind.level3) or ind.level3
+                value = ind.annual_value if annual else ind.value
                 parsed = parsed_of.get(value, False)
                 if parsed is False:  # the 年度 column mostly restates the 实施期 one: parsed once
                     parsed = parsed_of[value] = _money(value)
-                if parsed:
-                    indicators.append((name, value, *parsed))
-            key = tuple((n, v) for n, v, *_ in indicators), money
+                if not parsed:
+                    continue
+                name = (ind.annual_level3 if annual else ind.level3) or ind.level3
+                named.append((name, value))
+                comparator, stated, half = parsed
+                if comparator == "":
+                    plain_names.append(f"{name} {value}")
+                    total += stated
+                    slack += half
+                else:
+                    bounded.append((name, value, comparator, stated))
+            key = tuple(named), money
             if key in seen:
                 continue  # the 年度 column restates the 实施期 one
             seen.add(key)
-            plain = [(n, v, a, h) for n, v, c, a, h in indicators if c == ""]
-            if plain:
-                total = sum((a for _, _, a, _ in plain), ZERO)
-                slack = sum((h for _, _, _, h in plain), ZERO)
+            if plain_names:
                 gap = money - total
                 if gap:
                     severity = "rounding" if abs(gap) <= slack else "error"
-                    names = " + ".join(f"{n} {v}" for n, v, _, _ in plain)
+                    names = " + ".join(plain_names)
                     out.append(Finding("P.cost", severity, _loc(table, names), f"the cost indicator differs from the {period} funding",
                                        f"{fmt_yuan(money)}元", f"{fmt_yuan(total)}元", f"{names} = {fmt_yuan(total)}元, {period}资金总额 {fmt_yuan(money)}元 (= {fmt(to_wan(money))}万元)"))
-            for name, value, comparator, bound, _ in indicators:
-                if not comparator:
-                    continue
+            for name, value, comparator, bound in bounded:
                 if comparator == ">":
                     holds = money > bound
                 elif comparator == "≥":
@@ -287,8 +294,11 @@ def _near(ordered: list[Decimal], value: Decimal, slack: Decimal) -> bool:
 MONEY_IN_TEXT = re.compile(r"(\d\d*(?:\.\d+)?)\s*(亿元|万元|元)(?!\s*/)")  # \d\d*: as IN_TEXT
 # Both at once: a number then either an amount's unit (MONEY_IN_TEXT) or a count's (IN_TEXT). The
 # two never match at one place nor inside each other's matches (a number is followed by one unit,
-# and neither unit starts with a digit), so one scan finds what each scan finds, in order.
-FIGURE_IN_TEXT = re.compile(rf"(\d\d*(?:\.\d+)?)\s*(?:(亿元|万元|元)(?!\s*/)|({COUNT_UNITS})(?![\d/]))")
+# and neither unit starts with a digit), so one scan finds what each scan finds, in order. The
+# number and the blanks are possessive (*+, ++, ?+): giving back a digit, the decimals or a blank
+# leaves a digit, a point or a blank where a unit must start, which no unit does — the same
+# matches, without trying each shorter number at each digit.
+FIGURE_IN_TEXT = re.compile(rf"(\d\d*+(?:\.\d++)?+)\s*+(?:(亿元|万元|元)(?!\s*/)|({COUNT_UNITS})(?![\d/]))")
 
 
 def _overview_figures(report: Report) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
