@@ -139,3 +139,64 @@ def test_a_real_table_that_prints_its_header_again_on_the_next_page():
     want = next(t for t in expected["tables"] if t["title"] == table.title)
     assert want["pages"] == [14, 15] and len(table.rows) == len(want["rows"])
     assert [r.labels.get("name") for r in table.rows if r.place.page == 15][0] == "行政事业单位医疗"
+
+
+# What a continued table prints again at the top of its next page: (title, unit line, header lines) -> lines
+SHANGHAI_HEADS = {
+    "header": lambda title, unit, head: head,  # as our PDF does, and 表5 of the real ones
+    "unit-header": lambda title, unit, head: [unit, *head],
+    "title-unit-header": lambda title, unit, head: [title, unit, *head],
+    "title": lambda title, unit, head: [title],
+}
+
+
+def _text_with_breaks(derived, template, heads: str, paged: bool):
+    """The text rendering of ``derived`` with a page break in the middle of every table of six
+    rows or more, ``SHANGHAI_HEADS[heads]`` printed again under it; the number of breaks."""
+    from yusuan.read.published_lines import Line
+    from yusuan.render.text import render_text
+
+    lines = render_text(derived, template).split("\n")
+    by_title = {t.title: t for t in derived.tables if len(t.rows) >= 6}
+    out: list[tuple[str, int]] = []
+    page, i = 1, 0
+    while i < len(lines):
+        out.append((lines[i], page))
+        table = by_title.get(lines[i])
+        if table is None:
+            i += 1
+            continue
+        first_label = next(iter(table.rows[0].labels.values()))
+        first = next(j for j in range(i + 2, len(lines)) if first_label in lines[j])
+        middle = first + len(table.rows) // 2
+        out += [(line, page) for line in lines[i + 1:middle]]
+        page += 1
+        out.append((f"-{page}-", page))
+        out += [(line, page) for line in SHANGHAI_HEADS[heads](lines[i], lines[i + 1], lines[i + 2:first])]
+        i = middle
+    return [Line(text, n, p if paged else None) for n, (text, p) in enumerate(out, 1)], page - 1
+
+
+@pytest.mark.parametrize("heads", sorted(SHANGHAI_HEADS))
+@pytest.mark.parametrize("paged", [True, False], ids=["pdf-lines", "text-lines"])
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_title_or_header_printed_again_at_a_break_continues_the_table(built, template, paged, heads):
+    """Every table of six rows or more broken in the middle, its header (or its title, unit line
+    and header) printed again: every table reads the same. A title printed again once began the
+    table there, and its first rows went to the table before."""
+    from yusuan.read.published import read_lines
+
+    derived, _, _ = built[template]
+    lines, breaks = _text_with_breaks(derived, derived_template(derived), heads, paged)
+    assert breaks >= 4
+    result = read_lines(lines, "broken.txt", DETECT)
+    assert [str(p) for p in result.problems] == []
+    for want, got in zip(derived.tables, result.report.tables, strict=True):
+        assert [(r.labels, r.values, r.code, r.level) for r in got.rows] == \
+            [(r.labels, r.values, r.code, r.level) for r in want.rows], want.title
+
+
+def derived_template(report):
+    from yusuan.templates import load
+
+    return load(report.template, report.year)

@@ -10,9 +10,11 @@ API:
 
 - ``locate(lines, specs, stops=()) -> (found, rest)``: each ``TitledTable(spec, title, body)``
   of ``specs`` whose title is printed alone on a line (whitespace and a grid's empty fields
-  ignored; a table-of-contents entry, numbered ``1.``, is not a title; the last such line
-  wins), its body running to the next title or to a line in ``stops`` (part headings); ``rest``
-  the lines outside every table, in order.
+  ignored; a table-of-contents entry, numbered ``1.``, is not a title). The table starts at
+  the first such line followed by its unit line, else at the last (a contents page lists
+  titles, without unit lines, before the tables); the title printed again further down, where
+  the table runs onto a new page, stays in its body. The body runs to the next table's start
+  or to a line in ``stops`` (part headings); ``rest`` is the lines outside every table, in order.
 - ``read_table(found) -> (Table, problems)``: the unit line, header lines (every field a
   word of the template's header tree, or the tree's cells at their grid positions) skipped
   wherever they repeat (a continuation page), blank padding rows dropped, the note kept as
@@ -66,12 +68,12 @@ def locate(lines: list[Line], specs: tuple[TableSpec, ...] | list[TableSpec],
     """The tables of ``specs`` found by title (in the document's order) and the lines outside them."""
     wanted = {squeeze(spec.title): spec for spec in specs}
     stop_words = {squeeze(s) for s in stops if s}
-    at: dict[str, int] = {}
+    printed: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
         key = squeeze(line.text)
         if key in wanted:
-            at[wanted[key].id] = i  # the last: a contents page lists titles before the tables
-    starts = sorted((i, tid) for tid, i in at.items())
+            printed.setdefault(wanted[key].id, []).append(i)
+    starts = sorted((_start(lines, at), tid) for tid, at in printed.items())
     boundaries = sorted({i for i, _ in starts} | {i for i, l in enumerate(lines) if squeeze(l.text) in stop_words})
     found: list[TitledTable] = []
     inside: set[int] = set()
@@ -82,6 +84,18 @@ def locate(lines: list[Line], specs: tuple[TableSpec, ...] | list[TableSpec],
         inside.update(range(start, end))
     rest = [line for i, line in enumerate(lines) if i not in inside]
     return found, rest
+
+
+def _start(lines: list[Line], printed: list[int]) -> int:
+    """Where a table starts among the lines that print its title: the first one followed by its
+    unit line (编制单位：… 单位：元) — a title printed again further down is the same table
+    running onto a new page, and stays in its body; failing that the last one (a contents page
+    lists the titles, without unit lines, before the tables)."""
+    for at in printed:
+        following = [l.text for l in lines[at + 1:at + 4] if l.text.strip()][:2]
+        if any(UNIT_LINE.search(" ".join(t.split())) or UNIT_ONLY.match(" ".join(t.split())) for t in following):
+            return at
+    return printed[-1]
 
 
 def split_fields(text: str, n: int) -> list[str]:
@@ -168,10 +182,11 @@ def read_table(found: TitledTable) -> tuple[Table, list[Problem]]:
     rows: list[Row] = []
     note: list[str] = []
     fields_of_last: int | None = None
+    title = squeeze(found.title.text)
     for line in found.body:
         text = line.text
-        if not text.strip() or PAGE_NUMBER.match(text):
-            continue  # a page number (-13-) between a table's pages
+        if not text.strip() or PAGE_NUMBER.match(text) or squeeze(text) == title:
+            continue  # a page number (-13-) between a table's pages, the title printed again on the next
         if note:  # everything after a note's first line is the note
             note.append(text.strip())
             continue
