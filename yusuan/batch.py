@@ -183,10 +183,11 @@ def _stoppable() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def _serve(conn, work: Callable[..., Any], memory: int) -> None:
-    """A worker: runs ``work(*call)`` for each (index, call) received until None, in its own
-    process group (so that ending it also ends what it started, such as the PDF reader's forked
-    child) and under the memory limit."""
+def _serve(conn, work: Callable[..., Any], memory: int, settle: Callable[[list], list] | None = None) -> None:
+    """A worker: for each group of (index, call) received until None, runs ``work(*call)`` of
+    each, then ``settle`` over the group's results (see run_all), and sends the outcomes back at
+    once; in its own process group (so that ending it also ends what it started, such as the PDF
+    reader's forked child) and under the memory limit."""
     _worker_signals()
     try:
         os.setpgid(0, 0)
@@ -202,41 +203,62 @@ def _serve(conn, work: Callable[..., Any], memory: int) -> None:
             return
         if task is None:
             return
-        index, call = task
+        outcomes = [(index, _outcome(work, call)) for index, call in task]
+        if settle is not None:
+            outcomes = _settled(settle, outcomes)
         try:
-            outcome = ("done", work(*call))
+            conn.send(outcomes)
         except MemoryError:
-            outcome = ("failed", out_of_memory())
-        except Exception as exc:  # work should not raise; if it does, the batch still goes on
-            outcome = ("failed", internal_error(exc))
-        try:
-            conn.send((index, outcome))
-        except MemoryError:
-            conn.send((index, ("failed", out_of_memory())))
+            conn.send([(index, ("failed", out_of_memory())) for index, _ in outcomes])
+
+
+def _outcome(work: Callable[..., Any], call: tuple) -> tuple[str, Any]:
+    try:
+        return ("done", work(*call))
+    except MemoryError:
+        return ("failed", out_of_memory())
+    except Exception as exc:  # work should not raise; if it does, the batch still goes on
+        return ("failed", internal_error(exc))
+
+
+def _settled(settle: Callable[[list], list], outcomes: list[tuple[int, tuple[str, Any]]]) -> list:
+    """``settle`` over the done results of a group, each replaced by what it returns for it."""
+    done = [n for n, (_, (kind, _)) in enumerate(outcomes) if kind == "done"]
+    try:
+        values = settle([outcomes[n][1][1] for n in done])
+        settled = [("done", value) for value in values]
+    except MemoryError:
+        settled = [("failed", out_of_memory())] * len(done)
+    except Exception as exc:
+        settled = [("failed", internal_error(exc))] * len(done)
+    outcomes = list(outcomes)
+    for n, outcome in zip(done, settled):
+        outcomes[n] = (outcomes[n][0], outcome)
+    return outcomes
 
 
 class _Worker:
     """One worker process and the call it is working on (None when idle)."""
 
-    def __init__(self, work: Callable[..., Any], memory: int):
+    def __init__(self, work: Callable[..., Any], memory: int, settle: Callable[[list], list] | None = None):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")  # the parent's loaded modules (and a test's patches) come along
         self.conn, theirs = context.Pipe()
-        self.process = context.Process(target=_serve, args=(theirs, work, memory), daemon=True)
+        self.process = context.Process(target=_serve, args=(theirs, work, memory, settle), daemon=True)
         self.process.start()
         theirs.close()  # ours closed, the worker's end is its own: its death is an EOF here
         try:
             os.setpgid(self.process.pid, self.process.pid)  # set from both sides: whichever runs first
         except OSError:
             pass
-        self.index: int | None = None
+        self.indices: list[int] = []  # the calls it is working on, as one group
         self.deadline = float("inf")
 
-    def give(self, index: int, call: tuple, seconds: int) -> None:
-        self.index = index
+    def give(self, group: list[tuple[int, tuple]], seconds: int) -> None:
+        self.indices = [index for index, _ in group]
         self.deadline = time.monotonic() + seconds if seconds else float("inf")
-        self.conn.send((index, call))
+        self.conn.send(group)
 
     def end(self, signum: int = signal.SIGKILL) -> None:
         """End the worker and everything in its process group (a PDF reader's child with it)."""
@@ -274,7 +296,9 @@ def took_too_long(seconds: int) -> str:
 
 def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
             done: Callable[[int, int, Any], None], names: Sequence[object] | None = None,
-            failed: Callable[[int, str], Any] | None = None) -> list[Any]:
+            failed: Callable[[int, str], Any] | None = None, group: int = 1,
+            settle: Callable[[list], list] | None = None,
+            abandoned: Callable[[list[int], int], None] | None = None) -> list[Any]:
     """``work(*call)`` for every call, results in the calls' order; ``done(count, index, result)``
     as each finishes (in completion order). ``work`` must be a module-level function that does not
     raise for a bad input, so one file cannot stop the others.
@@ -284,6 +308,14 @@ def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
     time is ended with its worker, a worker that dies is replaced, and either becomes
     ``failed(index, message)`` — the call's result saying why in one line — while the others go
     on. (Without fork, as on Windows, the calls run here, one by one and without limits.)
+
+    ``group``: a worker is given up to that many calls at once (one message each way, not one per
+    call), and ``settle`` (module-level) runs in the worker over the group's results before they
+    are sent back, replacing each — build stages a group's files and makes them durable with one
+    sync (render/staging.py). A group's time limit is one call's: a group over its time, or whose
+    worker died, is not failed as a whole — each of its calls runs again alone, so that only the
+    call at fault fails; ``abandoned(indices, pid)`` is told first, in this process, of the calls
+    whose worker was ended (to remove what it left staged).
 
     SIGINT or SIGTERM stops the batch within a second — workers ended, none left behind — says on
     stderr how many were done and which were not (``names``: what to call each call), and raises
@@ -304,50 +336,64 @@ def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
         with _stoppable():
             if not hasattr(os, "fork"):
                 for i, call in enumerate(calls):
-                    finish(i, work(*call))
+                    result = work(*call)
+                    finish(i, settle([result])[0] if settle is not None else result)
                 return results
             memory, seconds = memory_limit(), limit("file_seconds")
             waiting = list(range(len(calls)))[::-1]  # popped from the end: the calls' order
-            workers = [_Worker(work, memory) for _ in range(min(jobs, len(calls)))]
+            alone: set[int] = set()  # calls of a group that failed as a whole: each run again by itself
+
+            def next_group() -> list[tuple[int, tuple]]:
+                taken = [waiting.pop()]
+                while len(taken) < group and waiting and taken[0] not in alone and waiting[-1] not in alone:
+                    taken.append(waiting.pop())
+                return [(i, calls[i]) for i in taken]
+
+            workers = [_Worker(work, memory, settle) for _ in range(min(jobs, len(calls)))]
             while len(finished) < len(calls):
                 for n, worker in enumerate(workers):
-                    if worker.index is None and waiting:
+                    if not worker.indices and waiting:
                         if not worker.process.is_alive():  # ended while idle (the kernel's OOM killer)
                             worker.conn.close()
-                            worker = workers[n] = _Worker(work, memory)
-                        i = waiting.pop()
+                            worker = workers[n] = _Worker(work, memory, settle)
                         try:
-                            worker.give(i, calls[i], seconds)
-                        except OSError:  # it died just now: found dead below, the file said with it
+                            worker.give(next_group(), seconds)
+                        except OSError:  # it died just now: found dead below, the files said with it
                             pass
-                busy = [w for w in workers if w.index is not None]
+                busy = [w for w in workers if w.indices]
                 nearest = min(w.deadline for w in busy) - time.monotonic()
                 _wait([w.conn for w in busy] + [w.process.sentinel for w in busy], max(0.0, min(nearest, 1.0)))
                 for n, worker in enumerate(workers):
-                    if worker.index is None:
+                    if not worker.indices:
                         continue
-                    i = worker.index
-                    outcome = None
+                    outcomes = None
                     try:
                         if worker.conn.poll():
-                            _, outcome = worker.conn.recv()
+                            outcomes = worker.conn.recv()
                     except (EOFError, OSError):
-                        outcome = None
-                    if outcome is not None:
-                        worker.index, worker.deadline = None, float("inf")
-                        kind, value = outcome
-                        finish(i, value if kind == "done" else fail(i, value))
+                        outcomes = None
+                    if outcomes is not None:
+                        worker.indices, worker.deadline = [], float("inf")
+                        for i, (kind, value) in outcomes:
+                            finish(i, value if kind == "done" else fail(i, value))
                         continue
                     if worker.process.is_alive() and time.monotonic() < worker.deadline:
                         continue
-                    # Over its time, or dead: the file costs one line, a fresh worker takes its place.
+                    # Over its time, or dead: a fresh worker takes its place; a call alone costs one
+                    # line, a group's calls are each run again by themselves.
                     late = worker.process.is_alive()
                     worker.end()
                     worker.process.join(5)
                     worker.conn.close()
+                    if abandoned is not None:
+                        abandoned(worker.indices, worker.process.pid)
                     message = took_too_long(seconds) if late else _ended_by(worker)
-                    workers[n] = _Worker(work, memory)
-                    finish(i, fail(i, message))
+                    workers[n] = _Worker(work, memory, settle)
+                    if len(worker.indices) > 1:
+                        alone.update(worker.indices)
+                        waiting.extend(reversed(worker.indices))  # next, in their order
+                    else:
+                        finish(worker.indices[0], fail(worker.indices[0], message))
             for worker in workers:
                 worker.close()
             for worker in workers:

@@ -432,7 +432,7 @@ def performance_tables(budget: Budget) -> list[PerformanceTable]:
         if perf is None:
             continue
         tables.append(
-            PerformanceTable(
+            PerformanceTable.trusted(  # of a budget's validated texts and amounts (report.py)
                 title=f"{unit.region}级预算部门（单位）项目支出绩效目标表",
                 year=budget.year,
                 project_name=project.name,
@@ -442,11 +442,12 @@ def performance_tables(budget: Budget) -> list[PerformanceTable]:
                 period=perf.period,
                 funding_implementation=_funding(perf.funding),
                 funding_annual=_funding(perf.funding_annual or perf.funding),
-                **perf.model_dump(include={"overview", "basis", "necessity", "measures", "plan", "filled_at"}),
+                overview=perf.overview, basis=perf.basis, necessity=perf.necessity, measures=perf.measures,
+                plan=perf.plan, filled_at=perf.filled_at,
                 goal_implementation=perf.goal,
                 goal_annual=perf.goal if perf.goal_annual is None else perf.goal_annual,
                 indicators=[
-                    Indicator(
+                    Indicator.trusted(
                         level1=i.level1,
                         level2=i.level2,
                         level3=i.level3,
@@ -463,7 +464,8 @@ def performance_tables(budget: Budget) -> list[PerformanceTable]:
 
 
 def _funding(funding) -> Funding:
-    return Funding(total=funding.total, **funding.model_dump())
+    return Funding.trusted(funding.total, funding.central, funding.provincial, funding.local, funding.self_raised,
+                           funding.other)
 
 
 def derive(budget: Budget, context: "Context") -> Report:

@@ -252,6 +252,14 @@ class Funding(Model):
     self_raised: Amount | None = None  # 单位自筹
     other: Amount | None = None  # 其他资金
 
+    @classmethod
+    def trusted(cls, total, central, provincial, local, self_raised, other) -> "Funding":
+        """A project's funding derive copies from its budget, without validation: each amount
+        through the same amount check (a budget's Decimal passes at once), None kept."""
+        return _trusted(cls, {key: None if value is None else _amount(value) for key, value in (
+            ("total", total), ("central", central), ("provincial", provincial), ("local", local),
+            ("self_raised", self_raised), ("other", other))})
+
 
 class Indicator(Model):
     """A row of the indicator tree, for the 实施期 column and the 年度 column."""
@@ -263,6 +271,15 @@ class Indicator(Model):
     annual_level2: str = ""
     annual_level3: str = ""
     annual_value: str = ""
+
+    @classmethod
+    def trusted(cls, level1: str, level2: str, level3: str, value: str, annual_level2: str, annual_level3: str,
+                annual_value: str) -> "Indicator":
+        """An indicator derive copies from its budget, without validation; texts cleaned as the
+        model validator would."""
+        return _trusted(cls, {"level1": _clean_text(level1), "level2": _clean_text(level2), "level3": _clean_text(level3),
+                              "value": _clean_text(value), "annual_level2": _clean_text(annual_level2),
+                              "annual_level3": _clean_text(annual_level3), "annual_value": _clean_text(annual_value)})
 
 
 class PerformanceTable(Placed):
@@ -287,6 +304,23 @@ class PerformanceTable(Placed):
     indicators: list[Indicator] = Field(default_factory=empty_list)
     filled_at: str = ""  # 填报日期
 
+    @classmethod
+    def trusted(cls, year: int, funding_implementation: Funding, funding_annual: Funding,
+                indicators: list[Indicator], **texts: str) -> "PerformanceTable":
+        """A project form derive makes of a budget's project (its Funding and Indicators trusted
+        too), without validation, which would run the model validator of every indicator again;
+        ``texts`` are its text fields (title, project_name … filled_at), each cleaned as the model
+        validator would, "" where not given."""
+        unknown = set(texts) - _PERFORMANCE_TEXTS
+        if unknown:
+            raise TypeError(f"PerformanceTable has no text field {', '.join(sorted(unknown))}")
+        fields = {"place": None, "year": year, "funding_implementation": funding_implementation,
+                  "funding_annual": funding_annual, "indicators": list(indicators)}
+        return _trusted(cls, {key: fields[key] if key in fields else _clean_text(texts.get(key, ""))
+                              for key in cls.model_fields})
+
+
+_PERFORMANCE_TEXTS = {key for key, info in PerformanceTable.model_fields.items() if info.annotation is str}
 
 class ProjectNote(Model):
     """A page explaining one project in prose (Shanghai's 项目经费情况说明): its seven printed

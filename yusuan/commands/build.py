@@ -6,6 +6,7 @@ the others; nothing is written for it.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 
@@ -21,11 +22,18 @@ DEFAULT_TEMPLATE = "shanxi-2024"  # what `build` lays a budget out in unless --t
 
 def build_one(budget_file: Path, out: Path, formats: list[str], context: "Context") -> list[Path]:
     """Read, derive and write one budget; raises InputError(s) naming the place of what is wrong."""
+    from ..render import write_together
+
+    return write_together(_rendered(budget_file, formats, context), out)
+
+
+def _rendered(budget_file: Path, formats: list[str], context: "Context") -> list[tuple[str, bytes]]:
+    """The files of one budget's disclosure (name, bytes); raises InputError(s) as build_one."""
     from ..catalog import CatalogError
     from ..derive import derive
     from ..errors import InputError
     from ..inputs import read_budget
-    from ..render import write
+    from ..render import rendered
 
     budget = read_budget(budget_file, context.catalog)
     try:
@@ -33,26 +41,75 @@ def build_one(budget_file: Path, out: Path, formats: list[str], context: "Contex
     except (CatalogError, ValueError) as exc:  # an unknown code; a layout that no budget fills
         raise InputError(budget_file, None, str(exc)) from None
     try:
-        return write(context.rendering(report, budget), formats, out)
+        return rendered(context.rendering(report, budget), formats)
     except ValueError as exc:
         raise InputError(budget_file, None, str(exc)) from None
 
 
-def build_in_batch(budget_file: Path, out: Path, formats: list[str], template: str, catalog_files: tuple[str, ...]) -> list[str]:
-    """build_one for one budget of many, in a worker process: the errors as lines ([] when
-    built); never raises. (The context is made again here: a worker receives plain arguments.)"""
-    from ..context import Context
+def stage_in_batch(budget_file: Path, out: Path, formats: list[str], template: str,
+                   catalog_files: tuple[str, ...]) -> "Staged | list[str]":
+    """The work of one budget of a group (run_all's ``group``): read, derived, rendered, and its
+    files written under temporary names in OUT/<name>/ (render/staging.py), not yet synced nor
+    moved into place — ``settle_group`` does both for the whole group; its errors as lines
+    instead. Never raises."""
+    from ..render.staging import stage
+
+    staged, errors = _attempt(budget_file, lambda: stage(_rendered(budget_file, formats, _context(template, catalog_files)),
+                                                         out, fsync=False))
+    return staged if errors is None else errors
+
+
+def settle_group(results: list) -> list[list[str]]:
+    """A group's staged budgets made durable at once (one sync of the filesystem), then each
+    moved into place: [] for each built, its error lines for each not (nothing of it written)."""
+    from ..render.staging import Staged, sync_together
+
+    staged = [result for result in results if isinstance(result, Staged)]
+    try:
+        sync_together(staged)
+    except OSError as exc:
+        for each in staged:
+            each.discard()
+        return [[str(exc)] if isinstance(result, Staged) else result for result in results]
+    settled = []
+    for result in results:
+        if isinstance(result, Staged):
+            try:
+                result.move_into_place()
+                result = []
+            except OSError as exc:
+                result = [str(exc)]
+        settled.append(result)
+    return settled
+
+
+def _attempt(budget_file: Path, action):
+    """(what ``action()`` returned, None); or (None, what went wrong as lines) — a bug of ours on
+    one budget is said, and the others go on."""
     from ..errors import InputError, InputErrors
 
     try:
-        build_one(budget_file, out, formats, Context.create(template, catalog_files))
-        return []
+        return action(), None
     except InputErrors as exc:
-        return exc.lines()
+        return None, exc.lines()
     except (InputError, OSError, ValueError) as exc:
-        return [str(exc)]
+        return None, [str(exc)]
     except Exception as exc:  # a bug of ours on this budget: say so, and go on with the others
-        return [f"{budget_file}: {internal_error(exc)}"]
+        return None, [f"{budget_file}: {internal_error(exc)}"]
+
+
+@functools.cache
+def _context(template: str, catalog_files: tuple[str, ...]) -> "Context":
+    """A worker's context, made once per worker (it receives plain arguments): the template and
+    the catalog files loaded for its first budget only."""
+    from ..context import Context
+
+    return Context.create(template, catalog_files)
+
+
+# How many budgets a worker builds per message: enough that the sync and the messages are shared
+# (one syncfs for 16 units instead of 32 fsyncs), few enough that each worker gets several groups.
+GROUP = 16
 
 
 def register(app: typer.Typer) -> None:
@@ -102,8 +159,15 @@ def register(app: typer.Typer) -> None:
                     say(f"  error: {error}", done=False)
                 say(f"[{count}/{len(files)}] {files[i]}: " + ("built" if not errors else f"not built ({len(errors)} errors)"))
 
-            results = run_all(build_in_batch, [(path, out / name, formats, template, context.catalog_files) for path, name in zip(files, names)], jobs,
-                              report_progress, names=files, failed=lambda i, message: [f"{files[i]}: {message}"])
+            def abandoned(indices: list[int], pid: int) -> None:  # a worker ended over its time, or dead
+                from ..render.staging import remove_leftovers
+
+                for i in indices:
+                    remove_leftovers(out / names[i], pid)
+
+            results = run_all(stage_in_batch, [(path, out / name, formats, template, context.catalog_files) for path, name in zip(files, names)], jobs,
+                              report_progress, names=files, failed=lambda i, message: [f"{files[i]}: {message}"],
+                              group=max(1, min(GROUP, len(files) // (4 * jobs))), settle=settle_group, abandoned=abandoned)
         failed = sum(1 for errors in results if errors)
         typer.echo(f"built {len(files) - failed} of {len(files)} into {out}/<name>/"
                    + (f"; {failed} with errors, nothing written for them" if failed else ""), err=True)

@@ -8,7 +8,6 @@ atomically into a folder.
 from __future__ import annotations
 
 import importlib
-import itertools
 import os
 import tempfile
 from contextlib import contextmanager
@@ -115,43 +114,15 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-_WRITES = itertools.count()  # numbers this process's writes, so that two never share a temporary name
-
-
 def write_together(files: list[tuple[str, bytes]], outdir: str | Path) -> list[Path]:
     """Write ``files`` (name, bytes) into ``outdir`` as one step: each into a temporary file
     beside its place first (on the disk: fsync), then all moved into place (a rename each), so a
     full disk or a crash while writing leaves the folder as it was — not report.json new beside
-    an old report.pdf. An OSError names the file it was writing.
+    an old report.pdf. An OSError names the file it was writing. (Many folders at once, with one
+    sync for all: staging.py.)"""
+    from .staging import stage
 
-    The temporary files are hidden names in ``outdir`` itself, made with exclusive creation (so
-    with the permissions an ordinary file gets): no staging folder to make and remove for each
-    unit of a batch."""
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    tag = f".yusuan-writing-{os.getpid()}-{next(_WRITES)}"
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name, data in files:
-            path = outdir / name
-            temporary = path.with_name(f"{tag}-{path.name}")
-            try:
-                with open(temporary, "xb") as handle:
-                    staged.append((temporary, path))
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())  # on the disk before it replaces the previous file
-            except OSError as exc:
-                raise OSError(exc.errno, exc.strerror, str(path)) from None
-        for n, (temporary, path) in enumerate(staged):
-            os.replace(temporary, path)
-            staged[n] = (path, path)  # moved: nothing left to remove
-        return [path for _, path in staged]
-    except BaseException:
-        for temporary, path in staged:  # what was not moved into place
-            if temporary != path:
-                temporary.unlink(missing_ok=True)
-        raise
+    return stage(files, outdir).move_into_place()
 
 
 def check_formats(formats: list[str]) -> None:
@@ -162,10 +133,14 @@ def check_formats(formats: list[str]) -> None:
         raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(sorted(available))})")
 
 
-def write(rendering: Rendering, formats: list[str], outdir: str | Path) -> list[Path]:
-    """Render every format first, then write them all: a failing renderer leaves nothing half-written."""
+def rendered(rendering: Rendering, formats: list[str]) -> list[tuple[str, bytes]]:
+    """Every format rendered, as (file name, bytes); ValueError for an unknown format."""
     check_formats(formats)
     available = _renderers(formats)
     with once():  # the page layout (render/layout.py) computed once for html, pdf, docx and xlsx alike
-        rendered = [(available[f], available[f].render(rendering)) for f in formats]
-    return write_together([(renderer.filename, data) for renderer, data in rendered], outdir)
+        return [(available[f].filename, available[f].render(rendering)) for f in formats]
+
+
+def write(rendering: Rendering, formats: list[str], outdir: str | Path) -> list[Path]:
+    """Render every format first, then write them all: a failing renderer leaves nothing half-written."""
+    return write_together(rendered(rendering, formats), outdir)
