@@ -291,8 +291,11 @@ def _placed(finding: Finding, report: Report, rows: dict) -> Finding:
         found = form.place if form is not None else None
     if found is None:
         return finding
-    text = str(found)
-    return copied(finding, place=text) if text else finding
+    key = ("text", id(found))  # several findings point at one row or table: its place told once
+    text = rows.get(key)
+    if text is None:
+        text = rows[key] = (found, str(found))
+    return copied(finding, place=text[1]) if text[1] else finding
 
 
 def rules_markdown() -> str:

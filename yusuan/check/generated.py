@@ -269,13 +269,18 @@ def children_sum(rule_id: str, table: Table, parent: Row, children: list[Row], c
         return []  # every column holds: nothing to say, nothing made
     findings = []
     values = parent.values
+    named = None  # the rows' names and the terms' labels, made for the first column that is off
     for key in columns:
         shown = values.get(key)
         if _sum_holds(shown, children, key):
             continue
-        found = compare_sum(rule_id, Location(table.id, row_name(parent), key),
-                            [(term_label(c), c.values.get(key)) for c in children], shown, what,
-                            cells=(cell(table.id, parent, key), *(cell(table.id, c, key) for c in children)))
+        if named is None:
+            prefix = f"T{table.id}["
+            named = (row_name(parent), [prefix + row_name(c) for c in children], [term_label(c) for c in children])
+        parent_name, child_cells, labels = named
+        found = compare_sum(rule_id, Location(table.id, parent_name, key),
+                            [(label, c.values.get(key)) for label, c in zip(labels, children)], shown, what,
+                            cells=(f"T{table.id}[{parent_name}].{key}", *[f"{c}].{key}" for c in child_cells]))
         if found:
             findings.append(found)
     return findings

@@ -24,6 +24,7 @@ from . import Finding, Location, rule
 from .support import cached, is_empty, row_name, spec_of
 
 _LABELS = attrgetter("labels")
+_CODE = attrgetter("code")
 MARKS = "。，；、："  # the marks that end or split a clause: two in a row is always one too many
 NUMBER = r"\d[\d,]*(?:\.\d+)?"
 QUOTE = 12  # characters quoted on each side of what a finding points at
@@ -478,8 +479,7 @@ def codes(report: Report, template: Template) -> list[Finding]:
     out = []
     for table in _coded_tables(report, template):
         above: list[str] = []  # the codes of the rows above that are not yet closed, shortest first
-        for row in table.rows:
-            code = row.code
+        for code in map(_CODE, table.rows):  # the codes read in C
             if not code or not code.isdigit():
                 above = []
                 continue

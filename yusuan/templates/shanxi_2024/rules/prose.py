@@ -271,6 +271,11 @@ def _sum_of(by_subject: dict[str, list[tuple[str, Claim]]], rule_id: str, total:
     if not terms:
         return None
     number, claim = stated
+    added = ZERO
+    for _, value in terms:
+        added += value
+    if (claim.value >= added) if at_most else (claim.value == added):
+        return None  # what compare_at_most / compare_sum decide first: nothing is named for a sum that holds
     if at_most:
         return compare_at_most(rule_id, where(number, claim), claim.value, sum((v for _, v in terms), ZERO),
                                f"the parts stated exceed {total}", total, rounding_bound(len(terms)))

@@ -8,8 +8,8 @@ The column sums and the roll-ups of every classified table are generated from te
 from __future__ import annotations
 
 from decimal import Decimal
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, compress
+from operator import attrgetter, not_
 
 from ....check import Finding, Location, rule
 from ....check.generated import code_rollup
@@ -28,6 +28,7 @@ def table9_income_rollup(t9: Table) -> list[Finding]:
 # --- the two-sided 收支总表: tables 1 and 4 ------------------------------------------------
 
 _VALUES = attrgetter("values")
+_CODE = attrgetter("code")
 
 class Summary:
     """The parts of a 收支总表, found by their labels."""
@@ -210,7 +211,11 @@ def labelled(report: Report) -> list[Finding]:
     for table in report.tables:
         sides = SIDES.get(table.id, {})
         other = OTHER_SIDE.get(table.id)
-        for i, row in enumerate(table.rows):
+        rows = enumerate(table.rows)
+        if not sides:
+            # One side: a coded row names its amounts; only the others are looked at, picked in C.
+            rows = compress(rows, map(not_, map(_CODE, table.rows)))
+        for i, row in rows:
             labels = row.labels
             if sides:
                 # Two sides: a row naming its expenditure side, and its income side or with no
