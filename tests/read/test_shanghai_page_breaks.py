@@ -53,9 +53,11 @@ def _pages(table) -> list[int]:
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_a_built_department_reads_back_whole_across_page_breaks(built, template):
-    """Every cell (label, amount, code, level), note and title of every table, and the project
-    pages. (Not the prose: our PDF's text layer gives 23.“ as 23“. in one numbered item of the
-    department's long list — a character-order matter of the PDF layer, not of page breaks.)"""
+    """Every cell (label, amount, code, level), note and title of every table, every section's
+    text and claims, and the project pages. (The prose read back equal since a line's characters
+    are ordered by their middles — typst pulls “ back over the period of "23." — and "40." at a
+    line's start opens an item: 39 items of the department's long list read 23“. and one ran
+    into the next.)"""
     derived, result, _ = built[template]
     assert [str(p) for p in result.problems] == [] and result.template == template
     report = result.report
@@ -70,6 +72,11 @@ def test_a_built_department_reads_back_whole_across_page_breaks(built, template)
         compared += sum(len(r.labels) + len(r.values) for r in want.rows)
     assert report.projects == derived.projects
     assert compared > 1500
+    assert [(s.number, s.title, s.text) for s in report.explanations] == \
+        [(s.number, s.title, s.text) for s in derived.explanations]
+    claims = [(c.subject, c.value, c.unit) for s in report.explanations for c in s.claims]
+    assert claims == [(c.subject, c.value, c.unit) for s in derived.explanations for c in s.claims]
+    assert ("fiscal.item.2080505", Decimal("3108.17"), "万元") in claims
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

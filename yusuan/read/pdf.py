@@ -19,7 +19,7 @@ from .published_lines import NUMERALS, Line
 
 __all__ = ["pdf_lines", "read_pdf", "page_texts", "Limits"]
 
-NUMBERED = re.compile(rf"^(?:[{NUMERALS}]+、|（[{NUMERALS}]+）|\d+、)")
+NUMBERED = re.compile(rf"^(?:[{NUMERALS}]+、|（[{NUMERALS}]+）|\d+、|\d+\.(?!\d))")  # 1. too (Shanghai's lists); 1.5 not
 LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one line
 
 
@@ -64,7 +64,7 @@ def _paragraphs(rows: list[list[Word]]) -> list[tuple[float, str, list[Word]]]:
             starts_left = row[0].x0 <= left + 0.5 * size
             next_line = 0 < row[0].top - previous[0].top <= 2.2 * size
             same_font = (previous[-1].fontname, previous[-1].size) == (row[0].fontname, row[0].size)
-            numbered = NUMBERED.match(text)  # 六、 （一） 1、 start an item, never continue one
+            numbered = NUMBERED.match(text)  # 六、 （一） 1、 1. start an item, never continue one
             if reaches_right and starts_left and next_line and same_font and not numbered:
                 joined[-1] = (top, row, previous_text + text, words + row)
                 continue
