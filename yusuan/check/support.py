@@ -222,17 +222,36 @@ def _sum_finding(rule, location, terms, total, n, gap, shown, message, exact, ce
     limit = ZERO if exact or n <= 1 else bound(n)
     severity = "rounding" if abs(gap) <= limit else "error"
     if n:
-        left = " + ".join([fmt(value) if not label else f"{label} {fmt(value)}" for label, value in terms if value is not None])
-        left = left.replace("+ -", "− ")
+        # each term as fmt shows it, written out (a finding of a sum has up to ~30 terms)
+        shown_terms = []
+        for label, value in terms:
+            if value is not None:
+                text = str(value)
+                if text[-3:-2] != ".":
+                    text = f"{value:.2f}"
+                shown_terms.append(f"{label} {text}" if label else text)
+        left = " + ".join(shown_terms).replace("+ -", "− ")
     else:
         left = "0.00"
     total_text, shown_text = fmt(total), fmt(shown)
-    arithmetic = f"{left} = {total_text}, shows {shown_text}"
     if severity == "rounding":
-        arithmetic += f" (gap {_signed(gap)} within rounding bound {limit:.3f} for {n} terms)"
+        arithmetic = f"{left} = {total_text}, shows {shown_text} (gap {_signed(gap)} within rounding bound {_bound_text(n, limit)} for {n} terms)"
     else:
-        arithmetic += f" (gap {_signed(gap)})"
+        arithmetic = f"{left} = {total_text}, shows {shown_text} (gap {_signed(gap)})"
     return Finding(rule, severity, location, message, total_text, shown_text, arithmetic, "", cells)
+
+
+_BOUND_TEXTS: dict[int, str] = {}
+
+
+def _bound_text(count: int, limit: Decimal) -> str:
+    """``f"{limit:.3f}"`` for the rounding bound of ``count`` terms (or 0 for one), each made once."""
+    found = _BOUND_TEXTS.get(count)
+    if found is None or count <= 1:
+        found = f"{limit:.3f}"
+        if count > 1:
+            _BOUND_TEXTS[count] = found
+    return found
 
 
 def compare_equal(
