@@ -1,6 +1,7 @@
 """Work over many inputs: in this process, or in worker processes (reading a PDF is CPU-bound)."""
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -189,6 +190,9 @@ def _serve(conn, work: Callable[..., Any], memory: int, settle: Callable[[list],
     once; in its own process group (so that ending it also ends what it started, such as the PDF
     reader's forked child) and under the memory limit."""
     _worker_signals()
+    # What the parent held when forking (modules, templates, the catalog) stays as it is: frozen,
+    # this worker's collections of garbage never go through it again (nor copy its pages).
+    gc.freeze()
     try:
         os.setpgid(0, 0)
     except OSError:  # the parent set it first

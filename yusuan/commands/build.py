@@ -107,6 +107,19 @@ def _context(template: str, catalog_files: tuple[str, ...]) -> "Context":
     return Context.create(template, catalog_files)
 
 
+def _load_for_workers(formats: list[str], context: "Context") -> None:
+    """Import here, before the workers are forked, the modules each of them needs to build a
+    budget (reader, derive, the template's prose, the renderers): they share them, instead of
+    each importing them (and building the budget's models) again. Nothing of an input is read here."""
+    from ..derive import derive  # noqa: F401
+    from ..read import budget_yaml  # noqa: F401
+    from ..render import _renderers
+    from ..render import staging  # noqa: F401
+
+    _renderers(formats)
+    context.template(2024).module("prose")  # the year make_context loaded the template for
+
+
 # How many budgets a worker builds per message: enough that the sync and the messages are shared
 # (one syncfs for 16 units instead of 32 fsyncs), few enough that each worker gets several groups.
 GROUP = 16
@@ -165,6 +178,7 @@ def register(app: typer.Typer) -> None:
                 for i in indices:
                     remove_leftovers(out / names[i], pid)
 
+            _load_for_workers(formats, context)
             results = run_all(stage_in_batch, [(path, out / name, formats, template, context.catalog_files) for path, name in zip(files, names)], jobs,
                               report_progress, names=files, failed=lambda i, message: [f"{files[i]}: {message}"],
                               group=max(1, min(GROUP, len(files) // (4 * jobs))), settle=settle_group, abandoned=abandoned)
