@@ -44,6 +44,12 @@ for path in sorted(Path(sys.argv[1]).glob("*.json")):
 '''
 
 
+# Wording the review rules read (R.zero-change, R.empty-reason, R.growth-figure), put into the prose.
+ODD_WORDING = ("本项0万元，比上年增加5万元。", "为0万元，比上年减少12.50万元，上年为12.50万元，下降90%。",
+               "０万元，较上年减少３万元，下降１００%。", "其中：0万元，比2023年减少4万元；", "0.00万元，与上年相比下降100%。",
+               "主要原因是。", "增长%", "比上年减少1,000万元，上年为0万元")
+
+
 def _odd(report, rng: random.Random):
     """The report with a few of its parts broken at random (in place)."""
     for _ in range(rng.randint(1, 6)):
@@ -89,7 +95,7 @@ def _odd(report, rng: random.Random):
         elif what == 8 and report.explanations:
             s = rng.choice(report.explanations)
             cut = rng.randrange(len(s.text) + 1)
-            s.text = s.text[:cut] + rng.choice(["", "。。", "；", "XX", "0", "增长0%", "（）"]) + s.text[cut:]
+            s.text = s.text[:cut] + rng.choice(["", "。。", "；", "XX", "0", "增长0%", "（）", *ODD_WORDING]) + s.text[cut:]
         elif what == 9 and report.explanations:
             del report.explanations[rng.randrange(len(report.explanations))]
         elif what == 10 and report.performance:

@@ -267,6 +267,9 @@ AMOUNT = re.compile(rf"({NUMBER})[ \t\u3000]*(亿元|万元|元)")
 CHANGE = re.compile(rf"(?:比|较|与)[^，。；\n]{{0,30}}?(增加|减少|增长|下降)[ \t\u3000]*({NUMBER})[ \t\u3000]*(亿元|万元|元|%|％)")
 PRIOR = re.compile(rf"(?:上年|上一年|(\d{{4}})年)[^，。；\n]{{0,12}}?(?:为|是)[ \t\u3000]*({NUMBER})[ \t\u3000]*(亿元|万元|元)")
 SUBJECT_START = re.compile(r"[。；\n]|其中[：:，,]")  # what begins a clause (found back from a change: _clause_start)
+# A digit \d matches besides 0-9 (full-width, other scripts'): where one is, an amount may be 0
+# without an ASCII 0 (Decimal reads them all).
+OTHER_DIGIT = re.compile(r"[^\D0-9]")
 RATE_DOWN = re.compile(rf"下降[ \t\u3000]*({NUMBER})[ \t\u3000]*[%％]")
 
 
@@ -279,10 +282,13 @@ def zero_changes(report: Report) -> list[Finding]:
         value = _number(m.group(2))
         if not value:
             continue
-        m = _Local(m, at)  # as when each piece was scanned on its own: positions in the piece
+        start = m.start() - at  # as when each piece was scanned on its own: positions in the piece
         # the amount the change is about: the only one since the clause began (其中： starts a
         # list whose items each carry their own change; two amounts there and it is ambiguous).
-        begin = _clause_start(text, m.start())
+        begin = _clause_start(text, start)
+        if text.find("0", begin, start) < 0 and OTHER_DIGIT.search(text, begin, start) is None:
+            continue  # no digit 0 in the clause, so no amount of 0 (the common case): nothing more to read
+        m = _Local(m, at)
         amounts = list(AMOUNT.finditer(text, begin, m.start()))
         if not any(_number(a.group(1)) == 0 for a in amounts):
             continue  # no amount of 0 in the clause (the common case): last year's figures need not be found

@@ -216,6 +216,7 @@ def shares(report: Report) -> list[Finding]:
 
 
 GROWTH = ("income.total", "expenditure.total", "general.current", "operating_costs")
+GROWTH_OF = {f"{base}.growth": base for base in GROWTH}  # a growth rate's subject → what grew
 
 
 @rule("N.growth", "Every growth rate is recomputed from the value and the change the text gives: change ÷ (value − change).",
@@ -223,9 +224,9 @@ GROWTH = ("income.total", "expenditure.total", "general.current", "operating_cos
 def growth(report: Report) -> list[Finding]:
     out = []
     for number, claim in claims(report):
-        if not claim.subject.endswith(".growth") or claim.subject.removesuffix(".growth") not in GROWTH:
+        base = GROWTH_OF.get(claim.subject)
+        if base is None:
             continue
-        base = claim.subject.removesuffix(".growth")
         value, change = first(report, base, number), first(report, f"{base}.change", number)
         if value is None or change is None:
             continue
