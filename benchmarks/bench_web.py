@@ -221,6 +221,38 @@ def start_server(config: str, url: str, port: int, workers: int) -> subprocess.P
         time.sleep(0.3)
 
 
+class ConnectionSpread:
+    """How the load's connections were shared among the server's worker processes, seen once
+    shortly after they connect (ss(8)): uvicorn's workers accept from one listening socket, and
+    the first awake takes every connection waiting — four opened at once often all go to one
+    worker, which then serves them one request at a time while the other is idle. A p99 of
+    several times the CPU per request is that queue."""
+
+    def __init__(self, port: int, workers: int):
+        self.port, self.workers, self.seen = port, workers, ""
+
+    def sample_soon(self) -> None:
+        import threading
+
+        self.seen = "?"
+        threading.Timer(0.3, self._sample).start()
+
+    def _sample(self) -> None:
+        import re
+
+        try:
+            out = subprocess.run(["ss", "-tnpH", "state", "established", f"sport = :{self.port}"],
+                                 capture_output=True, text=True, timeout=5).stdout
+        except (OSError, subprocess.SubprocessError):
+            return
+        pids = re.findall(r"pid=(\d+)", out)
+        counts = sorted((pids.count(p) for p in set(pids)), reverse=True)
+        self.seen = "+".join(str(n) for n in counts + [0] * (self.workers - len(counts)))
+
+    def result(self) -> str:
+        return self.seen
+
+
 def stop_server(server: subprocess.Popen) -> None:
     server.terminate()
     try:
@@ -250,6 +282,7 @@ def measure(config: str, url: str, units: int, args) -> None:
             "API table": ([f"/api/units/B{rng.randrange(units):04d}/2024/tables/3" for _ in range(200)], True),
             "API search": ([f"/api/search?q={quote(q)}&per_page=20" for q in ("测试部门07", "社会保障", "30101")], True),
         }
+        spread = ConnectionSpread(port, args.workers) if config == "workers" else None
         for name, (paths, shuffle) in endpoints.items():
             if name == "unit page (repeat visits)":
                 # each requested before, 8 times over all connections: every worker process (each
@@ -257,13 +290,16 @@ def measure(config: str, url: str, units: int, args) -> None:
                 load(port, paths * 8, len(paths) * 8, args.connections, shuffle=False)
             count = len(paths) if not shuffle else args.requests
             server_cpu = cpu_seconds(server.pid)
+            if spread is not None:
+                spread.sample_soon()
             seconds, latencies, errors, in_app, cpu = load(port, paths, count, args.connections, shuffle)
             server_cpu = cpu_seconds(server.pid) - server_cpu
+            shared = f"; connections per worker {spread.result()}" if spread is not None else ""
             print(f"  {name:26s} {len(latencies) / seconds:7.1f} req/s  p50 {1000 * quantile(latencies, .5):6.1f} ms  "
                   f"p99 {1000 * quantile(latencies, .99):6.1f} ms  errors {errors}  "
                   f"server CPU {1000 * server_cpu / len(latencies):5.1f} ms/request  "
                   f"(in the app p50 {1000 * quantile(in_app, .5):5.1f} / p99 {1000 * quantile(in_app, .99):6.1f} ms; "
-                  f"client CPU {100 * cpu / seconds:3.0f}% of a core)", flush=True)
+                  f"client CPU {100 * cpu / seconds:3.0f}% of a core{shared})", flush=True)
         memory, processes = rss_mb(server.pid)
         print(f"  server memory (RSS, {processes} processes): {memory:.0f} MB", flush=True)
     finally:
@@ -297,8 +333,15 @@ def main() -> None:
             seconds = publish(url, args.units)
             print(f"published {args.units} generated units in {seconds:.1f} s ({args.units / seconds:.1f} reports/s)")
         from yusuan.store.db import open_store
+        from yusuan.web.unit_page import fill_stored
 
-        open_store(url)[0].dispose()  # migrated before any server starts
+        engine, sessions = open_store(url)  # migrated before any server starts
+        start = time.perf_counter()
+        filled = fill_stored(sessions)  # as a publication stores them now (an earlier run's database)
+        if filled:
+            print(f"stored the unit pages' pieces of {filled} reports published before 0005 "
+                  f"in {time.perf_counter() - start:.1f} s")
+        engine.dispose()
         database = "PostgreSQL" if url.startswith("postgres") else "SQLite"
         load_average = os.getloadavg()[0]
         print(f"{database}, {args.units} units; {args.connections} connections from one asyncio client; "
