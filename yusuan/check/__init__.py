@@ -320,6 +320,8 @@ def rules_markdown() -> str:
         "column keys, yusuan/templates/<id>/template.yaml); `T2[合计]` a row by its label;",
         "claims are named by their subject (docs/claims.md).",
         "",
+        "How fast `check` is, and how a faster one is shown to find the same: docs/scale.md (`check`'s speed).",
+        "",
     ]
     titles = {
         "generated": "Generated from the layout",
