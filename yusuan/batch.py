@@ -242,7 +242,7 @@ def _settled(settle: Callable[[list], list], outcomes: list[tuple[int, tuple[str
 
 
 class _Worker:
-    """One worker process and the call it is working on (None when idle)."""
+    """One worker process and the calls it is working on (none when idle)."""
 
     def __init__(self, work: Callable[..., Any], memory: int, settle: Callable[[list], list] | None = None):
         import multiprocessing
@@ -406,7 +406,7 @@ def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
                     worker.end()
             return results
     except (Interrupted, KeyboardInterrupt) as exc:
-        _stop(workers)
+        _stop(workers, abandoned)
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
         left = [names[i] if names else f"#{i + 1}" for i in range(len(calls)) if i not in finished]
         shown = ", ".join(map(str, left[:10])) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
@@ -414,7 +414,7 @@ def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
               f"not done: {shown or 'none'}", file=sys.stderr, flush=True)
         raise Interrupted(signum) from None
     except BaseException:
-        _stop(workers)  # a bug in a done() callback: no worker left behind either
+        _stop(workers, abandoned)  # a bug in a done() callback: no worker left behind either
         raise
 
 
@@ -424,9 +424,9 @@ def _wait(objects: list, timeout: float) -> None:
     wait(objects, timeout)
 
 
-def _stop(workers: list[_Worker]) -> None:
+def _stop(workers: list[_Worker], abandoned: Callable[[list[int], int], None] | None = None) -> None:
     """End the workers now: what is running is ended (SIGTERM, then SIGKILL after half a
-    second), what waits is never started."""
+    second), what waits is never started; ``abandoned`` told of what each was working on."""
     main = threading.current_thread() is threading.main_thread()
     # a second Ctrl-C must not interrupt the cleaning up
     previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)} if main else {}
@@ -439,6 +439,9 @@ def _stop(workers: list[_Worker]) -> None:
             if worker.process.is_alive():
                 worker.end(signal.SIGKILL)
                 worker.process.join(0.5)
+        for worker in workers:
+            if abandoned is not None and worker.indices and not worker.process.is_alive():
+                abandoned(worker.indices, worker.process.pid)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -140,3 +140,26 @@ def test_what_an_ended_worker_left_staged_is_removed_and_nothing_else(tmp_path):
         path.write_bytes(b"x")
     staging.remove_leftovers(folder, 4242)
     assert sorted(p.name for p in folder.iterdir()) == sorted([other.name, "report.json"])
+
+
+def test_a_build_stopped_by_a_signal_leaves_nothing_staged(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    _units(tmp_path, 64)  # --jobs 2: groups of 8, several staged in each worker when the signal comes
+    root = Path(__file__).resolve().parent.parent.parent
+    process = subprocess.Popen([sys.executable, "-m", "yusuan.cli", "build", str(tmp_path / "units"), "-f", "json,text,html",
+                                "-o", str(tmp_path / "out"), "--jobs", "2"], stderr=subprocess.PIPE, text=True, cwd=root,
+                               env={**os.environ, "PYTHONPATH": str(root)})
+    for line in process.stderr:  # a first group is done: the workers are in their next ones
+        if line.startswith("[1/64]"):
+            break
+    process.send_signal(signal.SIGTERM)
+    _, rest = process.communicate(timeout=30)
+    assert process.returncode == 143, rest
+    assert [p for p in (tmp_path / "out").rglob(f"{staging.TEMPORARY_PREFIX}*")] == []
+    built = [p for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")]
+    assert 1 <= len(built) < 64
+    for folder in built:  # a unit is there whole or not at all
+        assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.json", "report.txt"]

@@ -127,11 +127,19 @@ def _syncfs():
 
 def remove_leftovers(folder: Path, pid: int) -> None:
     """Remove what a writer process ``pid`` that was ended (killed over its time, or dead) left
-    staged in ``folder``: its temporaries, never moved into place."""
+    staged in ``folder``: its temporaries, never moved into place — and the folder, if that leaves
+    it empty (it was made for them)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
         if entry.name.startswith(f"{TEMPORARY_PREFIX}{pid}-"):
-            Path(entry.path).unlink(missing_ok=True)
+            try:
+                Path(entry.path).unlink(missing_ok=True)
+            except OSError:  # left as it is: a hidden file, never taken for an output
+                pass
+    try:
+        folder.rmdir()
+    except OSError:  # not empty: what was there before stays
+        pass
