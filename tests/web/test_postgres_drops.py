@@ -76,3 +76,22 @@ def test_a_killed_backend_or_a_restart_is_no_500(cluster):
         assert client.get(f"/search?q={quote('屯留')}").status_code == 200
         cluster.restart()
         assert client.get(page).status_code == 200
+
+        # Dropped during the request, between the page's queries: the page is asked again once.
+        from yusuan.web import queries
+
+        made, calls = queries.page_report, []
+
+        def dropping(session, state):
+            calls.append(1)
+            if len(calls) == 1:
+                _kill_other_backends(cluster.url)
+            return made(session, state)
+
+        queries.page_report = dropping
+        try:
+            portal.UNIT_PAGES.data.clear()
+            again = client.get(page)
+        finally:
+            queries.page_report = made
+        assert again.status_code == 200 and "6640.71" in again.text and len(calls) == 2
