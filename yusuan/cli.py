@@ -29,6 +29,13 @@ def _skip_plugin_loader() -> None:
         return
     loader = types.ModuleType("pydantic.plugin._loader", "yusuan: pydantic plugins disabled, none loaded")
     loader.get_plugins = lambda: ()
+
+    def real(name: str):
+        # Anything else a later pydantic asks of its loader: the real module, in place of this one.
+        del sys.modules["pydantic.plugin._loader"]
+        return getattr(importlib.import_module("pydantic.plugin._loader"), name)
+
+    loader.__getattr__ = real  # PEP 562
     sys.modules["pydantic.plugin._loader"] = loader
 
 
