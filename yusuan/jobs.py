@@ -312,7 +312,7 @@ class CappedProcess:
         seconds = limit("file_seconds")
         worker = self.worker
         try:
-            worker.give(0, call, seconds)
+            worker.give([(0, call)], seconds)  # a group of one file (batch._serve answers a group at once)
         except OSError:
             pass  # it died just now: found below
         while True:
@@ -320,8 +320,8 @@ class CappedProcess:
             wait([worker.conn, worker.process.sentinel], max(0.0, min(remaining, 1.0)))
             try:
                 if worker.conn.poll():
-                    _, (kind, value) = worker.conn.recv()
-                    worker.index, worker.deadline = None, float("inf")
+                    [(_, (kind, value))] = worker.conn.recv()
+                    worker.indices, worker.deadline = [], float("inf")
                     if kind == "done":
                         return value
                     self.close()  # a file that failed in it: the next gets a fresh process
