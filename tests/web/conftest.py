@@ -4,6 +4,8 @@ the same path as `yusuan publish`), a generated unit in two years, and a unit wh
 markup; a TestClient on each; a live server for the browser tests."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import os
 import random
 import threading
@@ -47,8 +49,10 @@ def fill(sessions) -> None:
             store_report(session, report, findings, budget=budget, info=unit_info_of(budget), origin="budget")
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
+@contextmanager
+def running_cluster():
+    """(cluster, url) of a throwaway PostgreSQL cluster, stopped afterwards; the test skipped
+    where it cannot start, failed in CI."""
     from tests.web.postgres import Cluster
 
     cluster = Cluster()
@@ -59,8 +63,16 @@ def postgres_url():
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL could not start in CI: {exc}")
         pytest.skip(f"PostgreSQL could not start here: {exc}")
-    yield url
-    cluster.stop()
+    try:
+        yield cluster, url
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    with running_cluster() as (_, url):
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -3,31 +3,20 @@ no visitor a 500: the pool finds it closed at checkout without a round trip (no 
 and the unit page is asked again once on a fresh connection if one drops during the request."""
 from __future__ import annotations
 
-import os
 import time
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.web.conftest import SEED, SEED_KEY
+from tests.web.conftest import SEED, SEED_KEY, running_cluster
 
 
 @pytest.fixture
 def cluster():
-    from tests.web.postgres import Cluster
-
-    cluster = Cluster()
-    try:
-        url = cluster.start()
-    except Exception as exc:  # noqa: BLE001 — said, and fatal in CI
-        cluster.stop()
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL could not start in CI: {exc}")
-        pytest.skip(f"PostgreSQL could not start here: {exc}")
-    cluster.url = url
-    yield cluster
-    cluster.stop()
+    with running_cluster() as (cluster, url):
+        cluster.url = url
+        yield cluster
 
 
 def _kill_other_backends(url: str) -> int:
