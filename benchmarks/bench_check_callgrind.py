@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from timing import checked_out  # noqa: E402 — benchmarks/timing.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = r'''
@@ -74,13 +76,8 @@ def main() -> None:
         folder = Path(tmp) / "reports"
         folder.mkdir()
         write_reports(folder, options["--generated"])
-        trees = {}
-        for base in bases:
-            worktree = Path(tmp) / base
-            subprocess.run(["git", "worktree", "add", "--detach", str(worktree), base], cwd=ROOT, check=True, capture_output=True)
-            trees[base] = worktree
-        trees["now"] = ROOT
-        try:
+        with checked_out(bases, tmp) as trees:
+            trees["now"] = ROOT
             print(f"check, million instructions per report (callgrind; seed × {options['--seed-runs']}, "
                   f"{options['--generated']} generated)")
             print(f"  {'tree':<10} {'seed':>8} {'generated':>10}")
@@ -88,9 +85,6 @@ def main() -> None:
                 seed = instructions(tree, folder, "seed", options["--seed-runs"])
                 generated = instructions(tree, folder, "generated", options["--generated"])
                 print(f"  {name:<10} {seed:8.2f} {generated:10.2f}")
-        finally:
-            for base in bases:
-                subprocess.run(["git", "worktree", "remove", "--force", str(trees[base])], cwd=ROOT, capture_output=True)
 
 
 if __name__ == "__main__":

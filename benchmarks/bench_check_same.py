@@ -28,6 +28,8 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from timing import checked_out  # noqa: E402 — benchmarks/timing.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Runs inside a tree: check every report.json of a folder, print one JSON line per report.
@@ -188,12 +190,8 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if not any(folder.glob("*.json")):
             print(f"corpus: {build_corpus(folder, int(options['--generated']), int(options['--odd']))} reports in {folder}")
-        worktree = Path(tmp) / "base"
-        subprocess.run(["git", "worktree", "add", "--detach", str(worktree), base], cwd=ROOT, check=True, capture_output=True)
-        try:
-            before = findings_of(worktree, folder)
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT, capture_output=True)
+        with checked_out([base], tmp) as trees:
+            before = findings_of(trees[base], folder)
         now = findings_of(ROOT, folder)
     differ = sorted(name for name in before.keys() | now.keys() if before.get(name) != now.get(name))
     count = sum(len(f) for f in before.values())

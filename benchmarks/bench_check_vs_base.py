@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from timing import checked_out  # noqa: E402 — benchmarks/timing.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 BASES = ("45152de", "3fc8f98")
 
@@ -61,23 +63,15 @@ def main() -> None:
     count = next((int(a) for a in args if a.isdigit()), 1000)
     bases = [a for a in args if not a.isdigit()] or list(BASES)
     with tempfile.TemporaryDirectory() as tmp:
-        trees = {}
-        for base in bases:
-            worktree = Path(tmp) / base
-            subprocess.run(["git", "worktree", "add", "--detach", str(worktree), base], cwd=ROOT, check=True, capture_output=True)
-            trees[base] = worktree
-        trees["now"] = ROOT
         best: dict[str, list[float]] = {}
-        try:
+        with checked_out(bases, tmp) as trees:
+            trees["now"] = ROOT
             for _ in range(repeat):
                 for name, tree in trees.items():
                     seed, seed_found, generated, generated_found = measure(tree, count)
                     old = best.get(name)
                     best[name] = [max(seed, old[0]) if old else seed, seed_found,
                                   max(generated, old[2]) if old else generated, generated_found]
-        finally:
-            for base in bases:
-                subprocess.run(["git", "worktree", "remove", "--force", str(trees[base])], cwd=ROOT, capture_output=True)
     now = best["now"]
     print(f"check, reports/s per core (best of {repeat})")
     print(f"  {'tree':<10} {'seed':>10} {'now/it':>7} {'findings':>9}   {count} generated {'now/it':>7} {'findings':>9}")
