@@ -32,6 +32,9 @@ def _skip_plugin_loader() -> None:
 
     def real(name: str):
         # Anything else a later pydantic asks of its loader: the real module, in place of this one.
+        # Not for the import system's own questions (__path__, __spec__ …), asked of every module.
+        if name.startswith("__"):
+            raise AttributeError(name)
         del sys.modules["pydantic.plugin._loader"]
         return getattr(importlib.import_module("pydantic.plugin._loader"), name)
 
