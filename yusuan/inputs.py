@@ -163,7 +163,7 @@ def load_report_json(path: Path):
     from pydantic import ValidationError
 
     from .limits import env_name, limit
-    from .report import Report
+    from .report import Report, json_context
 
     try:
         size = path.stat().st_size
@@ -189,7 +189,7 @@ def load_report_json(path: Path):
         found = data.get("schema") if isinstance(data, dict) else type(data).__name__
         raise InputError(path, "schema", f"not a yusuan report (schema {found!r}, expected yusuan-report/1)")
     try:
-        return Report.model_validate(data)
+        return Report.model_validate(data, context=json_context(text))
     except ValidationError as exc:
         error = exc.errors()[0]
         place = ".".join(str(part) for part in error["loc"])
