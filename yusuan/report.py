@@ -102,10 +102,6 @@ def _trusted(cls: type, fields: dict) -> "Model":
     return model
 
 
-def _clean_text(text: str) -> str:
-    return text if text.isprintable() else xmltext.clean(text)
-
-
 # A field left out of the JSON (and of model_dump) where it is None: decided by pydantic's serializer
 # per field, not by a model serializer that takes the whole dict back into Python per row.
 def _is_none(value: object) -> bool:
@@ -213,10 +209,10 @@ class Table(Placed):
                 note: str | None = None) -> "Table":
         """A table derive makes of its trusted rows (Row.trusted), without validation: validating a
         Table runs each row's model validator again. Texts cleaned as the model validator would."""
-        return _trusted(cls, {"place": None, "id": _clean_text(id), "caption": _clean_text(caption),
-                              "title": _clean_text(title), "unit_name": _clean_text(unit_name),
-                              "unit": _clean_text(unit), "rows": list(rows),
-                              "note": None if note is None else _clean_text(note)})
+        return _trusted(cls, {"place": None, "id": xmltext.clean(id), "caption": xmltext.clean(caption),
+                              "title": xmltext.clean(title), "unit_name": xmltext.clean(unit_name),
+                              "unit": xmltext.clean(unit), "rows": list(rows),
+                              "note": None if note is None else xmltext.clean(note)})
 
     def row(self, code: str) -> Row | None:
         return next((r for r in self.rows if r.code == code), None)
@@ -248,8 +244,8 @@ class Claim(Model):
         """A claim the prose writes (templates' prose.py), without pydantic's validation: ``value``
         through the same amount check (an exact Decimal the prose computed passes at once; a count
         becomes its Decimal), the texts cleaned as the model validator would; a reader's claim and a report.json go through full validation."""
-        return _trusted(cls, {"subject": _clean_text(subject), "value": _amount(value), "unit": _clean_text(unit),
-                              "text": _clean_text(text), "relation": "", "reason": None})
+        return _trusted(cls, {"subject": xmltext.clean(subject), "value": _amount(value), "unit": xmltext.clean(unit),
+                              "text": xmltext.clean(text), "relation": "", "reason": None})
 
 
 class Section(Placed):
@@ -262,8 +258,8 @@ class Section(Placed):
     def trusted(cls, number: str, title: str, text: str, claims: list[Claim]) -> "Section":
         """A section the prose writes with its trusted claims (Claim.trusted), without validation
         (which would run each claim's model validator again); texts cleaned as it would."""
-        return _trusted(cls, {"place": None, "number": _clean_text(number), "title": _clean_text(title),
-                              "text": _clean_text(text), "claims": list(claims)})
+        return _trusted(cls, {"place": None, "number": xmltext.clean(number), "title": xmltext.clean(title),
+                              "text": xmltext.clean(text), "claims": list(claims)})
 
 
 class Funding(Model):
@@ -301,9 +297,9 @@ class Indicator(Model):
                 annual_value: str) -> "Indicator":
         """An indicator derive copies from its budget, without validation; texts cleaned as the
         model validator would."""
-        return _trusted(cls, {"level1": _clean_text(level1), "level2": _clean_text(level2), "level3": _clean_text(level3),
-                              "value": _clean_text(value), "annual_level2": _clean_text(annual_level2),
-                              "annual_level3": _clean_text(annual_level3), "annual_value": _clean_text(annual_value)})
+        return _trusted(cls, {"level1": xmltext.clean(level1), "level2": xmltext.clean(level2), "level3": xmltext.clean(level3),
+                              "value": xmltext.clean(value), "annual_level2": xmltext.clean(annual_level2),
+                              "annual_level3": xmltext.clean(annual_level3), "annual_value": xmltext.clean(annual_value)})
 
 
 class PerformanceTable(Placed):
@@ -340,7 +336,7 @@ class PerformanceTable(Placed):
             raise TypeError(f"PerformanceTable has no text field {', '.join(sorted(unknown))}")
         fields = {"place": None, "year": year, "funding_implementation": funding_implementation,
                   "funding_annual": funding_annual, "indicators": list(indicators)}
-        return _trusted(cls, {key: fields[key] if key in fields else _clean_text(texts.get(key, ""))
+        return _trusted(cls, {key: fields[key] if key in fields else xmltext.clean(texts.get(key, ""))
                               for key in cls.model_fields})
 
 

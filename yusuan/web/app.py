@@ -270,7 +270,7 @@ def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool
         def make() -> str:
             # The report by the id the state found, in one query of plain columns; the bureau's
             # versions only when the state saw some.
-            row = queries.page_report(s, state)
+            row = queries.page_report(s, state.report_id)
             versions = public_versions(s, state.key, row.year) if state.versions else []
             return _unit_html(s, state, row, versions)
 

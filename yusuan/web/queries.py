@@ -324,10 +324,10 @@ def unit_page_state(session: Session, key: str, year: int) -> PageState | None:
                      tuple((r.year, r.digest, r.report_id) for r in rows))
 
 
-def page_report(session: Session, state: PageState):
+def page_report(session: Session, report_id: int):
     """The report a unit page shows, as plain columns: what the page shows of it, its template's
     name, and what was stored for its page (HTML, parts, findings, charts)."""
-    return session.execute(_statements()[2], {"id": state.report_id}).one()
+    return session.execute(_statements()[2], {"id": report_id}).one()
 
 
 def page_findings(session: Session, report_id: int) -> list:

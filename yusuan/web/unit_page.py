@@ -4,11 +4,11 @@ visit still makes.
 A report, its findings and its own charts never change once published (a correction is a new
 row), so `store_report` renders them with the report: its body (``reports.page_html``, 0003), its
 findings section (``page_findings``) and each of its own charts as HTML with its data
-(``page_charts``, both 0005_portal_speed). A visit makes only what depends on other rows — the
+(``page_charts``, both 0005_unit_page). A visit makes only what depends on other rows — the
 head (the unit's names, its other years, the bureau's versions) and the charts across the unit's
 years — and joins the stored text: no parsed report, no findings read, no chart table rendered.
-Reports stored before are made the same way from what they have (``made_pieces`` in app.py),
-through the same functions, so the page is the same text either way (tests/web/test_store.py).
+Reports stored before are made the same way from what they have (``missing_pieces``),
+through the same functions, so the page is the same text either way (tests/web/test_unit_page.py).
 """
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def fill_stored(sessions) -> int:
                                .order_by(ReportRow.id)).all()
     for report_id, key in todo:
         with sessions.begin() as session:
-            row = session.execute(queries._statements()[2], {"id": report_id}).one()
+            row = queries.page_report(session, report_id)
             pieces = missing_pieces(session, row, unit_url(key, row.year))
             session.execute(update(ReportRow).where(ReportRow.id == report_id).values(**pieces))
     return len(todo)
