@@ -222,14 +222,7 @@ def _sum_finding(rule, location, terms, total, n, gap, shown, message, exact, ce
     limit = ZERO if exact or n <= 1 else bound(n)
     severity = "rounding" if abs(gap) <= limit else "error"
     if n:
-        # each term as fmt shows it, written out (a finding of a sum has up to ~30 terms)
-        shown_terms = []
-        for label, value in terms:
-            if value is not None:
-                text = str(value)
-                if text[-3:-2] != ".":
-                    text = f"{value:.2f}"
-                shown_terms.append(f"{label} {text}" if label else text)
+        shown_terms = (f"{label} {fmt(value)}" if label else fmt(value) for label, value in terms if value is not None)
         left = " + ".join(shown_terms).replace("+ -", "− ")
     else:
         left = "0.00"
