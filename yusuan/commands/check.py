@@ -40,15 +40,43 @@ def as_text(findings, notes: list[str], source: str) -> str:
 
 
 def as_json(findings, notes: list[str], source: str) -> str:
-    from dataclasses import replace
+    return layered(json_data(findings, notes, source)) + "\n"
 
-    from ..check import SEVERITIES, grouped
+
+def json_data(findings, notes: list[str], source: str) -> dict:
+    """One input's findings as data: its counts by severity, then the findings flat, as a program
+    wants them — the errors one wrong cell causes each name it as ``suspect``."""
+    from ..check import SEVERITIES, copied, grouped
 
     counts = Counter(f.severity for f in findings)
-    # Flat, as a program wants them; the errors one wrong cell causes each name it as "suspect".
-    flat = [replace(member, suspect=g.suspect, consequences=()) for g in grouped(findings) for member in (g, *g.consequences)]
-    return json.dumps({"input": source, "counts": {s: counts.get(s, 0) for s in SEVERITIES},
-                       "findings": [f.to_dict() for f in flat], "notes": notes}, ensure_ascii=False, indent=1) + "\n"
+    flat = [copied(member, suspect=g.suspect, consequences=()) for g in grouped(findings) for member in (g, *g.consequences)]
+    return {"input": source, "counts": {s: counts.get(s, 0) for s in SEVERITIES},
+            "findings": [f.to_dict() for f in flat], "notes": notes}
+
+
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder: json.dumps with an indent is pure Python
+
+
+def layered(value, depth: int = 0) -> str:
+    """JSON laid out as ``json.dumps(value, indent=1, ensure_ascii=False)`` lays it out, but each
+    finding on one line: readable, one finding to a line for grep, and encoded in C — with the
+    indent, encoding a folder's findings cost more than checking them."""
+    if isinstance(value, dict) and value:
+        inner = "\n" + " " * (depth + 1)
+        items = (inner + _ONE_LINE(key) + ": " + (_one_per_line(item, depth + 1) if key == "findings" else layered(item, depth + 1))
+                 for key, item in value.items())
+        return "{" + ",".join(items) + "\n" + " " * depth + "}"
+    if isinstance(value, (list, tuple)) and value:
+        inner = "\n" + " " * (depth + 1)
+        return "[" + ",".join(inner + layered(item, depth + 1) for item in value) + "\n" + " " * depth + "]"
+    return _ONE_LINE(value)
+
+
+def _one_per_line(findings, depth: int) -> str:
+    if not isinstance(findings, list) or not findings:
+        return layered(findings, depth)
+    inner = "\n" + " " * (depth + 1)
+    return "[" + ",".join(inner + _ONE_LINE(f) for f in findings) + "\n" + " " * depth + "]"
 
 
 STYLE = """<style>
@@ -202,9 +230,9 @@ def unreadable(source: str, notes: list, error: str) -> dict:
 
 
 def many_as_json(results) -> str:
-    inputs = [{**unreadable(source, notes, error), "error": error} if error else json.loads(as_json(findings, notes, source))
+    inputs = [{**unreadable(source, notes, error), "error": error} if error else json_data(findings, notes, source)
               for source, findings, notes, error in results]
-    return json.dumps({"inputs": inputs, "summary": summary(results)}, ensure_ascii=False, indent=1) + "\n"
+    return layered({"inputs": inputs, "summary": summary(results)}) + "\n"
 
 
 def many_as_html(results) -> str:
