@@ -9,6 +9,7 @@ comes. The two-sided 收支总表 (预算公开表1, 4) are read as a stream of 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
@@ -108,23 +109,11 @@ class TableReader:
         return out
 
     def _cut_row(self, before: Line, after: Line) -> Line | None:
-        if not (isinstance(before.page, int) and isinstance(after.page, int) and after.page == before.page + 1):
+        joined = join_cut_row(before, before.text.split(" "), after, after.text.split(" "),
+                              lambda rest: self.starts_by_code(" ".join(rest)))
+        if joined is None:
             return None
-        a, b = before.text.split(" "), after.text.split(" ")
-        if len(a) != len(b) or len(a) < 2:
-            return None
-        amounts_a, amounts_b = any(is_amount(f) for f in a), any(is_amount(f) for f in b)
-        if amounts_a == amounts_b:
-            return None
-        rest = b if amounts_a else a
-        if not any(f.strip(" " + IDEOGRAPHIC_SPACE) for f in rest) or self.starts_by_code(" ".join(rest)):
-            return None
-        fields = []
-        for x, y in zip(a, b):
-            if x and y and (is_amount(x) or is_amount(y)):
-                return None  # an amount beside text in one cell: not the halves of one row
-            fields.append(x + y.lstrip(IDEOGRAPHIC_SPACE) if x and y else x or y)
-        carrier = before if amounts_a else after  # the row is placed where its amounts are printed
+        fields, carrier = joined
         return Line(" ".join(fields), carrier.no, carrier.page, carrier.box, carrier.amounts)
 
     def starts_by_code(self, text: str) -> bool:
@@ -388,6 +377,37 @@ class TableReader:
                 current["closed"] = True
         flush()
         return _without_trailing_blanks(rows)
+
+
+def join_cut_row(before: Line, a: list[str], after: Line, b: list[str],
+                 opens_row: Callable[[list[str]], bool]) -> tuple[list[str], Line] | None:
+    """The fields of one grid row that a page break cut inside a wrapped cell, joined, and the
+    line that carries its amounts (where the row is placed); None when ``a`` (the fields of
+    ``before``) and ``b`` (of ``after``) are not the two halves of one row.
+
+    They are when the lines are on consecutive pages, have the same number of fields (every
+    position a cell), one carries amounts and the other none, and the one without has some
+    text and does not open a row of its own (``opens_row``: a code where rows start with one).
+    Each field is its two halves joined, the rest's indentation (a cell's, repeated on its
+    second line) dropped. Used by the Shanxi reader (TableReader.rows_rejoined) and by the
+    tables read by title (yusuan/read/titled.py), each with its own fields and ``opens_row``.
+    """
+    if not (isinstance(before.page, int) and isinstance(after.page, int) and after.page == before.page + 1):
+        return None
+    if len(a) != len(b) or len(a) < 2:
+        return None
+    amounts_a, amounts_b = any(is_amount(f) for f in a), any(is_amount(f) for f in b)
+    if amounts_a == amounts_b:
+        return None
+    rest = b if amounts_a else a
+    if not any(f.strip(" " + IDEOGRAPHIC_SPACE) for f in rest) or opens_row(rest):
+        return None
+    fields = []
+    for x, y in zip(a, b):
+        if x and y and (is_amount(x) or is_amount(y)):
+            return None  # an amount beside text in one cell: not the halves of one row
+        fields.append(x + y.lstrip(IDEOGRAPHIC_SPACE) if x and y else x or y)
+    return fields, before if amounts_a else after
 
 
 def _squeezed(text: str) -> str:
