@@ -39,6 +39,7 @@ from decimal import Decimal, InvalidOperation
 from ..report import Place, Row, Table
 from ..templates import TableSpec
 from .published_lines import Line, Problem
+from .published_tables import NUMBERED_ITEM, join_cut_row
 
 __all__ = ["TitledTable", "locate", "read_table", "split_fields", "squeeze", "AMOUNT", "rejoin"]
 
@@ -146,6 +147,17 @@ def _is_header(fields: list[str], spec: TableSpec, words: set[str]) -> bool:
     return all(f in words for _, f in filled)
 
 
+def _opens_row(fields: list[str], spec: TableSpec, codes: list[str]) -> bool:
+    """Whether a grid row without amounts can be a row of its own, not the rest of a row cut at
+    a page break: it has a code (in the code-part columns of a table whose codes are split, or
+    a field of digits alone: a code column), the total label, or a numbered item (一、…, as the
+    收支总表 print their items) — the rest of a wrapped name has none of these."""
+    filled = [squeeze(f) for f in fields if f.strip()]
+    if any(fields[i].strip() for i in range(min(len(codes), len(fields)))):
+        return True
+    return any(f.isdigit() or _total_label(f, spec) or NUMBERED_ITEM.match(f) for f in filled)
+
+
 def _total_label(text: str, spec: TableSpec) -> bool:
     text = squeeze(text)
     return bool(text) and (text == squeeze(spec.rows.total) or text.endswith("总计"))
@@ -182,6 +194,16 @@ def read_table(found: TitledTable) -> tuple[Table, list[Problem]]:
     rows: list[Row] = []
     note: list[str] = []
     fields_of_last: int | None = None
+    # The last row's line, fields and problems: a page break may cut it, its rest still to come.
+    last: tuple[Line, list[str], list[Problem]] | None = None
+
+    def build(line: Line, fields: list[str]) -> tuple[Row, list[Problem]]:
+        """The row of one line's fields, placed at the line, and the problems it met."""
+        before = len(problems)
+        row = _row(spec, fields, codes, name_key, lambda message, r=None: problem(line, message, r))
+        row.place = Place(page=line.page, line=line.no)
+        return row, problems[before:]
+
     title = squeeze(found.title.text)
     for line in found.body:
         text = line.text
@@ -210,6 +232,15 @@ def read_table(found: TitledTable) -> tuple[Table, list[Problem]]:
             continue  # the blank padding rows of a grid
         if _is_header(fields, spec, words):
             continue
+        joined = join_cut_row(last[0], last[1], line, fields, lambda rest: _opens_row(rest, spec, codes)) \
+            if last is not None and len(fields) == n else None
+        if joined is not None:
+            # the rest of a row that a page break cut inside a wrapped cell: that row, made again whole
+            fields, carrier = joined
+            problems[:] = [p for p in problems if not any(p is m for m in last[2])]  # said again below
+            rows[-1], met = build(carrier, fields)
+            last = (carrier, fields, met)
+            continue
         filled = [f for f in fields if f.strip()]
         if (len(filled) == 1 and len(fields) < n and rows and not AMOUNT.match(filled[0])
                 and fields_of_last is not None):
@@ -217,16 +248,18 @@ def read_table(found: TitledTable) -> tuple[Table, list[Problem]]:
             key = name_key or next((k for k in label_keys if rows[-1].labels.get(k)), None)
             if key:
                 rows[-1].labels[key] = rows[-1].labels.get(key, "") + filled[0].strip()
+                last = None  # its fields are no longer the row's: not joined to a cut row's rest
                 continue
+        whole = len(fields) == n  # only a row printed with all its cells is joined to a cut row's rest
         if len(fields) < n:
             problem(line, f"{len(fields)} fields for {n} columns: {text.strip()}")
             fields += [""] * (n - len(fields))
         elif len(fields) > n:
             problem(line, f"{len(fields)} fields for {n} columns; the last ones are dropped: {text.strip()}")
             fields = fields[:n]
-        row = _row(spec, fields, codes, name_key, lambda message, r=None: problem(line, message, r))
-        row.place = Place(page=line.page, line=line.no)
+        row, met = build(line, fields)
         rows.append(row)
+        last = (line, fields, met) if whole else None
         fields_of_last = len(fields)
     table = Table(id=spec.id, caption=spec.caption, title=squeeze(found.title.text), unit_name=unit_name,
                   unit=spec.unit, rows=rows, note="\n".join(note) or None,

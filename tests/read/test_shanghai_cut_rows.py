@@ -1,0 +1,82 @@
+"""A Shanghai table row (read by title, yusuan/read/titled.py) that a page break cuts inside its
+wrapped name reads back as one row.
+
+Our PDF lets typst break a row whose cell wraps onto many lines: the row's codes and amounts
+stay on the first page (drawn in the middle of the part there), the rest of the name opens the
+next page under the header printed again, as a grid row with every other cell empty. titled.py
+read that rest as a row of its own (a name without code or amounts: 21 rows for 20, the long
+name cut short, and no problem said). It now joins it to the row it continues, as the Shanxi
+reader does (published_tables.join_cut_row).
+"""
+from __future__ import annotations
+
+import pytest
+
+from yusuan.read import published
+
+from tests.contexts import DETECT
+
+TEMPLATES = ("shanghai-yusuan-danwei", "shanghai-yusuan-bumen")
+# 24 characters; forty of them make a name of some 55 lines in the 科目名称 column, more than
+# the room left on the page where the row starts, less than a page.
+LONG = "（专项资金）用于本单位的长期项目经费支出科目名称"
+
+
+def _with_long_name(report, table_id: str, times: int):
+    """``report`` with the name of the last 项 row of one table made long (a name the catalog
+    does not have: the reader does not check names against codes)."""
+    table = report.table(table_id)
+    last = max(i for i, r in enumerate(table.rows) if r.level == 3)
+    rows = [r.model_copy(update={"labels": {**r.labels, "name": r.labels["name"] + LONG * times}}) if i == last else r
+            for i, r in enumerate(table.rows)]
+    tables = [t.model_copy(update={"rows": rows}) if t.id == table_id else t for t in report.tables]
+    return report.model_copy(update={"tables": tables})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """template -> (the report built, the result of reading its PDF back, the PDF)."""
+    from yusuan.context import Context
+    from yusuan.derive import derive
+    from yusuan.render import renderers
+
+    from .test_page_breaks import _department
+
+    if "pdf" not in renderers():
+        pytest.skip("no PDF renderer installed")
+    tmp = tmp_path_factory.mktemp("shanghai-cut")
+    budget = _department(tmp, 3, 11, whole_run=False)
+    out = {}
+    for template in TEMPLATES:
+        context = Context.create(template)
+        report = _with_long_name(derive(budget, context), "3", 40)
+        path = tmp / f"{template}.pdf"
+        path.write_bytes(renderers()["pdf"].render(context.rendering(report, budget)))
+        out[template] = report, published(path, DETECT), path
+    return out
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_row_cut_inside_its_long_name_reads_back_as_one_row(built, template):
+    from yusuan.read.pdf import pdf_lines
+    from yusuan.read.published_amounts import is_amount
+
+    report, result, path = built[template]
+    name = next(r.labels["name"] for r in report.table("3").rows if LONG in r.labels.get("name", ""))
+    # The case is what it claims: the name's start and the row's amounts on one page, the rest
+    # of the name alone on the next (after the header printed again), no amount beside it.
+    lines = pdf_lines(path)
+    start = next(l for l in lines if name[:40] in l.text)
+    rest = next(l for l in lines if l.page == start.page + 1 and LONG[:8] in l.text)
+    assert any(is_amount(f) for f in start.text.split(" ")), start.text[:80]
+    fields = rest.text.split(" ")
+    assert [bool(f) for f in fields] == [False, False, False, True, False, False, False], rest.text[:80]
+    assert fields[3] in name and not name.startswith(fields[3])
+    assert [str(p) for p in result.problems] == [] and result.template == template
+    got = result.report
+    assert [t.id for t in got.tables] == [t.id for t in report.tables]
+    for want, read in zip(report.tables, got.tables):
+        assert [(r.labels, r.values, r.code, r.level) for r in read.rows] == \
+            [(r.labels, r.values, r.code, r.level) for r in want.rows], want.title
+    row = next(r for r in got.table("3").rows if r.labels.get("name") == name)
+    assert row.place.page == start.page  # placed where its amounts are printed
