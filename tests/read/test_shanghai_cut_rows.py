@@ -80,3 +80,53 @@ def test_a_row_cut_inside_its_long_name_reads_back_as_one_row(built, template):
             [(r.labels, r.values, r.code, r.level) for r in want.rows], want.title
     row = next(r for r in got.table("3").rows if r.labels.get("name") == name)
     assert row.place.page == start.page  # placed where its amounts are printed
+
+
+# --- the same join on lines given directly: which halves are one row, which are two ---------
+
+HEADER = ["项目    支出预算  ", "功能分类科目编码   功能分类科目名称 合计 基本支出 项目支出", "类 款 项    "]
+
+
+def _read(rows_p7: list[str], rows_p8: list[str], paged: bool = True):
+    """表3 of shanghai-yusuan-danwei from PDF-like lines: title, unit line, header and
+    ``rows_p7`` on page 7, the header again and ``rows_p8`` on page 8 (no pages: a text)."""
+    from yusuan.read.published_lines import Line
+    from yusuan.read.titled import locate, read_table
+    from yusuan.templates import load
+
+    spec = load("shanghai-yusuan-danwei", 2025).table("3")
+    texts = [(t, 7) for t in [spec.title, "单位名称：测试部门 单位：元", *HEADER, *rows_p7]] + \
+        [(t, 8) for t in [*HEADER, *rows_p8]]
+    lines = [Line(t, n, p if paged else None) for n, (t, p) in enumerate(texts, 1)]
+    (found,), _ = locate(lines, [spec])
+    table, problems = read_table(found)
+    return [(r.code, r.labels.get("name"), r.values["total"], r.place.page) for r in table.rows], problems
+
+
+def test_the_amounts_on_the_second_half_of_a_cut_row():
+    """A row whose codes and amounts are drawn on the page after its name's start (the middle of
+    a tall cell past the break) is one row, placed on the page of its amounts."""
+    from decimal import Decimal
+
+    rows, problems = _read(["224   灾害防治及应急管理支出 10.00 10.00 ", "224 01  应急管理事务 10.00 10.00 ",
+                            "   其他应急管理支出（专项   "],
+                           ["224 01 99 资金）用于本单位 10.00 10.00 ", "   合计 10.00 10.00 "])
+    assert problems == []
+    assert rows[2] == ("2240199", "其他应急管理支出（专项资金）用于本单位", Decimal("10.00"), 8)
+    assert len(rows) == 4
+
+
+def test_a_row_of_its_own_on_the_next_page_is_not_joined():
+    """A row on the next page without amounts but with its own code (or the total label) is a row,
+    not the rest of the one before; a text without pages joins nothing (docs/reading.md)."""
+    from decimal import Decimal
+
+    before = ["224   灾害防治及应急管理支出 10.00 10.00 ", "224 01  应急管理事务 10.00 10.00 ",
+              "224 01 01 行政运行 10.00 10.00 "]
+    rows, problems = _read(before, ["224 01 02 一般行政管理事务   ", "   合计 10.00 10.00 "])
+    assert problems == [] and [r[:2] for r in rows[2:]] == [("2240101", "行政运行"), ("2240102", "一般行政管理事务"),
+                                                            (None, "合计")]
+    rows, _ = _read(before, ["   合计   "])
+    assert [r[1] for r in rows] == ["灾害防治及应急管理支出", "应急管理事务", "行政运行", "合计"]
+    rows, _ = _read(before, ["   （续）   ", "   合计 10.00 10.00 "], paged=False)
+    assert [r[1] for r in rows][2:] == ["行政运行", "（续）", "合计"] and rows[2][2] == Decimal("10.00")
