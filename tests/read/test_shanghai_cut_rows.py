@@ -130,3 +130,39 @@ def test_a_row_of_its_own_on_the_next_page_is_not_joined():
     assert [r[1] for r in rows] == ["灾害防治及应急管理支出", "应急管理事务", "行政运行", "合计"]
     rows, _ = _read(before, ["   （续）   ", "   合计 10.00 10.00 "], paged=False)
     assert [r[1] for r in rows][2:] == ["行政运行", "（续）", "合计"] and rows[2][2] == Decimal("10.00")
+
+
+# --- a header printed again one cell a line, in a text without page numbers ------------------
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_header_printed_again_one_cell_a_line_in_a_text_without_pages_is_skipped(tmp_path, monkeypatch, template):
+    """Every table of six rows or more broken in the middle and its header printed again with
+    each cell alone on its line (项目 / 支出预算 / … / 类 / 款 / 项), in a text without pages
+    or page numbers: every table reads the same. A line of one field that is a header cell of
+    the table, exactly and without an amount, is the header: a row of a text prints all its
+    cells (empty ones as empty fields), so one field alone is never a row; the name of the row
+    before is not continued by it."""
+    from yusuan.context import Context
+    from yusuan.derive import derive
+    from yusuan.read.published import read_lines
+    from yusuan.read.titled import PAGE_NUMBER, squeeze
+
+    from . import test_shanghai_page_breaks as breaks
+    from .test_page_breaks import _department
+
+    monkeypatch.setitem(breaks.SHANGHAI_HEADS, "cells", lambda title, unit, head: [c for l in head for c in l.split(" ") if c])
+    context = Context.create(template)
+    derived = derive(_department(tmp_path, 3, 11, whole_run=False), context)
+    spec_of = breaks.derived_template(derived).table
+    lines, count = breaks._text_with_breaks(derived, breaks.derived_template(derived), "cells", paged=False)
+    lines = [l for l in lines if not PAGE_NUMBER.match(l.text)]
+    # the case is what it claims: header cells alone on their lines, right under a row, no page anywhere
+    cells = {squeeze(c.text) for t in derived.tables for c in spec_of(t.id).header_cells()}
+    alone = [i for i, l in enumerate(lines) if " " not in l.text and squeeze(l.text) in cells]
+    assert count >= 4 and len(alone) >= 4 * 8 and all(l.page is None for l in lines)
+    assert any(" " in lines[i - 1].text and lines[i - 1].text.split(" ")[-1] for i in alone)
+    result = read_lines(lines, "broken.txt", DETECT)
+    assert [str(p) for p in result.problems] == []
+    for want, got in zip(derived.tables, result.report.tables, strict=True):
+        assert [(r.labels, r.values, r.code, r.level) for r in got.rows] == \
+            [(r.labels, r.values, r.code, r.level) for r in want.rows], want.title

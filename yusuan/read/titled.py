@@ -28,7 +28,12 @@ parts (类 | 款 | 项); they are joined into the row's ``code`` (``201 03 01`` 
 give its level (1 类, 2 款, 3 项). A label printed across merged cells (``合计`` over 类/款/项/名称)
 is put in the name column, the last one it spans. A row whose label is the table's total label
 (or ends in 总计) is level 0. A text line of one field after a row continues that row's name
-(a name wrapped in a text extraction).
+(a name wrapped in a text extraction), unless it is a header cell of the table: a text row
+prints all its cells (empty ones as empty fields), so a header cell alone is the header printed
+again, even in a text without pages. A full grid row on the page after the last row's, with text
+and no amount, code, total label or numbered item of its own, is the rest of that row cut inside
+a wrapped cell by the page break (under the header printed again): joined to it field by field
+(published_tables.join_cut_row, as the Shanxi reader does) and placed where its amounts are.
 """
 from __future__ import annotations
 
