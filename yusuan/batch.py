@@ -258,11 +258,51 @@ class _Worker:
             pass
         self.indices: list[int] = []  # the calls it is working on, as one group
         self.deadline = float("inf")
+        self.seconds = 0  # the time limit it was given them under
+        self.ended = False  # stopped(): ended, reaped, its pipe closed — never to be given more
+
+    # The group protocol, spoken only here (run_all's workers and run_call's alike): give() sends
+    # a group of (index, call), and _serve answers it with one message, a list of
+    # (index, (kind, value)); answer() takes it; stopped() ends a worker that will not answer.
 
     def give(self, group: list[tuple[int, tuple]], seconds: int) -> None:
+        """Send it a group of calls to work on, with ``seconds`` (0: none) for the group; raises
+        OSError if it died just now (stopped() then says so)."""
         self.indices = [index for index, _ in group]
+        self.seconds = seconds
         self.deadline = time.monotonic() + seconds if seconds else float("inf")
         self.conn.send(group)
+
+    def answer(self) -> list[tuple[int, tuple[str, Any]]] | None:
+        """The outcomes of the group it was given, if they have come — [(index, ("done", result)
+        or ("failed", message))], the worker idle again — or None: still working, or dead (an
+        EOF: stopped() tells which)."""
+        try:
+            if not self.conn.poll():
+                return None
+            outcomes = self.conn.recv()
+        except (EOFError, OSError):
+            return None
+        self.indices, self.deadline = [], float("inf")
+        return outcomes
+
+    def stopped(self) -> str | None:
+        """For a worker that has not answered: None while it may still (alive, within its time);
+        else it is ended (its process group with it), reaped and its pipe closed, and this is the
+        one line that says why its calls have no result — over its time, or ended abruptly (a
+        crash, a signal, the memory limit)."""
+        late = self.process.is_alive()
+        if late and time.monotonic() < self.deadline:
+            return None
+        self.finish()
+        return took_too_long(self.seconds) if late else _ended_by(self)
+
+    def finish(self) -> None:
+        """End it now (SIGKILL), reap it and close its pipe."""
+        self.end()
+        self.process.join(5)
+        self.conn.close()
+        self.ended = True
 
     def end(self, signum: int = signal.SIGKILL) -> None:
         """End the worker and everything in its process group (a PDF reader's child with it)."""
@@ -364,34 +404,22 @@ def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
                             worker.give(next_group(), seconds)
                         except OSError:  # it died just now: found dead below, the files said with it
                             pass
-                busy = [w for w in workers if w.indices]
-                nearest = min(w.deadline for w in busy) - time.monotonic()
-                _wait([w.conn for w in busy] + [w.process.sentinel for w in busy], max(0.0, min(nearest, 1.0)))
+                _wait([w for w in workers if w.indices])
                 for n, worker in enumerate(workers):
                     if not worker.indices:
                         continue
-                    outcomes = None
-                    try:
-                        if worker.conn.poll():
-                            outcomes = worker.conn.recv()
-                    except (EOFError, OSError):
-                        outcomes = None
+                    outcomes = worker.answer()
                     if outcomes is not None:
-                        worker.indices, worker.deadline = [], float("inf")
                         for i, (kind, value) in outcomes:
                             finish(i, value if kind == "done" else fail(i, value))
                         continue
-                    if worker.process.is_alive() and time.monotonic() < worker.deadline:
+                    message = worker.stopped()
+                    if message is None:
                         continue
                     # Over its time, or dead: a fresh worker takes its place; a call alone costs one
                     # line, a group's calls are each run again by themselves.
-                    late = worker.process.is_alive()
-                    worker.end()
-                    worker.process.join(5)
-                    worker.conn.close()
                     if abandoned is not None:
                         abandoned(worker.indices, worker.process.pid)
-                    message = took_too_long(seconds) if late else _ended_by(worker)
                     workers[n] = _Worker(work, memory, settle)
                     if len(worker.indices) > 1:
                         alone.update(worker.indices)
@@ -418,10 +446,40 @@ def run_all(work: Callable[..., Any], calls: Sequence[tuple], jobs: int,
         raise
 
 
-def _wait(objects: list, timeout: float) -> None:
+def _wait(busy: list[_Worker]) -> None:
+    """Until one of the busy workers has answered or died, its deadline has come, or a second
+    has passed (a signal is then seen within a second)."""
     from multiprocessing.connection import wait
 
-    wait(objects, timeout)
+    nearest = min(w.deadline for w in busy) - time.monotonic()
+    wait([w.conn for w in busy] + [w.process.sentinel for w in busy], max(0.0, min(nearest, 1.0)))
+
+
+def run_call(worker: _Worker, call: tuple, seconds: int) -> tuple[str, Any]:
+    """``work(*call)`` in ``worker`` (idle), as run_all runs a call — a group of one given, waited
+    for under ``seconds`` (0: none) — for a caller that keeps a worker of its own across calls
+    (the workflow's job worker, yusuan/jobs.py). Returns ("done", result), the worker idle and
+    ready for the next call; or ("failed", one line): the work's own failure (internal_error,
+    out_of_memory), the worker still running; or the call over its time, its worker ended
+    abruptly, or its answer too big to take in this process — the worker then ended
+    (``worker.ended``)."""
+    try:
+        worker.give([(0, call)], seconds)
+    except OSError:
+        pass  # it died just now: stopped() says so below
+    while True:
+        _wait([worker])
+        try:
+            outcomes = worker.answer()
+        except MemoryError:  # its answer too big to take in this process: the file's fault
+            worker.finish()
+            return ("failed", out_of_memory())
+        if outcomes is not None:
+            [(_, outcome)] = outcomes
+            return outcome
+        message = worker.stopped()
+        if message is not None:
+            return ("failed", message)
 
 
 def _stop(workers: list[_Worker], abandoned: Callable[[list[int], int], None] | None = None) -> None:

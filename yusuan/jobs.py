@@ -274,9 +274,11 @@ def start_threads(sessions: sessionmaker[Session], count: int) -> tuple[threadin
 
 class CappedProcess:
     """A forked process under the batch workers' limits (yusuan/batch.py: RLIMIT_AS
-    "worker_memory" set in it, "file_seconds" a file enforced from here) that reads file after
-    file for one worker, as a batch's worker process does: forking one per file would cost each
-    draft the fork and the copying of the pages its first read touches (3–4× the read itself).
+    "worker_memory" set in it, "file_seconds" a file) that reads file after file for one worker,
+    as a batch's worker process does: forking one per file would cost each draft the fork and
+    the copying of the pages its first read touches (3–4× the read itself). A batch worker
+    (batch._Worker), each file given to it and waited for by batch.run_call — batch's own
+    protocol, the one run_all speaks, not a copy of it here.
 
     It is forked again when it died, overran its time, failed a file (a fresh one for the next),
     when the work function is another (a test's stand-in), or when a YUSUAN_ variable changed
@@ -300,52 +302,23 @@ class CappedProcess:
             gc.unfreeze()
 
     def run(self, work, call: tuple, filename: str) -> dict:
-        from multiprocessing.connection import wait
-
-        from .batch import _ended_by, out_of_memory, took_too_long
+        from .batch import run_call
         from .limits import limit
 
         key = (work, tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("YUSUAN_"))))
         if self.worker is None or key != self.key or not self.worker.process.is_alive():
             self._fresh(work)
             self.key = key
-        seconds = limit("file_seconds")
-        worker = self.worker
-        try:
-            worker.give([(0, call)], seconds)  # a group of one file (batch._serve answers a group at once)
-        except OSError:
-            pass  # it died just now: found below
-        while True:
-            remaining = worker.deadline - time.monotonic()
-            wait([worker.conn, worker.process.sentinel], max(0.0, min(remaining, 1.0)))
-            try:
-                if worker.conn.poll():
-                    [(_, (kind, value))] = worker.conn.recv()
-                    worker.indices, worker.deadline = [], float("inf")
-                    if kind == "done":
-                        return value
-                    self.close()  # a file that failed in it: the next gets a fresh process
-                    return {"refused": f"{filename}: {value}"}
-            except (EOFError, OSError):
-                pass
-            except MemoryError:
-                self.close()
-                return {"refused": f"{filename}: {out_of_memory()}"}
-            late = worker.process.is_alive() and time.monotonic() >= worker.deadline
-            if worker.process.is_alive() and not late:
-                continue
-            worker.end()
-            worker.process.join(5)
-            message = took_too_long(seconds) if late else _ended_by(worker)
-            self.worker = None
-            return {"refused": f"{filename}: {message}"}
+        kind, value = run_call(self.worker, call, limit("file_seconds"))  # batch's own way, as run_all's
+        if kind == "done":
+            return value
+        self.close()  # a file that failed in it, or ended it: the next gets a fresh process
+        return {"refused": f"{filename}: {value}"}
 
     def close(self) -> None:
-        if self.worker is not None:
-            self.worker.end()
-            self.worker.process.join(5)
-            self.worker.conn.close()
-            self.worker = None
+        if self.worker is not None and not self.worker.ended:  # an ended one is reaped and closed already
+            self.worker.finish()
+        self.worker = None
 
 
 def in_capped_process(work, filename: str, content: bytes, *args, runner: CappedProcess | None = None) -> dict:
