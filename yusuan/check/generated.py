@@ -21,7 +21,7 @@ from ..money import ZERO, to_unit
 from ..report import Report, Row, Table
 from ..templates import TableSpec, Template
 from . import Finding, Location, Rule, copied
-from .support import cached, memo, table as table_of, compare_at_most, compare_equal, compare_sum, norm, row_name, total_row
+from .support import compare_at_most, compare_equal, compare_sum, memo, norm, row_name, table as table_of, total_row
 
 LEVEL_NAMES = {3: "类", 5: "款", 7: "项", 9: "目"}
 _LEVEL = attrgetter("level")
@@ -300,7 +300,7 @@ def _sum_holds(shown: Decimal | None, children: list[Row], key: str) -> bool:
 def _level_groups(table: Table) -> list[list[tuple[Row, list[Row]]]]:
     """For each level L above the deepest, each row at L with the rows at L + 1 that follow it up
     to the next row at L or above (the hierarchy is the order: tables 6, 12, 13), in one pass."""
-    def compute():
+    def compute(table):
         rows = table.rows
         deepest = max(map(_LEVEL, rows), default=0)
         groups: list[list[tuple[Row, list[Row]]]] = [[] for _ in range(max(deepest, 0))]
@@ -318,20 +318,20 @@ def _level_groups(table: Table) -> list[list[tuple[Row, list[Row]]]]:
                     current[level] = group
                 else:
                     current[parent_level] = None
-        return table, groups
+        return groups
 
-    return cached(("generated.levels", id(table)), compute)[1]
+    return memo(("generated.levels", id(table)), compute, table)
 
 
 def _level_pairs(table: Table) -> tuple[list[tuple[int, Row, list[Row]]], list[tuple[dict, list[dict]]]]:
     """Every row that has rows under it (level by level, as level_rollup reports them) with
     those rows, and their cells: made once per table and check run."""
-    def compute():
+    def compute(table):
         groups = [(level, parent, children) for level, level_groups in enumerate(_level_groups(table))
                   for parent, children in level_groups if children]
-        return table, groups, [(parent.values, [c.values for c in children]) for _, parent, children in groups]
+        return groups, [(parent.values, [c.values for c in children]) for _, parent, children in groups]
 
-    return cached(("generated.level_pairs", id(table)), compute)[1:]
+    return memo(("generated.level_pairs", id(table)), compute, table)
 
 
 def level_rollup(rule_id: str, table: Table, columns: tuple[str, ...], total_last: bool = False) -> list[Finding]:
@@ -462,11 +462,11 @@ def _total(table: Table, spec: TableSpec) -> Row | None:
     # The row carrying the template's own total label (收入总计 of a statement), else the usual one.
     wanted = norm(spec.rows.total)
 
-    def find() -> tuple[Table, Row | None]:
+    def find(table: Table) -> Row | None:
         labelled = next((r for r in table.rows if r.level == 0 and any(norm(v) == wanted for v in r.labels.values())), None)
-        return table, labelled or total_row(table)
+        return labelled or total_row(table)
 
-    return cached(("generated.total", id(table), wanted), find)[1]
+    return memo(("generated.total", id(table), wanted), find, table)
 
 
 def _in_unit(value: Decimal | None, unit: str, wanted: str) -> Decimal | None:

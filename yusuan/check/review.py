@@ -21,7 +21,7 @@ from ..catalog import Catalog, CatalogError
 from ..report import Report, Table
 from ..templates import Template
 from . import Finding, Location, rule
-from .support import cached, is_empty, row_name, spec_of
+from .support import is_empty, memo, row_name, spec_of
 
 _LABELS = attrgetter("labels")
 _CODE = attrgetter("code")
@@ -48,7 +48,7 @@ def prose(report: Report) -> list[tuple[Location, str]]:
     """The running text of a report, each piece with where it is: the explanations (title and
     text), the profile, and the notes a template keeps apart (其他说明) unless a section already
     holds them — so that one slip is reported once."""
-    def compute() -> list[tuple[Location, str]]:
+    def compute(report: Report) -> list[tuple[Location, str]]:
         pieces = []
         for section in report.explanations:
             pieces.append((Location(section=section.number), section.title))
@@ -60,7 +60,7 @@ def prose(report: Report) -> list[tuple[Location, str]]:
         pieces += [(Location(section=key), text) for key, text in report.other_notes.items() if text.strip() not in said]
         return [(where, text) for where, text in pieces if text and text.strip()]
 
-    return cached(("review.prose", id(report)), compute)
+    return memo(("review.prose", id(report)), compute, report)
 
 
 def _joined(report: Report, separator: str = "\n") -> tuple[str, list[int]] | None:
@@ -68,17 +68,17 @@ def _joined(report: Report, separator: str = "\n") -> tuple[str, list[int]] | No
     cannot match across the separator finds in it, in one scan, what it finds piece by piece
     (then each match is told in its piece's own terms). None when a piece holds the separator
     itself (a NUL, say): then the pieces are scanned one by one."""
-    def compute():
+    def compute(report):
         texts = [text for _, text in prose(report)]
         if separator != "\n" and any(separator in text for text in texts):
-            return report, None
+            return None
         starts, at = [], 0
         for text in texts:
             starts.append(at)
             at += len(text) + 1
-        return report, (separator.join(texts), starts)
+        return separator.join(texts), starts
 
-    return cached(("review.joined", id(report), separator), compute)[1]
+    return memo(("review.joined", id(report), separator), compute, report)
 
 
 def _pieces(report: Report, pattern: re.Pattern, separator: str = "\n", joined_pattern: re.Pattern | None = None):

@@ -20,7 +20,7 @@ NUMBERING = re.compile(r"^[一二三四五六七八九十]+、|^[①②③④⑤
 
 
 T = TypeVar("T")
-_RUN: dict | None = None  # memo of one check() run: parsed summaries, claim lists (see cached)
+_RUN: dict | None = None  # memo of one check() run: parsed summaries, claim lists (see memo)
 
 
 def begin_run() -> None:
@@ -33,24 +33,15 @@ def end_run() -> None:
     _RUN = None
 
 
-_MISSING = object()
-
-
-def cached(key: tuple, compute: Callable[[], T]) -> T:
-    """``compute()`` once per check() run (rules share parsed tables and claims); outside a
-    run — a rule called on its own — always fresh, so nothing stale is ever judged."""
-    if _RUN is None:
-        return compute()
-    found = _RUN.get(key, _MISSING)
-    if found is _MISSING:
-        found = _RUN[key] = compute()
-    return found  # type: ignore[return-value]
-
-
 def memo(key: tuple, compute: Callable[[object], T], of: object) -> T:
-    """``compute(of)`` once per check() run, as ``cached`` does it (``of`` — a report, a table — is
-    kept with the value: its id, in ``key``, cannot be reused while the run lasts); a hit costs one
-    lookup and no closure (rules ask ~200 times a check)."""
+    """``compute(of)`` once per check() run — rules share parsed tables, claims, indexes — and
+    outside a run (a rule called on its own) always fresh, so nothing stale is ever judged.
+
+    ``key`` names the value and what it is of: ``of``'s id (``("summary", id(table))``), with
+    what else the value depends on. ``of`` is kept with the value, so that its id cannot be
+    reused while the run lasts. ``compute`` is best a module-level function (``Summary``,
+    ``_claims``): a hit then costs one lookup and no closure (rules ask ~200 times a check); a
+    closure where the value needs more than ``of`` (a separator, a label), still given ``of``."""
     if _RUN is not None:
         found = _RUN.get(key)
         if found is not None:

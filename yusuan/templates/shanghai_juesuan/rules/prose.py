@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ....check import Finding, Location, rule
-from ....check.support import amount, cached, coded_rows, compare_sum, fmt, total_row
+from ....check.support import amount, coded_rows, compare_sum, fmt, memo, total_row
 from ....money import ZERO, round_half_up
 from ....report import Claim, Report
 from .cross import T1_SOURCES
@@ -15,7 +15,11 @@ from .tables import CENT, HALF_CENT, _keep, _t6_totals, _val, statement
 
 
 def claims(report: Report) -> list[tuple[str, Claim]]:
-    return cached(("juesuan-claims", id(report)), lambda: [(s.number, c) for s in report.explanations for c in s.claims])
+    return memo(("juesuan-claims", id(report)), _claims, report)
+
+
+def _claims(report: Report) -> list[tuple[str, Claim]]:
+    return [(s.number, c) for s in report.explanations for c in s.claims]
 
 
 def where(number: str, claim: Claim) -> Location:
@@ -28,7 +32,7 @@ def _first(report: Report, subject: str) -> Claim | None:
 
 def _cells(report: Report) -> dict[str, tuple[Decimal | None, str]]:
     """subject → (the table cell the text restates, where it is)."""
-    def compute() -> dict[str, tuple[Decimal | None, str]]:
+    def compute(report: Report) -> dict[str, tuple[Decimal | None, str]]:
         out: dict[str, tuple[Decimal | None, str]] = {}
         t1, t2, t3, t4, t5, t6 = (report.table(str(i)) for i in range(1, 7))
         if t1 is not None and t1.rows:
@@ -66,7 +70,7 @@ def _cells(report: Report) -> dict[str, tuple[Decimal | None, str]]:
                 out[f"{fund}.item.{code}.final"] = (row.value("exp_total"), f"T{table_id}[{code}].exp_total")
         return out
 
-    return cached(("juesuan-cells", id(report)), compute)
+    return memo(("juesuan-cells", id(report)), compute, report)
 
 
 @rule("J.amounts", "Every amount the 说明 states equals the table cell it restates (totals, sources, 基本/项目支出, 类, each 项's 支出决算).",

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ....check import Finding, Location, rule
 from ....check.generated import code_rollup
-from ....check.support import cached, compare_equal, compare_sum, fmt, norm
+from ....check.support import compare_equal, compare_sum, fmt, memo, norm
 from ....report import Row, Table
 
 HALF_CENT = Decimal("0.005")
@@ -49,7 +49,7 @@ class Statement:
 
 
 def statement(table: Table) -> Statement:
-    return cached(("juesuan-statement", id(table)), lambda: Statement(table))
+    return memo(("juesuan-statement", id(table)), Statement, table)
 
 
 def _statement_rollup(rule_id: str, table: Table, exp_keys: tuple[str, ...], balance_parts: bool) -> list[Finding]:

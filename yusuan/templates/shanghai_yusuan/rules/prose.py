@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 
 from ....check import Finding, Location, rule
-from ....check.support import amount, cached, compare_at_most, compare_equal, compare_sum, fmt, row_by_label, total_row
+from ....check.support import amount, compare_at_most, compare_equal, compare_sum, fmt, memo, row_by_label, total_row
 from ....money import ZERO, round_half_up
 from ....report import Claim, Report
 
@@ -29,18 +29,22 @@ def _keep(*found: Finding | None) -> list[Finding]:
 
 
 def claims(report: Report) -> list[tuple[str, Claim]]:
-    return cached(("shanghai-yusuan-claims", id(report)), lambda: [(s.number, c) for s in report.explanations for c in s.claims])
+    return memo(("shanghai-yusuan-claims", id(report)), _claims, report)
+
+
+def _claims(report: Report) -> list[tuple[str, Claim]]:
+    return [(s.number, c) for s in report.explanations for c in s.claims]
 
 
 def _first(report: Report) -> dict[str, tuple[str, Claim]]:
     """subject → (section, claim) of its first statement (a later restatement is checked on its own)."""
-    def compute() -> dict[str, tuple[str, Claim]]:
+    def compute(report: Report) -> dict[str, tuple[str, Claim]]:
         out: dict[str, tuple[str, Claim]] = {}
         for number, claim in claims(report):
             out.setdefault(claim.subject, (number, claim))
         return out
 
-    return cached(("shanghai-yusuan-first", id(report)), compute)
+    return memo(("shanghai-yusuan-first", id(report)), compute, report)
 
 
 def where(number: str, claim: Claim) -> Location:
@@ -49,7 +53,7 @@ def where(number: str, claim: Claim) -> Location:
 
 def _cells(report: Report) -> dict[str, tuple[Decimal | None, str, str]]:
     """subject → (the table cell the text restates, its unit, where it is)."""
-    def compute() -> dict[str, tuple[Decimal | None, str, str]]:
+    def compute(report: Report) -> dict[str, tuple[Decimal | None, str, str]]:
         out: dict[str, tuple[Decimal | None, str, str]] = {}
         t2, t3, t4, t9 = (report.table(i) for i in ("2", "3", "4", "9"))
         if t2 is not None and t2.rows:
@@ -86,7 +90,7 @@ def _cells(report: Report) -> dict[str, tuple[Decimal | None, str, str]]:
             out["operating_costs"] = (row.value("operating_costs"), t9.unit, "T9.operating_costs")
         return out
 
-    return cached(("shanghai-yusuan-cells", id(report)), compute)
+    return memo(("shanghai-yusuan-cells", id(report)), compute, report)
 
 
 def _in_wan(value: Decimal | None, unit: str) -> tuple[Decimal, Decimal]:

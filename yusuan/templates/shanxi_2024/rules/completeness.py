@@ -10,7 +10,7 @@ import re
 from ....report import Report, Section
 from ....check import Finding, Location, rule
 from .prose import first
-from ....check.support import cached, is_empty
+from ....check.support import is_empty, memo
 
 
 def _section(report: Report, *keywords: str) -> Section | None:
@@ -73,7 +73,11 @@ def _sentence_with(text: str, words: tuple[str, ...]) -> str:
 
 def _sentences(text: str) -> list[str]:
     """The text without blanks, split at ；;。 — once per text and check run (each 三公 item asks)."""
-    return cached(("three-public.sentences", text), lambda: re.split(r"[；;。]", "".join(text.split())))
+    return memo(("three-public.sentences", text), _split_sentences, text)
+
+
+def _split_sentences(text: str) -> list[str]:
+    return re.split(r"[；;。]", "".join(text.split()))
 
 
 @rule("C.three-public", "“三公”经费 is explained item by item: each item's amount and change, and the reason of every change.",

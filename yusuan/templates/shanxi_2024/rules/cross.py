@@ -18,7 +18,7 @@ from decimal import Decimal
 from ....money import ZERO
 from ....report import Report, Row
 from ....check import Finding, Location, rule
-from ....check.support import (amount, bound, cached, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, norm,
+from ....check.support import (amount, bound, coded_rows, compare_at_most, compare_equal, compare_sum, fmt, memo, norm,
                                row_name, total_row)
 from ....check.support import table as indexed_table
 from .tables import Summary, summary, t6_named
@@ -63,7 +63,7 @@ def _within(limit: Decimal | None, found: Decimal | None) -> bool:
 def _fiscal_only(report: Report) -> bool:
     """True when every yuan of the report is 财政拨款: no 财政专户/单位资金 income and all carryover
     fiscal. Then the fiscal tables (4, 13) must equal the all-money tables (1, 3) exactly."""
-    return cached(("shanxi.fiscal_only", id(report)), lambda: (report, _compute_fiscal_only(report)))[1]
+    return memo(("shanxi.fiscal_only", id(report)), _compute_fiscal_only, report)
 
 
 def _compute_fiscal_only(report: Report) -> bool:

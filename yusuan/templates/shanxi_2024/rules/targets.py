@@ -16,7 +16,7 @@ from operator import attrgetter
 from ....money import ZERO, fmt_yuan, to_wan
 from ....report import Indicator, PerformanceTable, Report, Row
 from ....check import Finding, Location, rule
-from ....check.support import cached, fmt, norm
+from ....check.support import fmt, memo, norm
 
 LEVELS = (("central", "中央财政资金"), ("provincial", "省级财政资金"), ("local", "市县（区）财政资金"),
           ("self_raised", "单位自筹"), ("other", "其他资金"))
@@ -35,7 +35,7 @@ def _indicators(report: Report) -> list[tuple[list[Indicator], list[Indicator]]]
     """For each performance-target table, its cost indicators (成本指标, which P.cost holds the
     funding against) and its quantity indicators (数量指标, P.count's): one pass over the
     indicators per check run."""
-    def compute():
+    def compute(report):
         picked = []
         for table in report.performance:
             costs, quantities = [], []
@@ -46,9 +46,9 @@ def _indicators(report: Report) -> list[tuple[list[Indicator], list[Indicator]]]
                 if "数量" in level2 or "数量" in annual_level2:
                     quantities.append(ind)
             picked.append((costs, quantities))
-        return report, picked
+        return picked
 
-    return cached(("targets.indicators", id(report)), compute)[1]
+    return memo(("targets.indicators", id(report)), compute, report)
 
 
 def _loc(table: PerformanceTable, quote: str | None = None) -> Location:
@@ -305,7 +305,7 @@ def _overview_figures(report: Report) -> list[tuple[list[tuple[str, str]], list[
     """For each performance-target table, the amounts and the counts its 项目概况 states, as
     MONEY_IN_TEXT and IN_TEXT find them: one scan of each text per check run, for P.overview
     and P.count."""
-    def compute():
+    def compute(report):
         figures = []
         for table in report.performance:
             amounts: list[tuple[str, str]] = []
@@ -317,9 +317,9 @@ def _overview_figures(report: Report) -> list[tuple[list[tuple[str, str]], list[
                     else:
                         counts.append((number, count))
             figures.append((amounts, counts))
-        return report, figures
+        return figures
 
-    return cached(("targets.overview", id(report)), compute)[1]
+    return memo(("targets.overview", id(report)), compute, report)
 
 
 @rule("P.overview", "An amount 项目概况 states agrees with the project's funding (a warning quoting both).", severity="warning",
