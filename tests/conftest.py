@@ -1,9 +1,17 @@
 """Fixtures shared by the test packages."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# `YUSUAN_FUZZ=deep pytest tests/read/test_fuzz.py …`: the fuzz tests try 20× their CI budget
+# (tests/fuzz.py scales each by this profile's max_examples over the default 100).
+settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+if os.environ.get("YUSUAN_FUZZ"):
+    settings.load_profile(os.environ["YUSUAN_FUZZ"])
 
 
 def _write_edited(path: Path, workbook: bytes, edits) -> Path:

@@ -11,6 +11,7 @@ from yusuan.derive import derive
 from yusuan.errors import InputError
 from yusuan.read.budget_yaml import read_budget
 from tests.contexts import SHANXI
+from tests.fuzz import examples
 
 FUND = Path(__file__).parent.parent / "data" / "fund-budget.yaml"
 LINES = FUND.read_text(encoding="utf-8").splitlines()
@@ -35,7 +36,7 @@ def edited(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=edited())
 def test_a_hand_edited_budget_reads_or_names_its_line(tmp_path, text):
     path = tmp_path / "budget.yaml"

@@ -14,6 +14,7 @@ from yusuan.read.published import published, read_text
 
 from .conftest import SEED, assert_read_or_one_error
 from tests.contexts import DETECT
+from tests.fuzz import examples
 
 TEXT = SEED.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")
@@ -63,7 +64,7 @@ def test_a_fragment_of_a_known_layout_is_named_and_read_in_part():
     assert any("missing" in p.message for p in result.problems)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.randoms(use_true_random=False), st.sampled_from(["shuffle", "delete", "mangle", "swap_tables"]))
 def test_shuffled_deleted_mangled_lines(rnd, how):
     lines = list(LINES)
@@ -79,13 +80,13 @@ def test_shuffled_deleted_mangled_lines(rnd, how):
     read_bounded("\n".join(lines))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.text(max_size=3000))
 def test_random_text(text):
     read_bounded(text)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(st.binary(max_size=2000))
 def test_random_bytes_from_a_file(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fuzz") / "report.txt"

@@ -14,6 +14,7 @@ from yusuan.workbook.read import read_workbook
 from yusuan.workbook.write import write_workbook
 
 from .helpers import fund_budget
+from tests.fuzz import examples
 
 SHEETS = ["单位信息", "收入", "收入科目", "支出明细", "项目", "绩效目标", "上年数", "政府采购", "资产", "说明文字"]
 # a cell (支出明细!D17), a column (单位信息!A:A), a row, or a whole sheet (sheet 「收入」)
@@ -26,7 +27,7 @@ def _workbook() -> bytes:
     return write_workbook(fund_budget())
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.sampled_from(SHEETS), st.integers(1, 12), st.integers(1, 10),
                                 st.one_of(st.none(), printable, st.integers(-10**12, 10**12),
                                           st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(["", " ", "=1/0", "-5", "1e400"]))),
