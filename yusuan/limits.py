@@ -52,24 +52,34 @@ def env_name(name: str) -> str:
 _ROOT_OR_DOCTYPE = re.compile(rb"<(!DOCTYPE|[A-Za-z_])")
 
 
-def _has_doctype(path, member) -> bool:
+def _has_doctype(path, member, what: str) -> bool:
     """Whether the XML part declares a DTD before its root element. Excel, LibreOffice and openpyxl
     never write one; the XML libraries behind openpyxl are safe against entities (defusedxml, or
     lxml without entity resolution) but would then read such a file in silence or in part, so it
-    is refused outright, naming the part."""
+    is refused outright, naming the part. A part that cannot be unpacked, its directory entry
+    read, is refused the same way: a local header cut or moved (BadZipFile, or seek's OSError,
+    which names no file), its deflate stream or CRC broken (zlib.error, BadZipFile), a method
+    zipfile does not read (NotImplementedError, RuntimeError for an encrypted part)."""
     import zipfile
+    import zlib
 
-    with zipfile.ZipFile(path) as archive, archive.open(member) as part:
-        head = b""
-        while len(head) < limit("sheet_bytes"):
-            chunk = part.read(65536)
-            if not chunk:
-                break
-            head += chunk
-            text = head.decode("utf-16", "replace").encode("utf-8", "replace") if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head
-            found = _ROOT_OR_DOCTYPE.search(text)
-            if found:
-                return found.group(1) == b"!DOCTYPE"
+    from .errors import InputError
+
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as part:
+            head = b""
+            while len(head) < limit("sheet_bytes"):
+                chunk = part.read(65536)
+                if not chunk:
+                    break
+                head += chunk
+                text = head.decode("utf-16", "replace").encode("utf-8", "replace") if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head
+                found = _ROOT_OR_DOCTYPE.search(text)
+                if found:
+                    return found.group(1) == b"!DOCTYPE"
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(path, member.filename, f"this part of the {what} cannot be unpacked: the file is damaged "
+                                                f"({exc})") from None
     return False
 
 
@@ -96,7 +106,7 @@ def check_zip(path, *, what: str = "workbook") -> None:
             raise InputError(path, member.filename, f"this part of the {what} unpacks to {member.file_size:,} bytes, "
                                                     f"more than the limit of {limit('sheet_bytes'):,} "
                                                     f"({env_name('sheet_bytes')} raises it)")
-        if member.filename.endswith((".xml", ".rels")) and _has_doctype(path, member):
+        if member.filename.endswith((".xml", ".rels")) and _has_doctype(path, member, what):
             raise InputError(path, member.filename, f"this part of the {what} declares a DTD (<!DOCTYPE …>), which no "
                                                     "spreadsheet writes: entities there are how XML bombs and XXE work")
     if total > limit("workbook_bytes"):

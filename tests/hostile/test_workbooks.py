@@ -116,3 +116,42 @@ def test_an_entity_bomb_or_xxe_in_the_workbook_is_refused(tmp_path, doctype, whe
     run = yusuan("build", evil, "-f", "json", "-o", tmp_path / "out")
     line = refused(run, str(evil))
     assert "root:" not in run.stderr + run.stdout and "lollol" not in line
+
+
+def _one_part_zip(tmp_path, damage) -> str:
+    """A zip of one XML part, its bytes then damaged past its directory entry."""
+    path = tmp_path / "budget.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", "<Types>" + "<Default/>" * 50 + "</Types>")
+    path.write_bytes(damage(path.read_bytes()))
+    return path
+
+
+@pytest.mark.parametrize("damage,cause", [
+    (lambda data: b"QK" + data[2:], "Bad magic number"),  # the part's local header without its magic
+    (lambda data: data[8:], "Invalid argument"),  # the start cut: the part's header before the file's start (seek's OSError)
+    # its deflate stream's first block of type 3, which does not exist (after the 30-byte header and the name): zlib.error
+    (lambda data: data[:49] + b"\xff" + data[50:], "invalid block type"),
+], ids=["header", "cut", "deflate"])
+def test_a_part_that_cannot_be_unpacked_is_refused_naming_it(tmp_path, damage, cause):
+    """(was: an uncaught BadZipFile or zlib.error, exit 3; or "error: [Errno 22] Invalid argument" naming nothing)"""
+    from yusuan.commands.check import check_one
+
+    path = _one_part_zip(tmp_path, damage)
+    (error,) = check_one(path)[2]
+    assert error.startswith(f"{path}:[Content_Types].xml: this part of the workbook cannot be unpacked: the file is damaged (")
+    assert cause in error, error
+
+
+def test_an_attribute_openpyxl_does_not_know_is_refused_naming_the_file(tmp_path):
+    """openpyxl makes each element's object with its attributes as keywords: one it does not know
+    was an uncaught TypeError (exit 3)."""
+    from openpyxl import Workbook
+
+    from yusuan.commands.check import check_one
+
+    source = tmp_path / "blank.xlsx"
+    Workbook().save(source)
+    path = _rezip(source, tmp_path / "budget.xlsx", "[Content_Types].xml", lambda data: data.replace(b"<Types ", b'<Types ymlns="x" ', 1))
+    (error,) = check_one(path)[2]
+    assert error.startswith(f"{path}: not a readable XLSX workbook (TypeError: ") and "ymlns" in error
