@@ -276,10 +276,11 @@ class _Reader:
             raise InputError(self.path, exc.place, str(exc)) from None
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
             raise InputError(self.path, sheet, f"not an XLSX workbook ({exc})") from None
-        except (SyntaxError, ValueError) as exc:
+        except (SyntaxError, ValueError, TypeError) as exc:
             # Broken or hostile XML: expat's ParseError (a SyntaxError), defusedxml's refusal of a
             # DTD or an entity (a ValueError; openpyxl uses defusedxml when it is installed, and
-            # yusuan depends on it), openpyxl's own complaints about a part.
+            # yusuan depends on it), openpyxl's own complaints about a part — an attribute it does
+            # not know is a TypeError (each element's attributes are its class's keywords).
             raise InputError(self.path, sheet, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
         expected = set(L.REQUIRED_SHEETS) | {L.INCOME_ITEMS.name, L.GLOSSARY.name, L.INSTRUCTIONS_SHEET, L.CODES_SHEET}
         strangers = [name for name in grids if name not in expected]
