@@ -99,6 +99,8 @@ def check_zip(path, *, what: str = "workbook") -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return
+    except NotImplementedError as exc:  # a zip version zipfile does not read (nor openpyxl, which uses it)
+        raise InputError(path, None, f"the {what} cannot be unpacked: {exc}") from None
     total = 0
     for member in members:
         total += member.file_size

@@ -143,6 +143,19 @@ def test_a_part_that_cannot_be_unpacked_is_refused_naming_it(tmp_path, damage, c
     assert cause in error, error
 
 
+def test_a_zip_version_zipfile_does_not_read_is_refused_naming_the_file(tmp_path):
+    """A directory entry asking for zip version 17.8 to extract: zipfile's NotImplementedError was
+    uncaught (exit 3)."""
+    from yusuan.commands.check import check_one
+
+    def version_178(data: bytes) -> bytes:
+        at = data.index(b"PK\x01\x02") + 6  # the central directory entry's "version needed to extract"
+        return data[:at] + (178).to_bytes(2, "little") + data[at + 2:]
+
+    path = _one_part_zip(tmp_path, version_178)
+    assert check_one(path)[2] == [f"{path}: the workbook cannot be unpacked: zip file version 17.8"]
+
+
 def test_an_attribute_openpyxl_does_not_know_is_refused_naming_the_file(tmp_path):
     """openpyxl makes each element's object with its attributes as keywords: one it does not know
     was an uncaught TypeError (exit 3)."""
