@@ -31,12 +31,12 @@ class Run:
         return [line for line in self.stderr.splitlines() if line.startswith("error:")]
 
 
-def yusuan(*args: object, cwd: Path | None = None, env: dict | None = None) -> Run:
-    """``python -m yusuan.cli ARGS``; fails the test (TimeoutExpired) after 60 s."""
+def yusuan(*args: object, cwd: Path | None = None, env: dict | None = None, timeout: float = TIMEOUT) -> Run:
+    """``python -m yusuan.cli ARGS``; fails the test (TimeoutExpired) after ``timeout`` s."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     environment.pop("YUSUAN_DEBUG", None)
     done = subprocess.run([sys.executable, "-m", "yusuan.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=TIMEOUT, preexec_fn=_limit_memory, cwd=cwd or ROOT, env=environment)
+                          timeout=timeout, preexec_fn=_limit_memory, cwd=cwd or ROOT, env=environment)
     return Run(done.returncode, done.stdout, done.stderr)
 
 
