@@ -150,6 +150,12 @@ def test_income_items_sheet_without_its_code_column(tmp_path):
     assert len(errors) == 1 and errors[0].startswith("收入科目!2:2: required column 收入科目编码 is missing from the header row"), errors
 
 
+def test_a_table_sheet_cleared_down_to_its_title_says_its_header_is_missing(tmp_path):
+    """(was: an IndexError, exit 3 — the header row's width was taken before its row was known to exist)"""
+    errors = errors_of(broken(tmp_path, lambda wb: wb["收入"].delete_rows(2, 1000)))
+    assert errors[0].startswith("收入!2:2: required column 资金来源、本年收入（元） is missing from the header row"), errors
+
+
 def test_renamed_income_items_sheet_is_not_dropped_silently(tmp_path):
     # the sheet is optional (older workbooks lack it), so a renamed one must not simply read as no income_items
     def rename(wb):

@@ -190,8 +190,9 @@ class _Reader:
     # ------------------------------------------------------------------ shapes
     def table(self, grid: _Grid, sheet: L.TableSheet, loc: str) -> list[tuple[int, dict]]:
         """(row, record) for every non-blank row; [] after reporting missing required columns."""
-        found = {str(grid.get(L.HEADER_ROW, c)).strip(): c for c in range(1, len(grid.rows[L.HEADER_ROW - 1]) + 1)
-                 if grid.height >= L.HEADER_ROW and not _blank(grid.get(L.HEADER_ROW, c))}
+        header = grid.rows[L.HEADER_ROW - 1] if grid.height >= L.HEADER_ROW else ()  # a sheet cleared above it: none
+        found = {str(grid.get(L.HEADER_ROW, c)).strip(): c for c in range(1, len(header) + 1)
+                 if not _blank(grid.get(L.HEADER_ROW, c))}
         missing = [c.header for c in sheet.columns if c.required and c.header not in found]
         if missing:
             self.error(f"{sheet.name}!{L.HEADER_ROW}:{L.HEADER_ROW}",
