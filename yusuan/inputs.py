@@ -155,8 +155,9 @@ def is_published(path: str | Path) -> bool:
     return suffix in PUBLISHED_SUFFIXES or (suffix == ".xlsx" and not is_budget_workbook(path))
 
 
-def load_report_json(path: Path):
-    """The Report in ``path``; a broken file is an InputError naming the file and the place."""
+def load_report_json(path: Path, template: str | None = None):
+    """The Report in ``path``; a broken file is an InputError naming the file and the place.
+    ``template``: the layout the user named (--template), else the report's own must be built in."""
     import json
     from decimal import Decimal
 
@@ -189,12 +190,27 @@ def load_report_json(path: Path):
         found = data.get("schema") if isinstance(data, dict) else type(data).__name__
         raise InputError(path, "schema", f"not a yusuan report (schema {found!r}, expected yusuan-report/1)")
     try:
-        return Report.model_validate(data, context=json_context(text))
+        report = Report.model_validate(data, context=json_context(text))
     except ValidationError as exc:
         error = exc.errors()[0]
         place = ".".join(str(part) for part in error["loc"])
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise InputError(path, place, f"{error['msg']}{more}") from None
+    if template is None:
+        _built_in(report.template, path)
+    return report
+
+
+def _built_in(template: str, path: Path) -> None:
+    """A template a report.json names is looked up among the built-in ones only: any other ref is
+    taken as a folder, whose rules and prose are Python that `check` and `read` run — a document
+    must not choose code to run (a folder of uploads holding evil/rules.py and a report.json
+    naming "evil"). The user names another layout with --template."""
+    from .templates import builtin
+
+    if template not in builtin():
+        raise InputError(path, "template", f"names the template {template!r}, which is not built in "
+                                           f"({', '.join(builtin())}): name its folder with --template")
 
 
 def load_report(path: Path, context):
@@ -221,5 +237,5 @@ def load_report(path: Path, context):
             raise InputError(path, None, "a budget has no layout of its own: name one with --template (see `yusuan templates`)")
         return derive(read_budget(path, context.catalog), context), []
     if suffix == ".json":
-        return load_report_json(path), []
+        return load_report_json(path, context.template_ref), []
     raise InputError(path, None, "expected a budget (.yaml/.xlsx), a report.json, or a published report (.txt/.pdf/.xlsx)")

@@ -77,3 +77,21 @@ def test_csvsafe_rule():
 
     assert [cell(v) for v in ("=1+1", "+1", "-1+2", "@x", "\t=1", "\r=1", "-12.50", "-3", "a=b", "", 5)] == \
         ["'=1+1", "'+1", "'-1+2", "'@x", "'\t=1", "'\r=1", "-12.50", "-3", "a=b", "", 5]
+
+
+def test_a_report_json_cannot_choose_a_template_folder_whose_python_would_run(tmp_path):
+    """A folder of uploads holding evil/template.yaml and evil/rules.py, and a report.json naming
+    "evil": its template was loaded as a folder, and `check` ran the rules, `read` and `render` the
+    prose — code chosen by a document. A report.json names a built-in template; the user names
+    any other with --template. (Was: exit 1 with /tmp/…/ran written.)"""
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    (evil / "template.yaml").write_text("id: evil\nextends: shanxi-2024\n", encoding="utf-8")
+    for module in ("rules", "prose", "reading"):
+        (evil / f"{module}.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'w').write('{module}')\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+    report.write_text('{"schema": "yusuan-report/1", "template": "evil", "year": 2024, "unit_name": "x"}', encoding="utf-8")
+    for args in (("check", "report.json"), ("read", "report.json", "-o", "out"), ("render", "report.json", "-o", "out")):
+        line = refused(yusuan(*args, cwd=tmp_path), "report.json:template: names the template 'evil', which is not built in")
+        assert "--template" in line
+    assert not (tmp_path / "ran").exists()

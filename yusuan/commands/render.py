@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         from ..render import write
         from ..render.pdf import FontMissing
 
-        report = load_report_json(report_file)
+        report = load_report_json(report_file, template)
         formats = [f.strip() for f in format.split(",") if f.strip()]
         try:
             paths = write(make_context(template, catalog).rendering(report), formats, out)
