@@ -24,6 +24,8 @@ import tempfile
 from pathlib import Path
 import time
 
+from timing import checked_out  # noqa: E402 — benchmarks/timing.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -109,13 +111,9 @@ def main() -> None:
         one = next(units.glob("*.yaml"))
         subprocess.run([sys.executable, "-m", "yusuan.cli", "build", str(one), "-f", "json", "-o", str(tmp / "one")], cwd=ROOT,
                        check=True, capture_output=True)
-        trees = {"now": ROOT}
-        if options.base:
-            trees = {f"base {options.base}": tmp / "base", **trees}
-            subprocess.run(["git", "worktree", "add", "--detach", str(tmp / "base"), options.base], cwd=ROOT, check=True,
-                           capture_output=True)
-        figures: dict[tuple[str, str], list[tuple[float, float]]] = {}
-        try:
+        with checked_out([options.base] if options.base else [], tmp) as bases:
+            trees = {**{f"base {commit}": tree for commit, tree in bases.items()}, "now": ROOT}
+            figures: dict[tuple[str, str], list[tuple[float, float]]] = {}
             for _ in range(options.rounds):
                 for name, tree in trees.items():
                     for jobs in (1, 2):
@@ -129,9 +127,6 @@ def main() -> None:
                         figures.setdefault((name, "cold check one.json"), []).append(run(tree, ["check", str(tmp / "one" / "report.json")]))
                         figures.setdefault((name, "cold build -f json"), []).append(
                             run(tree, ["build", str(one), "-f", "json", "-o", str(tmp / "cold")]))
-        finally:
-            if options.base:
-                subprocess.run(["git", "worktree", "remove", "--force", str(tmp / "base")], cwd=ROOT, capture_output=True)
     n = options.units
     print(f"{n} generated units, `yusuan build DIR -f json,text` (median of {options.rounds} rounds)")
     for name in trees:

@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import checked_out  # noqa: E402 — benchmarks/timing.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "tunliu-police-2024" / "budget.yaml"
 
@@ -89,16 +91,11 @@ def main() -> None:
             "python -c pass": [python, "-c", "pass"],
             "import pydantic, typer": [python, "-c", "import pydantic, typer"],
         }
-        trees = {"now": ROOT}
-        worktrees = {}
-        if options.now:
-            trees = {f"now {options.now}": worktrees.setdefault(options.now, tmp / "now")}
-        if options.base:
-            trees = {f"base {options.base}": worktrees.setdefault(options.base, tmp / "base"), **trees}
-        for commit, folder in worktrees.items():
-            subprocess.run(["git", "worktree", "add", "--detach", str(folder), commit], cwd=ROOT, check=True, capture_output=True)
         figures: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
-        try:
+        with checked_out(list(dict.fromkeys(c for c in (options.base, options.now) if c)), tmp) as checked:
+            trees = {f"now {options.now}": checked[options.now]} if options.now else {"now": ROOT}
+            if options.base:
+                trees = {f"base {options.base}": checked[options.base], **trees}
             caches = {name: tmp / f"pyc-{n}" for n, name in enumerate(trees)}
             for name, tree in trees.items():  # compile everything once, into the cache only
                 subprocess.run([python, "-m", "compileall", "-q", str(tree / "yusuan")], cwd=tree, capture_output=True,
@@ -119,9 +116,6 @@ def main() -> None:
                     for what, command in commands.items():
                         print(f"{name}, {what} (bytecode), top-level imports ms: "
                               + ", ".join(top_imports(tree, command, environment(tree, "bytecode", caches[name]))))
-        finally:
-            for folder in worktrees.values():
-                subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, capture_output=True)
 
     def median(key: tuple[str, str, str]) -> tuple[float, float]:
         cpu, wall = zip(*figures[key])
