@@ -373,12 +373,19 @@ def run_dask(client, calls: list[tuple], finished) -> list[int]:
     workers write their parts into the corpus, which they must see at the same path (a shared
     file system). A task lost with its worker is retried by Dask on another; a batch that still
     fails, or that ran over its time or lost its child, is returned, as in run_local."""
+    import uuid
+
     from distributed import as_completed
 
     limits = worker_limits()
+    # A key of this run's own for each batch, its name kept in it: a batch run again alone has
+    # the name it had when it ran whole, and under a key that Dask still holds — the first run's,
+    # its release not yet seen by the client, or another ingest's of the same inputs — Dask gives
+    # back that task and its result rather than running the batch again.
+    run = uuid.uuid4().hex[:8]
     futures = {}
     for index, call in enumerate(calls):
-        future = client.submit(limited_batch, limits, *call, key=f"yusuan-ingest-{call[1]}", pure=False, retries=1)
+        future = client.submit(limited_batch, limits, *call, key=f"yusuan-ingest-{call[1]}-{run}", pure=False, retries=1)
         futures[future] = index
     failed: list[int] = []
     for future in as_completed(futures):
