@@ -1,4 +1,4 @@
-"""The Budget: what a unit prepares. Line items in exact 元 are the grain (DESIGN.md).
+"""The Budget: what a unit prepares. Line items in exact 元 are the grain (docs/architecture.md, "One pivot: the Report").
 
 The YAML form is documented in docs/budget-format.md; yusuan/read/budget_yaml.py loads it
 with line numbers, and the workbook reader (yusuan/workbook/read.py) fills the same model.

@@ -1,7 +1,7 @@
 """Budget → Report: every table a group-by over the line items, every figure computed.
 
 Each amount cell is the exact 元 sum of the line items that the table's filter, the column's
-filter and the row select, rounded half-up once for display (DESIGN.md). A cell whose lines
+filter and the row select, rounded half-up once for display (docs/architecture.md, "A table"). A cell whose lines
 sum to nothing is empty, as in the published tables.
 """
 from __future__ import annotations

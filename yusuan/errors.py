@@ -1,4 +1,4 @@
-"""Errors a user can cause: each names the file and the place in it (DESIGN.md, "Errors say where")."""
+"""Errors a user can cause: each names the file and the place in it (docs/architecture.md, "Untrusted input")."""
 from __future__ import annotations
 
 

@@ -1,7 +1,7 @@
 """Exact amounts: 元 as Decimal, 万元 for display, half-up rounding per displayed cell.
 
 No float ever touches money: amounts are parsed from strings or ints, summed exactly,
-and rounded only when a cell is displayed (DESIGN.md, "Money is exact").
+and rounded only when a cell is displayed (docs/architecture.md, "A table").
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ captioned layouts does not apply: ``read_document`` is called after detection
   科目编码 in one column (2013901), two code columns in the 基本支出 table, the 合计 label of the
   基金/国资 tables inside a header row, the 类 a 收支总表 row names (一、一般公共服务支出 → 201).
 - 第三部分 is cut into its numbered sections; every figure with a unit becomes a Claim, its
-  subject from the words before it (docs/claims.md, "决算"), and a comparison — 决算数小于全年
+  subject from the words before it (docs/claims.md, "Shanghai 部门决算"), and a comparison — 决算数小于全年
   预算数的主要原因：…, 增加…万元 … 主要原因：… — is kept on the claim it is about
   (``relation``, ``reason``).
 """
