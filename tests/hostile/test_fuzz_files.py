@@ -14,7 +14,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -63,10 +62,16 @@ def seed(kind: str) -> bytes:
         return write_workbook(_example()[0])
     if kind == "txt":
         return (DATA / "tunliu-police-2024.txt").read_bytes()
-    if kind == "shanghai.txt":
+    if kind.startswith("shanghai.txt:"):  # the text of a real Shanghai PDF, as yusuan reads its lines
         from yusuan.read.pdf import pdf_lines
 
-        return "\n".join(line.text for line in pdf_lines(SHANGHAI[0])).encode("utf-8")
+        return "\n".join(line.text for line in pdf_lines(kind.split(":", 1)[1])).encode("utf-8")
+    if kind.startswith("shanghai.xlsx:"):  # a real Shanghai PDF read, and written as a report workbook
+        from yusuan.read.published import published
+        from yusuan.render import renderers
+
+        report = published(Path(kind.split(":", 1)[1]), Context.create(None)).report
+        return renderers()["xlsx"].render(Context.create(None).rendering(report))
     if kind == "xlsx":
         from yusuan.render import renderers
 
@@ -79,7 +84,9 @@ def seed(kind: str) -> bytes:
 
 
 SUFFIX = {"json": ".json", "yaml": ".yaml", "budget.xlsx": ".xlsx", "txt": ".txt", "shanghai.txt": ".txt",
-          "xlsx": ".xlsx", "pdf": ".pdf"}
+          "xlsx": ".xlsx", "shanghai.xlsx": ".xlsx", "pdf": ".pdf"}
+TEXTS = ["txt", *(f"shanghai.txt:{pdf}" for pdf in SHANGHAI)]
+WORKBOOKS = ["xlsx", *(f"shanghai.xlsx:{pdf}" for pdf in SHANGHAI)]
 
 
 # ------------------------------------------------------------------ what must hold for any input
@@ -110,7 +117,7 @@ def assert_handled(path: Path, out: Path) -> None:
 
 def run_on(tmp_path_factory, kind: str, data: bytes) -> Path:
     folder = tmp_path_factory.mktemp("fuzz")
-    path = folder / f"input{SUFFIX.get(kind, '.pdf')}"
+    path = folder / f"input{SUFFIX.get(kind.split(':')[0], '.pdf')}"
     path.write_bytes(data)
     assert_handled(path, folder / "out")
     return path
@@ -181,23 +188,54 @@ json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-10**
                            max_leaves=6)
 
 
+AMOUNTS = ["0", "-0.01", "0.001", "-6037.95", "99999999999.99", "1", "6037.95", "2970000.5"]
+
+
+def _like(value):
+    """Another value of the kind of ``value``: an amount for an amount, a text, a small integer, null."""
+    import re
+
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return st.sampled_from(AMOUNTS + [None])
+    if isinstance(value, str):
+        return st.sampled_from(HOSTILE + ["2010101", "201", "一、一般公共预算", "合计", "x" * 3000]) | st.text(max_size=12)
+    if isinstance(value, bool) or value is None:
+        return st.sampled_from([None, True, False, "0", "1.00"])
+    if isinstance(value, int):
+        return st.sampled_from([-1, 0, 1, 2, 5, 99, 1900, 2024, 9999, 10**9])
+    return st.just(value)
+
+
 @st.composite
 def jsonwise(draw, text: str) -> str:
     """A report.json with values replaced (any JSON), keys deleted, list items deleted or duplicated."""
-    tree = json.loads(text)
+    return json.dumps(_tree_mangled(draw, json.loads(text)), ensure_ascii=False)
+
+
+@st.composite
+def yamlwise(draw, text: str) -> str:
+    """A budget YAML mangled as a report.json is (jsonwise), and written out again."""
+    import yaml
+
+    return yaml.safe_dump(_tree_mangled(draw, yaml.safe_load(text)), allow_unicode=True, sort_keys=False)
+
+
+def _tree_mangled(draw, tree):
     for _ in range(draw(st.integers(1, 4))):
         nodes = list(_paths(tree))
         path, _ = nodes[draw(st.integers(1, len(nodes) - 1))]
         parent = functools.reduce(lambda node, key: node[key], path[:-1], tree)
         key = path[-1]
-        how = draw(st.sampled_from(["replace", "delete", "duplicate"]))
-        if how == "replace":
+        how = draw(st.sampled_from(["typed", "typed", "replace", "delete", "duplicate"]))
+        if how == "typed":  # a value of the same kind: still a Report, now a strange one for the rules
+            parent[key] = draw(_like(parent[key]))
+        elif how == "replace":
             parent[key] = draw(json_values)
         elif how == "delete":
             del parent[key]
         elif isinstance(parent, list):
             parent.insert(key, parent[key])
-    return json.dumps(tree, ensure_ascii=False)
+    return tree
 
 
 @st.composite
@@ -306,7 +344,8 @@ def test_report_json_bytewise(tmp_path_factory, data):
 @settings(max_examples=examples(3), **FUZZ)
 @given(data=st.data())
 def test_budget_yaml_mangled(tmp_path_factory, data):
-    mangled = data.draw(st.one_of(linewise(_text("yaml")).map(lambda t: t.encode("utf-8", "surrogatepass")), bytewise(seed("yaml"))))
+    texts = st.one_of(linewise(_text("yaml")), yamlwise(_text("yaml")))
+    mangled = data.draw(st.one_of(texts.map(lambda t: t.encode("utf-8", "surrogatepass")), bytewise(seed("yaml"))))
     run_on(tmp_path_factory, "yaml", mangled)
 
 
@@ -317,13 +356,13 @@ def test_budget_workbook_mangled(tmp_path_factory, data):
 
 
 @settings(max_examples=examples(2), **FUZZ)
-@given(data=st.data())
-def test_published_workbook_mangled(tmp_path_factory, data):
-    run_on(tmp_path_factory, "xlsx", data.draw(st.one_of(zipwise(seed("xlsx")), bytewise(seed("xlsx")))))
+@given(data=st.data(), kind=st.sampled_from(WORKBOOKS))
+def test_published_workbook_mangled(tmp_path_factory, data, kind):
+    run_on(tmp_path_factory, kind, data.draw(st.one_of(zipwise(seed(kind)), bytewise(seed(kind)))))
 
 
 @settings(max_examples=examples(3), **FUZZ)
-@given(data=st.data(), kind=st.sampled_from(["txt", "shanghai.txt"]))
+@given(data=st.data(), kind=st.sampled_from(TEXTS))
 def test_published_text_mangled(tmp_path_factory, data, kind):
     mangled = data.draw(st.one_of(linewise(_text(kind)).map(lambda t: t.encode("utf-8", "surrogatepass")), bytewise(seed(kind))))
     run_on(tmp_path_factory, kind, mangled)
