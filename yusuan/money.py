@@ -65,6 +65,16 @@ def check_amount(amount: Decimal, *, allow_negative: bool = False, what: object 
     return amount
 
 
+def within_limits(amount: Decimal) -> bool:
+    """Whether ``amount`` (negative or not) passes check_amount: a figure a reader finds in prose
+    that does not — 20 digits in a mangled text — is left as text, not made a claim that fails."""
+    try:
+        check_amount(amount, allow_negative=True)
+    except AmountError:
+        return False
+    return True
+
+
 def parse_amount(value: object, *, allow_negative: bool = False, scientific: bool = False) -> Decimal:
     """An exact Decimal from an int, Decimal or numeric string (see ``number``) — the one function
     that decides what an amount is, for the YAML, the workbook and report.json.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -100,3 +101,35 @@ def test_unreadable_file_is_one_input_error(tmp_path):
             published(tmp_path / name, DETECT)
     with pytest.raises(InputError, match="not a file"):
         published(tmp_path, DETECT)
+
+
+# A figure of 20 digits in the prose (found by YUSUAN_FUZZ=deep): every reader made it a claim,
+# whose validation failed (over 10^15: no amount) — a pydantic error out of `read` (exit 3) and
+# `check` (exit 2 with no place). It is text now, and the figures around it are still claims.
+HUGE = "1" * 20
+
+
+def test_a_figure_too_large_for_an_amount_in_the_prose_is_no_claim():
+    first = re.search(r"\d[\d,]*\.\d{2}(?=万元)", TEXT[TEXT.index("第三部分"):])
+    start = TEXT.index("第三部分") + first.start()
+    result = read_bounded(TEXT[:start] + HUGE + TEXT[start + len(first.group()):])
+    claims = [c for section in result.report.explanations for c in section.claims]
+    assert claims and all(abs(c.value) < 10**15 for c in claims)
+
+
+def test_shanghai_yusuan_prose_and_project_page_with_a_figure_too_large_for_an_amount():
+    from yusuan.read.published_lines import Line
+    from yusuan.templates.shanghai_yusuan.reading import _projects, claims
+
+    assert [(c.subject, c.value) for c in claims(f"2025年，本单位收入预算{HUGE}万元，比2024年预算增加10.00万元。", "", [])] \
+        == [("unknown.change", Decimal("10.00"))]
+    # model_copy does not validate: the figure went into the Report, and its report.json was refused when read back
+    page = ["科技创新专项经费情况说明", "六、年度预算安排", f"2025年度项目总预算{HUGE}万"]
+    assert [(n.project, n.amount) for n in _projects([Line(text, no) for no, text in enumerate(page, 1)])] == [("科技创新专项", None)]
+
+
+def test_shanghai_juesuan_prose_with_a_figure_too_large_for_an_amount():
+    from yusuan.templates.shanghai_juesuan.reading import _paragraph_claims
+
+    assert [(c.subject, c.value) for c in _paragraph_claims("一", f"2024年度收入决算{HUGE}万元，支出决算10.00万元。", "general", {})] \
+        == [("figure.一", Decimal("10.00"))]

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from ...money import within_limits
 from ...read.published import ReadResult
 from ...read.published_lines import NUMERALS, Line, Problem
 from ...read.titled import locate, read_table, squeeze
@@ -294,6 +295,8 @@ def _paragraph_claims(number: str, paragraph: str, prefix: str, classes: dict[st
         try:
             value = Decimal(value_text.replace(",", ""))
         except InvalidOperation:
+            continue
+        if not within_limits(value):  # no amount (20 digits in a mangled text): text, not a claim
             continue
         start = max(paragraph.rfind(p, 0, match.start()) for p in "，。；：、")
         clause = paragraph[start + 1:match.start()]

@@ -14,6 +14,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ...money import within_limits
 from ...read.published import ReadResult
 from ...read.published_lines import Line, Problem
 from ...read.titled import PAGE_NUMBER, locate, read_table, rejoin, squeeze
@@ -176,7 +177,10 @@ def _projects(lines: list[Line]) -> list[ProjectNote]:
             values = {k: "\n".join(l.text for l in rejoin(v)) for k, v in fields.items()}
             budget = values.get("budget", "")
             amount = re.match(r"^\s*(?:\d{4}年度项目总预算)?\s*(\d[\d,]*(?:\.\d+)?)\s*万", budget)
-            notes[-1] = note.model_copy(update={**values, "amount": Decimal(amount.group(1).replace(",", "")) if amount else None})
+            figure = Decimal(amount.group(1).replace(",", "")) if amount else None
+            # model_copy does not validate: a figure that is no amount is left out here, or the
+            # report.json written would be refused when read back
+            notes[-1] = note.model_copy(update={**values, "amount": figure if figure is not None and within_limits(figure) else None})
 
     for line in lines:
         text = line.text.strip()
@@ -321,6 +325,9 @@ def claims(text: str, section: str, tables: list[Table]) -> list[Claim]:
             words = clause_before[cut:]
             subject = _subject(words if words.strip() else before, match.group(2), paragraph[end:end + 8], context, tables)
             value = Decimal(match.group(1).replace(",", ""))
+            if not within_limits(value):  # no amount (20 digits in a mangled text): text, not a claim
+                position = end
+                continue
             relation = ""
             if subject.endswith((".change", ".growth")):
                 relation = "减少" if "减少" in words else "增加"

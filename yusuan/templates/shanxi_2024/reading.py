@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 from ...catalog import Catalog
+from ...money import within_limits
 from ...report import Assets, Claim, Procurement, Profile, Report, Section, Term
 from ...read.published_lines import NUMERALS, Line, Problem
 from ...read.published_tables import chinese_index, place_of
@@ -91,7 +92,8 @@ def read_explanations(report: Report, lines: list[Line], catalog: Catalog, probl
     for number, title, body, heading in sections:
         text = "\n".join(paragraphs(body))
         flat = re.sub(r"\s", "", text)
-        claims = [Claim(subject=s, value=v, unit=u, text=t) for _, s, v, u, t in sorted(section_claims(number, flat, catalog), key=lambda c: c[0])]
+        claims = [Claim(subject=s, value=v, unit=u, text=t) for _, s, v, u, t in sorted(section_claims(number, flat, catalog), key=lambda c: c[0])
+                  if within_limits(v)]  # no amount (20 digits in a mangled text): text, not a claim
         result.append(Section(number=number, title=title, text=text, claims=claims, place=place_of(heading)))
         if number == "十一":
             update["assets"] = _assets(flat, claims)
