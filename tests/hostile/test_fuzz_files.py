@@ -21,6 +21,7 @@ from yusuan.commands.check import check_one
 from yusuan.commands.read import read_one, write_problems
 from yusuan.context import Context
 from yusuan.errors import InputError, InputErrors
+from yusuan.inputs import load_report_json
 from yusuan.render import write
 
 from tests.fuzz import examples
@@ -110,6 +111,7 @@ def assert_handled(path: Path, out: Path) -> None:
         write_problems(result, path, out)
         if result.report is not None:
             write(context.rendering(result.report), ["json", "text"], out)
+            load_report_json(out / "report.json")  # what `read` writes, `check` reads
     assert time.monotonic() - started < LIMIT, f"{time.monotonic() - started:.1f} s"
     assert not out.exists() or sorted(p.name for p in out.iterdir()) in ([], ["problems.json"], ["report.json", "report.txt"],
                                                                           ["problems.json", "report.json", "report.txt"])
