@@ -133,3 +133,15 @@ def test_shanghai_juesuan_prose_with_a_figure_too_large_for_an_amount():
 
     assert [(c.subject, c.value) for c in _paragraph_claims("一", f"2024年度收入决算{HUGE}万元，支出决算10.00万元。", "general", {})] \
         == [("figure.一", Decimal("10.00"))]
+
+
+def test_a_shanghai_table_cell_too_large_for_an_amount_is_said_not_read():
+    """(was: the cell made a Row whose validation failed — a pydantic error out of `read`, exit 3)"""
+    from yusuan.read.titled import _code_columns, _row
+    from yusuan.templates import load
+
+    spec = load("shanghai-yusuan-bumen", 2025).table("2")
+    said: list[str] = []
+    row = _row(spec, ["合计", "", "", "", HUGE, "1.00"], _code_columns(spec), "name", lambda message, r=None: said.append(message))
+    assert row.values == {"total": None, "fiscal": Decimal("1.00")}
+    assert said == [f"'{HUGE}' in the amount column total"]

@@ -41,6 +41,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..money import within_limits
 from ..report import Place, Row, Table
 from ..templates import TableSpec
 from .published_lines import Line, Problem
@@ -280,7 +281,7 @@ def _row(spec: TableSpec, fields: list[str], codes: list[str], name_key: str | N
         if column.is_amount:
             if not field:
                 values[column.key] = None
-            elif AMOUNT.match(field):
+            elif AMOUNT.match(field) and within_limits(_amount(field)):  # 20 digits in a mangled file: text, said
                 values[column.key] = _amount(field)
             else:
                 values[column.key] = None
