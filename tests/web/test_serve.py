@@ -37,7 +37,7 @@ def _reports(sessions) -> list[tuple[str, int, str, int]]:
 
     with sessions() as s:
         return sorted(s.execute(select(Unit.key, ReportRow.year, ReportRow.source, ReportRow.id)
-                                .join(ReportRow, ReportRow.unit_id == Unit.id)).tuples())
+                                .join(ReportRow, ReportRow.unit_id == Unit.id)).all())
 
 
 def test_a_folder_gives_one_report_per_unit_and_year(tmp_path):
