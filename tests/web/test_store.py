@@ -148,6 +148,47 @@ def test_search_gives_the_hits_of_every_document_tested(store_url):
         engine.dispose()
 
 
+def test_a_search_over_more_candidates_than_it_reads_says_so_and_gives_the_newest(store_url, monkeypatch):
+    """At a province's scale a common word matches more documents than a search reads
+    (MAX_CANDIDATES): it reads the most recently published, and the page and the API say there
+    are more — not a total that looks complete, from whichever documents the index gave first."""
+    from fastapi.testclient import TestClient
+
+    from yusuan.store import search as ngrams
+    from yusuan.store.db import open_store
+    from yusuan.store.models import ReportRow, SearchDoc, Unit
+    from yusuan.web import queries
+    from yusuan.web.app import create_app
+
+    engine, sessions = open_store(store_url, migrate=False)
+    try:
+        with sessions() as s:
+            docs = s.execute(select(SearchDoc.id, SearchDoc.kind, SearchDoc.ref, SearchDoc.title, SearchDoc.text,
+                                    Unit.key, ReportRow.year)
+                             .join(ReportRow, ReportRow.id == SearchDoc.report_id)
+                             .join(Unit, Unit.id == ReportRow.unit_id)).all()
+            # Two characters: every candidate the index gives for them is a hit.
+            matching = sorted((d for d in docs if ngrams.matches(d.text, "屯留")), key=lambda d: -d.id)
+            assert len(matching) > 3
+            full = queries._search(s, "屯留", per_page=10000)
+            assert full.complete and full.total == len(matching)
+            monkeypatch.setattr(queries, "MAX_CANDIDATES", 3)
+            capped = queries._search(s, "屯留", per_page=10000)
+            assert not capped.complete and capped.total == 3
+            assert sorted((h.kind, h.ref, h.title, h.unit_key, h.year) for h in capped.items) == \
+                sorted((d.kind, d.ref, d.title, d.key, d.year) for d in matching[:3])  # the newest published
+            assert [h for h in full.items if h in capped.items] == capped.items  # in the search's own order
+        queries.SEARCHES.data.clear()
+        with TestClient(create_app(store_url, migrate=False)) as client:
+            page = client.get("/search", params={"q": "屯留", "year": "2024"}).text
+            assert "条以上" in page and "缩小范围" in page
+            api = client.get("/api/search", params={"q": "屯留", "year": "2024"}).json()
+            assert api["complete"] is False and api["total"] <= 3
+    finally:
+        queries.SEARCHES.data.clear()
+        engine.dispose()
+
+
 def test_the_search_candidates_migration_stores_what_a_publication_does(store_url):
     """0006_search_candidates fills, for documents stored before it, the kind, report and
     normalized text a publication now stores beside the index; the search is the same after."""

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi import Path as FastPath
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
@@ -154,6 +154,8 @@ class HitPage(BaseModel):
     total: int
     page: int
     per_page: int
+    complete: bool = Field(True, description="false: the search stopped at its most recently published candidates; "
+                                             "there are more hits than total (narrow it by kind or year)")
 
 
 class ChartOut(BaseModel):
@@ -346,7 +348,7 @@ def register(app: FastAPI, session: Callable) -> None:
 
         result = queries.search(s, q, kind=kind, year=year, page=page, per_page=per_page)
         return HitPage(items=[HitOut(**h.__dict__, url=unit_url(h.unit_key, h.year)) for h in result.items],
-                       total=result.total, page=page, per_page=per_page)
+                       total=result.total, page=page, per_page=per_page, complete=result.complete)
 
     @router.get("/compare", response_model=CompareOut, summary="Two reports cell by cell (a, b: unit key/year)")
     def compare(a: str = Query(..., max_length=300, examples=["长治市公安局屯留分局/2024"]),

@@ -17,7 +17,9 @@ from ..report import Report
 from ..store import search as ngrams
 from ..store.models import FindingRow, ReportRow, SearchDoc, Unit
 
-MAX_CANDIDATES = 5000  # search hits read before the exact-substring filter and paging
+# Search hits read before the exact-substring filter and paging, the most recently published
+# first: a common word among tens of thousands of units stays a bounded search, said incomplete.
+MAX_CANDIDATES = 5000
 
 
 class LRU:
@@ -57,6 +59,9 @@ class Page:
     total: int
     page: int
     per_page: int
+    # False when the search read as many candidates as it may (MAX_CANDIDATES): the hits are
+    # those of the most recently published documents, and there are more — the page says so.
+    complete: bool = True
 
     @property
     def pages(self) -> int:
@@ -201,7 +206,8 @@ def _candidates(session: Session, tokens, kind: str | None, year: int | None) ->
     if year:
         sql += " AND report_id IN (SELECT id FROM reports WHERE year = :year)"
         params["year"] = year
-    return session.execute(text(sql + f" LIMIT {MAX_CANDIDATES}"), params).all()
+    order = "rowid" if dialect == "sqlite" else "id"  # the newest documents first (FTS5 walks rowids backwards)
+    return session.execute(text(sql + f" ORDER BY {order} DESC LIMIT {MAX_CANDIDATES}"), params).all()
 
 
 def _search(session: Session, q: str, *, kind: str | None = None, year: int | None = None,
@@ -220,7 +226,8 @@ def _search(session: Session, q: str, *, kind: str | None = None, year: int | No
             query = query.where(SearchDoc.kind == kind)
         if year:
             query = query.where(SearchDoc.report_id.in_(select(ReportRow.id).where(ReportRow.year == year)))
-        rows = [(i, k, r, ngrams.normalize(t)) for i, k, r, t in session.execute(query.limit(MAX_CANDIDATES))]
+        rows = [(i, k, r, ngrams.normalize(t)) for i, k, r, t in
+                session.execute(query.order_by(SearchDoc.id.desc()).limit(MAX_CANDIDATES))]
     # The contiguous test (ngrams.matches) on the stored normalized text, rows read by position;
     # then (id, kind, key, name, year) sorted by kind, year (newest first), unit name, id.
     hits = [(r[0], r[1]) + units[r[2]] for r in rows if r[2] in units and all(run in r[3] for run in runs)]
@@ -233,7 +240,7 @@ def _search(session: Session, q: str, *, kind: str | None = None, year: int | No
                                              .where(SearchDoc.id.in_([h[0] for h in shown])))} if shown else {}
     items = [Hit(h[1], docs[h[0]][1], docs[h[0]][2], ngrams.snippet(docs[h[0]][3], q), h[2], h[3], h[4])
              for h in shown]
-    return Page(items, len(hits), page, per_page)
+    return Page(items, len(hits), page, per_page, complete=len(rows) < MAX_CANDIDATES)
 
 
 def severity_counts(rows: list) -> dict[str, int]:
