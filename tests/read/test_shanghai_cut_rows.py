@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from yusuan.read import published
-
 from tests.contexts import DETECT
 
-TEMPLATES = ("shanghai-yusuan-danwei", "shanghai-yusuan-bumen")
+from .test_shanghai_page_breaks import TEMPLATES
+
 # 24 characters; forty of them make a name of some 55 lines in the 科目名称 column, more than
 # the room left on the page where the row starts, less than a page.
 LONG = "（专项资金）用于本单位的长期项目经费支出科目名称"
@@ -36,24 +35,10 @@ def _with_long_name(report, table_id: str, times: int):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """template -> (the report built, the result of reading its PDF back, the PDF)."""
-    from yusuan.context import Context
-    from yusuan.derive import derive
-    from yusuan.render import renderers
+    from .test_shanghai_page_breaks import built_in_layouts
 
-    from .test_page_breaks import _department
-
-    if "pdf" not in renderers():
-        pytest.skip("no PDF renderer installed")
-    tmp = tmp_path_factory.mktemp("shanghai-cut")
-    budget = _department(tmp, 3, 11, whole_run=False)
-    out = {}
-    for template in TEMPLATES:
-        context = Context.create(template)
-        report = _with_long_name(derive(budget, context), "3", 40)
-        path = tmp / f"{template}.pdf"
-        path.write_bytes(renderers()["pdf"].render(context.rendering(report, budget)))
-        out[template] = report, published(path, DETECT), path
-    return out
+    return built_in_layouts(tmp_path_factory.mktemp("shanghai-cut"), 3, 11, whole_run=False,
+                            change=lambda report: _with_long_name(report, "3", 40))
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

@@ -24,9 +24,10 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "shanghai"
 TEMPLATES = ("shanghai-yusuan-danwei", "shanghai-yusuan-bumen")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """template -> (the derived department, the result of reading its PDF back, the PDF)."""
+def built_in_layouts(tmp: Path, units: int, lines: int, whole_run: bool, change=lambda report: report) -> dict:
+    """template -> (the department derived in it, changed by ``change``; the result of reading its
+    PDF back; the PDF): a department of ``units`` synth units (test_page_breaks._department) in
+    both Shanghai 预算 layouts."""
     from yusuan.context import Context
     from yusuan.derive import derive
     from yusuan.render import renderers
@@ -35,16 +36,21 @@ def built(tmp_path_factory):
 
     if "pdf" not in renderers():
         pytest.skip("no PDF renderer installed")
-    tmp = tmp_path_factory.mktemp("shanghai")
-    budget = _department(tmp, 25, 2, whole_run=True)
+    budget = _department(tmp, units, lines, whole_run=whole_run)
     out = {}
     for template in TEMPLATES:
         context = Context.create(template)
-        derived = derive(budget, context)
+        derived = change(derive(budget, context))
         path = tmp / f"{template}.pdf"
         path.write_bytes(renderers()["pdf"].render(context.rendering(derived, budget)))
         out[template] = derived, published(path, DETECT), path
     return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """template -> (the derived department, the result of reading its PDF back, the PDF)."""
+    return built_in_layouts(tmp_path_factory.mktemp("shanghai"), 25, 2, whole_run=True)
 
 
 def _pages(table) -> list[int]:
