@@ -117,6 +117,15 @@ def test_more_cell_rules(tmp_path):
     assert "单位信息!B4: 单位名称: a value is required" in errors
 
 
+@pytest.mark.parametrize("typed,said", [("¹", "'¹'"), ("9" * 5000, "'9999999999999999999…(5002 characters)")],
+                         ids=["superscript", "5000-digits"])
+def test_a_count_of_other_digits_or_of_thousands_of_them_is_not_a_whole_number(tmp_path, typed, said):
+    """"¹" is a digit to str.isdigit but not to int(), and int() refuses over 4,300 digits: each was
+    a ValueError out of the reader (exit 3; found by YUSUAN_FUZZ=deep)."""
+    errors = errors_of(broken(tmp_path, lambda wb: wb["单位信息"].__setitem__("B11", typed)))
+    assert f"单位信息!B11: 内设机构数: {said} is not a whole number" in errors, errors
+
+
 def test_unknown_income_code(tmp_path):
     errors = errors_of(broken(tmp_path, lambda wb: wb["收入科目"].__setitem__("A4", "1030198 某收入"), budget=fund_budget()))
     assert errors == ["收入科目!A4: unknown income code 1030198 (not in catalog income-2024.csv)"]

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..budget import SOURCES, Budget, code_errors, consistency_errors
 from ..errors import InputError, InputErrors
 from ..limits import check_zip, env_name, limit
-from ..money import AmountError, parse_amount
+from ..money import AmountError, _shown, parse_amount
 from . import layout as L
 
 # Form fields whose value may not be left blank (the others read blank as "" or the model's default).
@@ -68,9 +68,11 @@ def convert(value: object, kind: str) -> object:
             return int(value)
         if isinstance(value, int):
             return value
-        if isinstance(value, str) and value.strip().isdigit():
+        # digits only (isdigit also takes "¹", which int() refuses), and not so many that int()
+        # refuses them (over 4,300) or that no count could be (past 10^15, as amounts)
+        if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 15:
             return int(value.strip())
-        raise CellError(f"{value!r} is not a whole number")
+        raise CellError(f"{_shown(value)} is not a whole number")
     if kind == L.BOOL:
         if isinstance(value, bool):
             return value
