@@ -198,7 +198,20 @@ def load_report_json(path: Path, template: str | None = None):
         raise InputError(path, place, f"{error['msg']}{more}") from None
     if template is None:
         _built_in(report.template, path)
+    _tables_known(report, template or report.template, path)
     return report
+
+
+def _tables_known(report, template: str, path: Path) -> None:
+    """Each table of the report is one of its template's: the renderers lay a table out by its
+    template's spec (a table the template lacks was a KeyError out of `read` and `render`)."""
+    from .templates import load
+
+    layout = load(template, report.year)
+    for i, table in enumerate(report.tables):
+        if not layout.has_table(table.id):
+            raise InputError(path, f"tables.{i}.id", f"table {table.id!r} is not one of the template {layout.id}'s "
+                                                     f"({', '.join(layout.table_ids)})")
 
 
 def _built_in(template: str, path: Path) -> None:

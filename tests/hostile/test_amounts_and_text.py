@@ -106,3 +106,13 @@ def test_a_workbook_amount_typed_the_european_way_is_refused_with_its_cell(tmp_p
         lines = [line for line in run.stderr.splitlines() if f"b{n}.xlsx:{LINES.name}!" in line]
         assert len(lines) == 1 and f"{text!r} is not an amount" in lines[0], (text, run.stderr)
     assert load_workbook(folder / "b3.xlsx")[LINES.name].cell(3, column).value == "1e400"
+
+
+def test_a_report_json_table_its_template_lacks_is_refused_at_load_with_its_path(tmp_path):
+    """(was: loaded, then a KeyError out of `read` and `render`, exit 3; found by YUSUAN_FUZZ=deep)"""
+    report = tmp_path / "report.json"
+    report.write_text('{"schema": "yusuan-report/1", "template": "shanxi-2024", "year": 2024, "unit_name": "x", "tables": '
+                      '[{"id": "99", "caption": "", "title": "x", "unit_name": "x", "unit": "万元", "rows": []}]}', encoding="utf-8")
+    for args in (("read", report, "-o", tmp_path / "out"), ("render", report, "-f", "html", "-o", tmp_path / "out")):
+        refused(yusuan(*args), f"{report}:tables.0.id: table '99' is not one of the template shanxi-2024's (1, 2,")
+    assert not (tmp_path / "out").exists()
