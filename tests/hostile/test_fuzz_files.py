@@ -382,7 +382,7 @@ def test_budget_workbook_mangled(tmp_path_factory, data):
     run_on(tmp_path_factory, "budget.xlsx", data.draw(st.one_of(zipwise(seed("budget.xlsx")), bytewise(seed("budget.xlsx")))))
 
 
-@settings(max_examples=examples(2), **FUZZ)
+@settings(max_examples=examples(1), **FUZZ)  # one: a Shanghai seed costs a PDF read and a workbook written
 @given(data=st.data(), kind=st.sampled_from(WORKBOOKS))
 def test_published_workbook_mangled(tmp_path_factory, data, kind):
     run_on(tmp_path_factory, kind, data.draw(st.one_of(cellwise(seed(kind)), zipwise(seed(kind)), bytewise(seed(kind)))))
