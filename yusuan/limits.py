@@ -24,10 +24,17 @@ DEFAULTS = {
 }
 
 
+def is_whole(text: str, most_digits: int) -> bool:
+    """Whether ``text`` is a whole number of at most ``most_digits`` ASCII digits: what ``int``
+    can take. ``str.isdigit`` alone also passes ¹ or ① (int refuses them) and 5,000 digits
+    (int refuses over 4,300)."""
+    return 0 < len(text) <= most_digits and text.isascii() and text.isdigit()
+
+
 def limit(name: str) -> int:
     """The limit ``name``, from ``YUSUAN_MAX_<NAME>`` when set to a whole number."""
     text = os.environ.get(f"YUSUAN_MAX_{name.upper()}", "").strip()
-    return int(text) if text.isdigit() else DEFAULTS[name]
+    return int(text) if is_whole(text, 18) else DEFAULTS[name]
 
 
 def cap_memory(memory: int) -> None:

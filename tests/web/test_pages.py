@@ -67,6 +67,19 @@ def test_unknown_pages_are_404_pages_without_a_trace(client):
     assert client.get("/?page=0").status_code == 400
 
 
+def test_a_year_of_digits_int_cannot_read_is_a_404_not_a_500(client):
+    """¹ and ２０２４ are digits to str.isdigit, not to int (nor 5,000 digits): each route taking a
+    year in its path says there is no such year (was: ValueError, a 500)."""
+    for year in ("¹", "²⁰²⁴", "①", "9" * 5000):
+        for url in (f"/unit/{GENERATED_KEY}/{quote(year)}", f"/unit/{GENERATED_KEY}/{quote(year)}/versions",
+                    f"/department/{quote('测试部门')}/{quote(year)}"):
+            response = client.get(url)
+            assert response.status_code == 404, (url[:60], response.status_code)
+            assert "Traceback" not in response.text
+        api = client.get("/api/compare", params={"a": f"{GENERATED_KEY}/{year}", "b": f"{GENERATED_KEY}/2024"})
+        assert api.status_code in (404, 422), year[:8]  # 422: longer than an API key and year may be
+
+
 def test_a_unit_named_as_markup_is_inert(client):
     html = client.get(f"/unit/{HOSTILE_KEY}/2024").text
     assert HOSTILE_NAME not in html

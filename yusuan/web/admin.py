@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from ..limits import is_whole
 from ..store import workflow as wf
 from ..store.workflow_models import ROLES, Account, AuditEntry, ManagedUnit
 from .admin_auth import MAX_FILES, Auth, address, max_upload_bytes, max_upload_total_bytes
@@ -100,7 +101,7 @@ class WorkflowGuard:
         if scope["method"] == "POST" and scope["path"].startswith("/drafts"):
             length = request.headers.get("content-length")
             limit = max_upload_total_bytes() + 1024 * 1024  # the files, and room for the form around them
-            if length is None or not length.isdigit() or int(length) > limit:
+            if length is None or not is_whole(length, 18) or int(length) > limit:
                 response = await run_in_threadpool(self.ctx.refuse, request, 413,
                                                    f"上传的内容超过上限（每个文件 {max_upload_bytes() // (1024 * 1024)} MB，"
                                                    f"一次共 {max_upload_total_bytes() // (1024 * 1024)} MB、"
@@ -266,7 +267,7 @@ def register(app: FastAPI, env, sessions) -> None:
         form = await ctx.form(request)
 
         def action(s: Session, me: Account) -> str:
-            ids = [int(v) for v in form.getlist("units") if str(v).isdigit()]
+            ids = [int(v) for v in form.getlist("units") if is_whole(str(v), 18)]
             units = list(s.scalars(select(ManagedUnit).where(ManagedUnit.id.in_(ids)))) if ids else []
             account = wf.create_account(s, str(form.get("name", "")), str(form.get("password", "")),
                                         str(form.get("role", "")), region=str(form.get("region", "")).strip(), units=units)

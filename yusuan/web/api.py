@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
+from ..limits import is_whole
 from ..store.models import CellRow, ReportRow, Unit
 from ..templates import load as load_template
 from . import queries, views
@@ -357,7 +358,7 @@ def register(app: FastAPI, session: Callable) -> None:
         rows = []
         for side in (a, b):
             key, _, year = side.rpartition("/")
-            if not key or not year.isdigit() or len(year) > 4:
+            if not key or not is_whole(year, 4):
                 raise HTTPException(404, f"expected unit/year, got {side}")
             rows.append(found(s, key, int(year))[1])
         ra, rb = queries.report_of(rows[0]), queries.report_of(rows[1])

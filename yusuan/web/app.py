@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from ..limits import is_whole
 from ..report import Report
 from ..store.db import open_store
 from ..store.models import ReportRow, Unit
@@ -215,7 +216,7 @@ def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool
         unit = queries.unit_by_key(s, key)
         if unit is None:
             raise NotFound(f"没有这个单位：{key}")
-        if not year.isdigit() or len(year) > 4:
+        if not is_whole(year, 4):
             raise NotFound(f"没有这一年：{year}")
         row = queries.report_row(s, unit, int(year))
         if row is None:
@@ -258,7 +259,7 @@ def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool
     def _unit_page(s: Session, key: str, year: str, request: Request) -> Response:
         # The whole page is made once and kept gzipped by its ETag, and a browser that has it
         # gets a 304: a page seen before costs two light queries (queries.unit_page_state).
-        state = queries.unit_page_state(s, key, int(year)) if year.isdigit() and len(year) <= 4 else None
+        state = queries.unit_page_state(s, key, int(year)) if is_whole(year, 4) else None
         if state is None:
             _unit_report(s, key, year)  # the 404 saying what is missing
             raise NotFound(f"没有{key}/{year}")  # not reached: the state exists when the report does
@@ -393,7 +394,7 @@ def create_app(url: str | None = None, *, migrate: bool = True, page_cache: bool
     # --- a department: its units' reports consolidated ------------------------------------------
 
     def _department(s: Session, name: str, year: str):
-        if not year.isdigit() or len(year) > 4:
+        if not is_whole(year, 4):
             raise NotFound(f"没有这一年：{year}")
         entries = queries.department_reports(s, name, int(year))
         if not entries:

@@ -25,8 +25,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import InputError
+from ..limits import is_whole
 from ..store import workflow as wf
-from ..store.workflow_models import Draft, DraftFinding, Job, ManagedUnit, Upload, Version, VersionFile
+from ..store.workflow_models import Draft, DraftFinding, Job, Upload, Version, VersionFile
 from . import review_export, review_pages, views
 from .admin_auth import address, max_upload_bytes
 from .fragment import report_fragment
@@ -470,7 +471,7 @@ def register(app: FastAPI, ctx) -> None:
         return await run_in_threadpool(work)
 
     def _versions(s: Session, key: str, year: str) -> list[Version]:
-        if not year.isdigit() or len(year) > 4:
+        if not is_whole(year, 4):
             raise Refusal(404, f"没有这一年：{year}")
         versions = wf.public_versions(s, key, int(year))
         if not versions:
