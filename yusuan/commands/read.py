@@ -37,11 +37,12 @@ def read_one(path: Path, context):
     return published(path, context), None
 
 
-def _total(report) -> str:
-    """The one figure that sizes a budget (the template's ``headline`` cell: 收入总计), in its table's unit."""
+def _total(report, template: str | None = None) -> str:
+    """The one figure that sizes a budget (the template's ``headline`` cell: 收入总计), in its table's
+    unit; ``template``: the layout the user named (--template), else the report's own (built in)."""
     from ..templates import load
 
-    headline = load(report.template, report.year).data.get("headline")
+    headline = load(template or report.template, report.year).data.get("headline")
     table = report.table(str(headline["table"])) if headline else None
     row = next((r for r in table.rows if r.label(headline["label_column"]).strip() == headline["label"]), None) if table else None
     value = row.value(headline["column"]) if row else None
@@ -88,7 +89,7 @@ def read_into(path: Path, name: str, out: Path, formats: list[str], template: st
             write(context.rendering(report), formats, out / name)
             row.update(unit=report.unit_name, year=report.year, tables=len(report.tables),
                        sections=len(report.explanations), performance_tables=len(report.performance),
-                       total_wan_yuan=_total(report))
+                       total_wan_yuan=_total(report, template))
         write_problems(result, path, out / name)
         code = result.exit_code
     except InputErrors as exc:
